@@ -1,0 +1,87 @@
+"""Decode audio of any format to mono float at one sample rate, check it, write canonical WAV."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from .store import atomic_path
+
+AUDIO_EXTENSIONS = frozenset({
+    ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".au", ".snd",
+    ".aif", ".aiff", ".aifc", ".m4a", ".wma", ".caf",
+})
+# A song whose loudest sample is below this (-80 dBFS) carries no music: it is "silent".
+SILENCE_PEAK = 1e-4
+
+
+class BadAudio(Exception):
+    """A file that cannot become a song; the message is the reason listed in skipped.csv."""
+
+
+def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
+    """Decode `path` to a mono float32 signal at `sr` Hz, with librosa (soundfile, then audioread).
+
+    Parameters
+    ----------
+    path : path-like
+        Any format librosa can decode: wav, flac, ogg, mp3, au, ...
+    sr : int > 0
+        Target sample rate; the file is resampled (soxr, high quality) when it differs.
+
+    Returns
+    -------
+    y : np.ndarray, shape (n_samples,), float32
+
+    Raises
+    ------
+    BadAudio
+        Undecodable, empty, non-finite or silent input, with the reason.
+    """
+    import librosa  # slow to import; only decoding stages need it
+
+    try:
+        with warnings.catch_warnings():
+            # librosa warns when it falls back to audioread; the fallback is intended.
+            warnings.simplefilter("ignore")
+            y, _ = librosa.load(path, sr=sr, mono=True, res_type="soxr_hq")
+    except Exception as exc:  # any decoder failure means: skip this file, say why
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise BadAudio(f"undecodable ({detail})") from None
+    check_signal(y)
+    return y.astype(np.float32, copy=False)
+
+
+def check_signal(y: np.ndarray) -> None:
+    """Raise BadAudio when `y` is empty, holds NaN or infinity, or is silent."""
+    if y.size == 0:
+        raise BadAudio("empty (no samples)")
+    if not np.isfinite(y).all():
+        raise BadAudio("non-finite samples (NaN or infinity)")
+    peak = float(np.max(np.abs(y)))
+    if peak < SILENCE_PEAK:
+        raise BadAudio(f"silent (peak amplitude {peak:.2g} < {SILENCE_PEAK:g})")
+
+
+def write_wav(path: str | os.PathLike, y: np.ndarray, sr: int) -> None:
+    """Write mono 16-bit PCM WAV atomically; a signal louder than full scale is scaled down."""
+    peak = float(np.max(np.abs(y))) if y.size else 0.0
+    if peak > 1.0:
+        y = y / peak
+    with atomic_path(path) as tmp:
+        sf.write(tmp, y, sr, subtype="PCM_16", format="WAV")
+
+
+def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
+    """Read a canonical WAV written by `write_wav` as float32 in [-1, 1)."""
+    y, sr = sf.read(path, dtype="float32", always_2d=False)
+    return y, sr
+
+
+def is_audio_name(path: Path) -> bool:
+    """True when the file extension is one of the audio formats we try to decode."""
+    return path.suffix.lower() in AUDIO_EXTENSIONS

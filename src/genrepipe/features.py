@@ -1,0 +1,46 @@
+"""The transform stage: one representation for every windowed song, with an index file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .parallel import map_songs
+from .segment import INDEX
+from .store import read_json, staging_dir, write_json
+from .transforms import TransformJob, transform_song
+
+
+def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Path,
+                  jobs: int | None = None) -> dict:
+    """Compute transform `name` (params from `params.transforms[name]`) for every song.
+
+    Returns
+    -------
+    dict
+        The index written to `out_dir/index.json`: transform, its params, dtype, the shape of
+        one window's features, window geometry, one row per song (label, split, window count)
+        and the songs skipped with their reason.
+    """
+    windows_dir = Path(windows_dir)
+    windows = read_json(windows_dir / INDEX)
+    settings = params.transforms[name]
+    with staging_dir(out_dir) as stage:
+        tasks = [TransformJob(s["song_id"], str(windows_dir / f"{s['song_id']}.npy"), str(stage),
+                              name, tuple(settings.items()), windows["sample_rate"])
+                 for s in windows["songs"]]
+        rows = map_songs(transform_song, tasks, jobs, desc=name)
+        shapes = {tuple(row["shape"][1:]) for row in rows if "shape" in row}
+        index = {
+            "transform": name,
+            "params": settings.to_dict(),
+            "dtype": settings.dtype,
+            "shape": list(shapes.pop()) if len(shapes) == 1 else None,
+            **{k: windows[k] for k in ("sample_rate", "window", "hop", "window_samples",
+                                       "hop_samples")},
+            "songs": [{k: s[k] for k in ("song_id", "label", "split", "n_windows")}
+                      for s, row in zip(windows["songs"], rows, strict=True) if "shape" in row],
+            "skipped": windows["skipped"] + [{"song_id": r["song_id"], "reason": r["skipped"]}
+                                             for r in rows if "skipped" in r],
+        }
+        write_json(stage / INDEX, index)
+    return index

@@ -1,0 +1,167 @@
+"""The only reader of params.yaml: loads it, validates every key, and returns a typed view.
+
+Validation runs in full before any stage touches a file, so a typo in a key nobody reads
+yet still stops the pipeline with one line naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ParameterError
+from .schema import Block, Choice, ListOf, MapOf, Number, Section, Text, fail
+
+PARAMS_FILE = "params.yaml"
+GENRES = ("blues", "classical", "country", "disco", "hiphop",
+          "jazz", "metal", "pop", "reggae", "rock")
+SPLITS = ("train", "valid", "test")
+DTYPES = ("float32", "float16")
+
+
+def _int(min=None, max=None, **kw):
+    return Number(min=min, max=max, integer=True, **kw)
+
+
+def _pos(**kw):
+    return Number(min=0, min_exclusive=True, **kw)
+
+
+_DTYPE = Choice(choices=DTYPES, default="float32")
+_TOP_DB = Number(min=0, min_exclusive=True, nullable=True, default=80.0)
+
+TRANSFORM_SPECS = {
+    "fft": Block(fields={"n_bins": _int(min=1, default=256), "dtype": _DTYPE}),
+    "stft": Block(fields={
+        "n_fft": _int(min=16, default=1024),
+        "hop_length": _int(min=1, default=512),
+        "top_db": _TOP_DB,
+        "dtype": _DTYPE,
+    }),
+    "mfcc": Block(fields={
+        "n_mfcc": _int(min=1, max=128, default=20),
+        "n_mels": _int(min=1, default=128),
+        "n_fft": _int(min=16, default=2048),
+        "hop_length": _int(min=1, default=512),
+        "top_db": _TOP_DB,
+        "dtype": _DTYPE,
+    }),
+    "mel": Block(fields={
+        "n_mels": _int(min=1, default=128),
+        "n_fft": _int(min=16, default=2048),
+        "hop_length": _int(min=1, default=512),
+        "top_db": _TOP_DB,
+        "dtype": _DTYPE,
+    }),
+}
+
+SCHEMA = Block(fields={
+    "seed": _int(min=0, max=2**32 - 1),
+    "sample_rate": _int(min=1000, max=192000),
+    "window": _pos(max=600),
+    "hop": _pos(max=600, nullable=True, default=None),
+    "dataset": Block(fields={
+        "source": Choice(choices=("demo", "gtzan", "folder")),
+        "path": Text(nullable=True, default=None),
+        "split": Choice(choices=("ratios",), default="ratios"),
+        "ratios": Block(fields={name: Number(min=0, max=1) for name in SPLITS}),
+        "demo": Block(fields={
+            "songs_per_genre": _int(min=1, max=10000, default=30),
+            "duration": Number(min=1, max=600, default=30.0),
+            "genres": ListOf(item=Choice(choices=GENRES), min_len=2, default=list(GENRES)),
+        }),
+        "gtzan": Block(fields={
+            "urls": ListOf(item=Text(prefixes=("http://", "https://")), min_len=1),
+            "hash": Text(prefixes=("md5:", "sha256:")),
+            "cache_dir": Text(nullable=True, default=None),
+            "retries": _int(min=0, max=10, default=2),
+        }),
+    }),
+    "segment": Block(fields={"short": Choice(choices=("pad", "skip"), default="pad")}),
+    "transforms": MapOf(specs=TRANSFORM_SPECS),
+    "executor": Block(fields={"jobs": _int(min=1, max=512, nullable=True, default=None)}),
+})
+
+
+def validate(raw: Any) -> Section:
+    """Check a parsed params tree against the schema and the rules that span keys.
+
+    Parameters
+    ----------
+    raw : mapping
+        The parsed content of params.yaml.
+
+    Returns
+    -------
+    Section
+        The validated tree, defaults filled in.
+
+    Raises
+    ------
+    ParameterError
+        On the first problem, naming the key, the value and what is allowed.
+    """
+    params = SCHEMA.check("", raw if raw is not None else {})
+    _check_ratios(params.dataset.ratios)
+    if params.dataset.source == "folder" and params.dataset.path is None:
+        raise fail("dataset.path", None, "is required when dataset.source='folder'",
+                   "a folder with one sub-folder per class")
+    window_samples = round(params.window * params.sample_rate)
+    hop_samples = round(hop_seconds(params) * params.sample_rate)
+    for key, n_samples in (("window", window_samples), ("hop", hop_samples)):
+        if n_samples < 1:
+            raise fail(key, params[key], "is shorter than one sample",
+                       "a duration >= 1 / sample_rate")
+    for name, tp in params.transforms.items():
+        _check_transform_fits(name, tp, window_samples)
+    return params
+
+
+def _check_ratios(ratios: Section) -> None:
+    total = sum(ratios.values())
+    if abs(total - 1.0) > 1e-6:
+        raise fail("dataset.ratios", ratios.to_dict(), f"sums to {total:g}",
+                   "train + valid + test = 1")
+    for name in ("train", "test"):
+        if ratios[name] <= 0:
+            raise fail(f"dataset.ratios.{name}", ratios[name], "is out of range", "a number > 0")
+
+
+def _check_transform_fits(name: str, tp: Section, window_samples: int) -> None:
+    if "n_fft" in tp and tp.n_fft > window_samples:
+        raise fail(f"transforms.{name}.n_fft", tp.n_fft, "is longer than one window",
+                   f"<= window * sample_rate = {window_samples}")
+    if name == "fft" and tp.n_bins > window_samples // 2 + 1:
+        raise fail("transforms.fft.n_bins", tp.n_bins, "exceeds the spectrum length",
+                   f"<= {window_samples // 2 + 1} (window samples / 2 + 1)")
+    if name == "mfcc" and tp.n_mfcc > tp.n_mels:
+        raise fail("transforms.mfcc.n_mfcc", tp.n_mfcc, "exceeds n_mels",
+                   f"<= transforms.mfcc.n_mels = {tp.n_mels}")
+
+
+def hop_seconds(params: Section) -> float:
+    """The hop in seconds: `hop`, or `window` when hop is null."""
+    return params.window if params.hop is None else params.hop
+
+
+def load_params(path: str | os.PathLike = PARAMS_FILE) -> Section:
+    """Read and validate params.yaml.
+
+    Raises
+    ------
+    ParameterError
+        When the file is missing, is not YAML, or fails validation.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: file not found; expected params.yaml in the "
+                             "project root (run stages from there)") from None
+    except yaml.YAMLError as exc:
+        problem = str(exc).replace("\n", " ")
+        raise ParameterError(f"{path}: not valid YAML ({problem})") from None
+    return validate(raw)

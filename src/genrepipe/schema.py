@@ -1,0 +1,205 @@
+"""Declarative checks for nested parameter trees, with one error style.
+
+Every spec checks a value found at a dotted key and either returns the cleaned value or
+raises `ParameterError("params.yaml: <key>=<value> <problem>; expected <allowed>")`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ParameterError
+
+REQUIRED = object()
+
+
+def fail(key: str, value: Any, problem: str, allowed: str) -> ParameterError:
+    """Build the one-line error every check raises."""
+    return ParameterError(f"params.yaml: {key}={value!r} {problem}; expected {allowed}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Base class: `default` is used when the key is absent (REQUIRED: it must be given)."""
+
+    default: Any = REQUIRED
+    nullable: bool = False
+
+    def check(self, key: str, value: Any) -> Any:
+        if value is None:
+            if self.nullable:
+                return None
+            raise fail(key, value, "is missing a value", self.describe())
+        return self.clean(key, value)
+
+    def clean(self, key: str, value: Any) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _or_null(self, text: str) -> str:
+        return f"{text} or null" if self.nullable else text
+
+
+@dataclass(frozen=True)
+class Number(Spec):
+    """A real number (ints accepted) within optional bounds; `integer=True` asks for an int."""
+
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: bool = False
+    integer: bool = False
+
+    def describe(self) -> str:
+        kind = "an integer" if self.integer else "a number"
+        bounds = []
+        if self.min is not None:
+            bounds.append(f"{'>' if self.min_exclusive else '>='} {self.min}")
+        if self.max is not None:
+            bounds.append(f"<= {self.max}")
+        return self._or_null(f"{kind} {' and '.join(bounds)}".strip())
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not _is_number(value) or (self.integer and not isinstance(value, int)):
+            raise fail(key, value, "has the wrong type", self.describe())
+        if not math.isfinite(value):
+            raise fail(key, value, "is not finite", self.describe())
+        too_low = self.min is not None and (
+            value <= self.min if self.min_exclusive else value < self.min
+        )
+        too_high = self.max is not None and value > self.max
+        if too_low or too_high:
+            raise fail(key, value, "is out of range", self.describe())
+        return value if self.integer else float(value)
+
+
+@dataclass(frozen=True)
+class Choice(Spec):
+    """One string out of a fixed set."""
+
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return self._or_null("one of: " + ", ".join(self.choices))
+
+    def clean(self, key: str, value: Any) -> Any:
+        if value not in self.choices:
+            raise fail(key, value, "is not allowed", self.describe())
+        return value
+
+
+@dataclass(frozen=True)
+class Text(Spec):
+    """A non-empty string (a path, a URL, a hash)."""
+
+    prefixes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.prefixes:
+            return self._or_null("a string starting with " + " or ".join(self.prefixes))
+        return self._or_null("a non-empty string")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, value, "has the wrong type", self.describe())
+        if self.prefixes and not value.startswith(self.prefixes):
+            raise fail(key, value, "is not allowed", self.describe())
+        return value
+
+
+@dataclass(frozen=True)
+class ListOf(Spec):
+    """A list whose items all follow `item`."""
+
+    item: Spec = field(default_factory=lambda: Text())
+    min_len: int = 0
+
+    def describe(self) -> str:
+        return self._or_null(f"a list of at least {self.min_len} item(s), each {self.item.describe()}")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, list) or len(value) < self.min_len:
+            raise fail(key, value, "has the wrong type or length", self.describe())
+        return tuple(self.item.check(f"{key}[{i}]", v) for i, v in enumerate(value))
+
+
+@dataclass(frozen=True)
+class Block(Spec):
+    """A mapping with a fixed set of keys; unknown keys are errors, absent keys take defaults."""
+
+    fields: Mapping[str, Spec] = field(default_factory=dict)
+    default: Any = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return self._or_null("a mapping with keys: " + ", ".join(self.fields))
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise fail(key, value, "has the wrong type", self.describe())
+        prefix = f"{key}." if key else ""
+        for name in value:
+            if name not in self.fields:
+                raise fail(f"{prefix}{name}", value[name], "is an unknown key",
+                           "one of: " + ", ".join(self.fields))
+        out = {}
+        for name, spec in self.fields.items():
+            if name in value:
+                out[name] = spec.check(f"{prefix}{name}", value[name])
+            elif spec.default is REQUIRED:
+                raise fail(f"{prefix}{name}", None, "is missing", spec.describe())
+            else:
+                out[name] = spec.check(f"{prefix}{name}", spec.default)
+        return Section(out)
+
+
+@dataclass(frozen=True)
+class MapOf(Spec):
+    """A mapping whose keys come from `specs` (any subset, at least `min_len`), each with its own spec."""
+
+    specs: Mapping[str, Spec] = field(default_factory=dict)
+    min_len: int = 1
+
+    def describe(self) -> str:
+        return self._or_null(f"a mapping of at least {self.min_len} of: " + ", ".join(self.specs))
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Mapping) or len(value) < self.min_len:
+            raise fail(key, value, "has the wrong type or length", self.describe())
+        out = {}
+        for name, item in value.items():
+            if name not in self.specs:
+                raise fail(f"{key}.{name}", item, "is an unknown key",
+                           "one of: " + ", ".join(self.specs))
+            out[name] = self.specs[name].check(f"{key}.{name}", {} if item is None else item)
+        return Section(out)
+
+
+class Section(dict):
+    """A validated block: a plain dict that also allows attribute access (`p.dataset.source`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self) -> dict:
+        """A plain, YAML/JSON-ready copy (tuples become lists)."""
+        return {k: _plain(v) for k, v in self.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Section):
+        return value.to_dict()
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+

@@ -1,0 +1,46 @@
+"""The `demo` source: a synthetic, GTZAN-shaped set generated offline and deterministically.
+
+Songs are named like GTZAN's (`blues.00007`), rendered by `compose` from the recipes in
+`styles`, and written as canonical WAV. Generation needs no network and no input files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..audio import write_wav
+from ..store import md5_file
+from .compose import render_song, song_rng
+from .songs import Song
+
+
+@dataclass(frozen=True)
+class DemoJob:
+    """Render song `index` of `genre` into `raw_dir`."""
+
+    genre: str
+    index: int
+    seed: int
+    duration: float
+    sr: int
+    raw_dir: str
+
+
+def demo_jobs(genres, songs_per_genre: int, seed: int, duration: float, sr: int,
+              raw_dir: Path) -> list[DemoJob]:
+    """One job per demo song, in manifest order (genre, then index)."""
+    return [DemoJob(genre, index, seed, duration, sr, str(raw_dir))
+            for genre in sorted(genres) for index in range(songs_per_genre)]
+
+
+def make_demo_song(job: DemoJob) -> Song:
+    """Render and write one demo song (run in a worker process)."""
+    y = render_song(job.genre, job.duration, job.sr, song_rng(job.seed, job.genre, job.index))
+    song_id = f"{job.genre}.{job.index:05d}"
+    relative = f"{job.genre}/{song_id}.wav"
+    target = Path(job.raw_dir) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(target, y, job.sr)
+    source = f"demo:seed={job.seed}"
+    return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target))

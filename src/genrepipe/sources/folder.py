@@ -1,0 +1,68 @@
+"""The `folder` source: a local folder with one sub-folder per class, audio in any format."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..audio import AUDIO_EXTENSIONS, is_audio_name
+from ..errors import DataError
+from .songs import ConvertJob, Skip
+
+
+def scan_folder(root: str | Path, raw_dir: Path, sr: int) -> tuple[list[ConvertJob], list[Skip]]:
+    """List the songs of `root/<class>/...` (searched recursively) and the files skipped.
+
+    Hidden files and folders, files outside a class folder, and files without an audio
+    extension are skipped and listed. Song ids are `<class>.<file stem>`, made unique.
+
+    Raises
+    ------
+    DataError
+        When `root` is not a folder or holds fewer than two class sub-folders with audio.
+    """
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise DataError(f"dataset.path={str(root)!r}: not a folder; expected a folder with "
+                        "one sub-folder per class")
+    jobs: list[ConvertJob] = []
+    skipped: list[Skip] = []
+    used_ids: set[str] = set()
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith("."):
+            skipped.append(Skip(str(entry), "hidden"))
+        elif not entry.is_dir():
+            skipped.append(Skip(str(entry), "not inside a class sub-folder"))
+        else:
+            for path in sorted(p for p in entry.rglob("*") if p.is_file()):
+                reason = _skip_reason(path.relative_to(entry))
+                if reason:
+                    skipped.append(Skip(str(path), reason))
+                    continue
+                song_id = _unique_id(f"{entry.name}.{path.stem}", used_ids)
+                jobs.append(ConvertJob(str(path), entry.name, song_id, str(raw_dir), sr))
+    labels = {job.label for job in jobs}
+    if len(labels) < 2:
+        raise DataError(f"dataset.path={str(root)!r}: found {len(labels)} class sub-folder(s) "
+                        "with audio; expected at least 2 (one sub-folder per class)")
+    return jobs, skipped
+
+
+def _skip_reason(relative: Path) -> str:
+    if any(part.startswith(".") for part in relative.parts):
+        return "hidden"
+    if not is_audio_name(relative):
+        allowed = ", ".join(sorted(AUDIO_EXTENSIONS))
+        return f"not an audio file (extension {relative.suffix or 'none'!r}; allowed: {allowed})"
+    return ""
+
+
+def _unique_id(candidate: str, used: set[str]) -> str:
+    """A file-system-safe song id, suffixed -2, -3, ... when two files would share one."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", candidate)
+    song_id, n = base, 1
+    while song_id in used:
+        n += 1
+        song_id = f"{base}-{n}"
+    used.add(song_id)
+    return song_id

@@ -1,0 +1,122 @@
+"""Files on disk, written so that a crash never leaves a half-written output behind.
+
+Every file is written under a temporary name in its final folder and renamed into place
+(`os.replace` is atomic on one filesystem). A stage builds its whole output folder under a
+`.partial` name and renames it when done, so a failed or killed stage leaves no output
+folder that looks complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+PARTIAL_SUFFIX = ".partial"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to `path`; rename it to `path` if the block succeeds.
+
+    Examples
+    --------
+    >>> with atomic_path(out / "song.wav") as tmp:   # doctest: +SKIP
+    ...     soundfile.write(tmp, y, sr, format="WAV")
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
+    """Open a temporary file next to `path` and rename it to `path` once closed without error."""
+    with atomic_path(path) as tmp:
+        newline = "" if "b" not in mode else None
+        with open(tmp, mode, newline=newline) as handle:
+            yield handle
+
+
+def save_array(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Write one `.npy` file atomically."""
+    with atomic_open(path, "wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+
+
+def load_array(path: str | os.PathLike, mmap: bool = True) -> np.ndarray:
+    """Read a `.npy` file, memory-mapped by default (nothing is loaded until indexed)."""
+    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+
+
+def write_json(path: str | os.PathLike, data: Any) -> None:
+    """Write JSON atomically, keys in insertion order, with a trailing newline."""
+    with atomic_open(path) as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Read a JSON file."""
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def write_csv(path: str | os.PathLike, columns: Sequence[str],
+              rows: Iterable[Mapping[str, Any]]) -> None:
+    """Write rows (mappings) as CSV with a header, atomically."""
+    with atomic_open(path) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: row[key] for key in columns})
+
+
+def read_csv(path: str | os.PathLike) -> list[dict[str, str]]:
+    """Read a CSV file with a header into a list of dicts (values are strings)."""
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:
+    """The hex md5 digest of a file's bytes."""
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def staging_dir(final: str | os.PathLike) -> Iterator[Path]:
+    """Build a stage's output folder under `<final>.partial`, then move it to `final`.
+
+    A leftover `.partial` folder from a killed run is ours and is cleared first. On an error the
+    partial folder is removed and `final` is left as it was.
+    """
+    final = Path(final)
+    partial = final.with_name(final.name + PARTIAL_SUFFIX)
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir(parents=True)
+    try:
+        yield partial
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(partial, final)

@@ -1,0 +1,133 @@
+"""Audio representations of a stack of windows: name -> function(y, sr, **params).
+
+Each function takes ``y`` with shape ``(..., n_samples)`` and transforms the last axis, so all
+windows of a song go through librosa in one call. Anything that depends on the whole batch
+(librosa's default ``top_db`` clips relative to the maximum of the whole array) is applied
+per window instead, so a batch gives exactly what a loop over its windows gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ParameterError
+from .store import load_array, save_array
+
+
+def _clip_per_window(x: np.ndarray, top_db: float | None) -> np.ndarray:
+    """Floor each window's dB image at its own maximum minus `top_db` (None: no floor)."""
+    if top_db is None:
+        return x
+    return np.maximum(x, x.max(axis=(-2, -1), keepdims=True) - top_db)
+
+
+def compute_fft(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
+    """Magnitude spectrum of each window, averaged into `n_bins` equal-width frequency bands.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (..., n_samples)
+    sr : int > 0
+        Unused (the bands span 0 Hz to sr / 2 whatever the rate); kept for one signature.
+    n_bins : int, 1 <= n_bins <= n_samples // 2 + 1
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_bins)
+        ``|rfft(y)| / n_samples`` (an amplitude spectrum that does not grow with the window
+        length), each band the mean of its FFT bins.
+    """
+    n_freq = y.shape[-1] // 2 + 1
+    if not 1 <= n_bins <= n_freq:
+        raise ParameterError(f"n_bins={n_bins} is out of range; expected 1 <= n_bins <= {n_freq}")
+    spectrum = np.abs(np.fft.rfft(y, axis=-1)) / y.shape[-1]
+    edges = np.linspace(0, n_freq, n_bins + 1).round().astype(int)
+    return np.add.reduceat(spectrum, edges[:-1], axis=-1) / np.diff(edges)
+
+
+def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
+                 top_db: float | None) -> np.ndarray:
+    """Log-magnitude STFT in dB (``librosa.amplitude_to_db`` with ref=1).
+
+    Returns
+    -------
+    np.ndarray, shape (..., 1 + n_fft // 2, n_frames)
+    """
+    import librosa
+
+    magnitude = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length))
+    return _clip_per_window(librosa.amplitude_to_db(magnitude, ref=1.0, top_db=None), top_db)
+
+
+def compute_mel(y: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int,
+                top_db: float | None) -> np.ndarray:
+    """Log-power mel spectrogram in dB (``librosa.power_to_db`` with ref=1).
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_mels, n_frames)
+    """
+    import librosa
+
+    power = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length,
+                                           n_mels=n_mels)
+    return _clip_per_window(librosa.power_to_db(power, ref=1.0, top_db=None), top_db)
+
+
+def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
+                 hop_length: int, top_db: float | None) -> np.ndarray:
+    """MFCCs: the DCT of the log-mel spectrogram (as ``librosa.feature.mfcc``).
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_mfcc, n_frames)
+    """
+    import librosa
+
+    log_mel = compute_mel(y, sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, top_db=top_db)
+    return librosa.feature.mfcc(S=log_mel, n_mfcc=n_mfcc)
+
+
+TRANSFORMS: dict[str, Callable[..., np.ndarray]] = {
+    "fft": compute_fft,
+    "stft": compute_stft,
+    "mfcc": compute_mfcc,
+    "mel": compute_mel,
+}
+
+
+def compute(name: str, y: np.ndarray, sr: int, params: Mapping[str, Any]) -> np.ndarray:
+    """Apply transform `name` with its params block (the `dtype` key is the caller's business)."""
+    if name not in TRANSFORMS:
+        raise ParameterError(f"transform={name!r} is not supported; expected one of: "
+                             + ", ".join(TRANSFORMS))
+    kwargs = {k: v for k, v in params.items() if k != "dtype"}
+    return TRANSFORMS[name](y, sr, **kwargs)
+
+
+@dataclass(frozen=True)
+class TransformJob:
+    """Transform one song's windows file into `out_dir/<song_id>.npy`."""
+
+    song_id: str
+    windows: str
+    out_dir: str
+    name: str
+    params: tuple[tuple[str, Any], ...]
+    sr: int
+
+
+def transform_song(job: TransformJob) -> dict:
+    """Run one TransformJob (in a worker): the song's shape, or why it was skipped."""
+    params = dict(job.params)
+    features = compute(job.name, np.asarray(load_array(job.windows)), job.sr, params)
+    features = features.astype(params.get("dtype", "float32"))
+    if not np.isfinite(features).all():
+        return {"song_id": job.song_id, "skipped": f"non-finite {job.name} features"}
+    save_array(Path(job.out_dir) / f"{job.song_id}.npy", features)
+    return {"song_id": job.song_id, "shape": list(features.shape)}

@@ -1,0 +1,32 @@
+"""Stage `transform@<name>`: compute one representation (fft, stft, mfcc, mel) for every song."""
+
+import argparse
+import logging
+
+from genrepipe.features import transform_all
+from genrepipe.params import load_params
+from genrepipe.stage import run_stage
+
+log = logging.getLogger("genrepipe.transform")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("name", help="transform name, a key of `transforms` in params.yaml")
+    parser.add_argument("windows_dir", help="input folder (data/windows)")
+    parser.add_argument("out_dir", help="output folder (data/features/<name>)")
+    args = parser.parse_args()
+    params = load_params()
+    if args.name not in params.transforms:
+        from genrepipe.errors import ParameterError
+        raise ParameterError(f"transform={args.name!r} is not in params.yaml transforms; "
+                             f"expected one of: {', '.join(params.transforms)}")
+    log.info("%s with %s", args.name, params.transforms[args.name].to_dict())
+    index = transform_all(args.name, params, args.windows_dir, args.out_dir,
+                          jobs=params.executor.jobs)
+    log.info("%d songs -> %s per window, %s; %d skipped", len(index["songs"]), index["shape"],
+             index["dtype"], len(index["skipped"]))
+
+
+if __name__ == "__main__":
+    run_stage("transform", main)
