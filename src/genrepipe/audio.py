@@ -50,10 +50,21 @@ def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
             warnings.simplefilter("ignore")
             y, _ = librosa.load(path, sr=sr, mono=True, res_type="soxr_hq")
     except Exception as exc:  # any decoder failure means: skip this file, say why
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise BadAudio(f"undecodable ({detail})") from None
+        raise BadAudio(f"undecodable ({_decoder_complaint(exc, path)})") from None
     check_signal(y)
     return y.astype(np.float32, copy=False)
+
+
+def _decoder_complaint(exc: Exception, path) -> str:
+    """A short reason: the decoder's message, or soundfile's when audioread says nothing."""
+    text = str(exc).strip()
+    if not text:  # audioread's NoBackendError is empty: soundfile's refusal says more
+        try:
+            sf.info(path)
+            text = type(exc).__name__
+        except Exception as sf_exc:
+            text = str(sf_exc).strip()
+    return text.replace(f"Error opening {str(path)!r}: ", "").splitlines()[0]
 
 
 def check_signal(y: np.ndarray) -> None:

@@ -114,7 +114,7 @@ STYLES: dict[str, Style] = {s.name: s for s in (
     Style(
         name="classical",
         summary="60-100 BPM in 3/4 or 4/4, no drums, diatonic cadences (I-IV-V-I, I-vi-ii-V), "
-                "sustained strings or cello bass, piano or harp arpeggios, violin or flute melody",
+                "sustained strings or cello bass, piano or guitar arpeggios, violin or flute melody",
         tempo=(60, 100), swing=(0.5, 0.5), swing_unit=8, meters=(3, 4),
         scales=("major", "harmonic_minor"),
         progressions=("I IV V I", "I vi ii V", "I V vi iii IV I IV V", "vi ii V I"),

@@ -1,0 +1,75 @@
+"""Shared fixtures: generated signals, the shipped params, and a copy of the project for e2e runs."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = str(Path(sys.executable).parent)
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", ".dvcignore", ".gitignore")
+
+
+@pytest.fixture
+def raw_params() -> dict:
+    """The shipped params.yaml as a plain dict, to modify per test."""
+    return copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
+
+
+def tone(freq: float = 440.0, seconds: float = 1.0, sr: int = 8000, amplitude: float = 0.5,
+         channels: int = 1) -> np.ndarray:
+    """A sine with a little noise; shape (n,) or (n, channels)."""
+    t = np.arange(int(seconds * sr)) / sr
+    rng = np.random.default_rng(int(freq))
+    y = amplitude * np.sin(2 * np.pi * freq * t) + 0.01 * rng.standard_normal(t.size)
+    y = y.astype(np.float32)
+    return np.stack([y] * channels, axis=1) if channels > 1 else y
+
+
+def run(cmd: list[str], cwd: Path, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command with the project's venv first on PATH, as `make` does."""
+    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ["PATH"]}
+    result = subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=True, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A copy of the project in a fresh git repo with DVC initialised, and a params editor."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, repo / name)
+    run(["git", "init", "-q"], repo)
+    run(["git", "config", "user.email", "test@example.com"], repo)
+    run(["git", "config", "user.name", "genrepipe tests"], repo)
+    run(["dvc", "init", "-q"], repo)
+    run(["dvc", "config", "core.analytics", "false"], repo)
+    run(["dvc", "config", "cache.type", "hardlink,copy"], repo)
+
+    def set_params(**changes):
+        params = yaml.safe_load((repo / "params.yaml").read_text())
+        for dotted, value in changes.items():
+            node = params
+            *parents, last = dotted.split("__")
+            for key in parents:
+                node = node[key]
+            node[last] = value
+        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+    return repo, set_params

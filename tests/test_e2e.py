@@ -1,0 +1,137 @@
+"""End to end with real DVC commands in a temporary git repo holding a copy of the project."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pytest
+import soundfile as sf
+import yaml
+
+from genrepipe.store import read_csv
+
+from conftest import VENV_BIN, run, tone
+
+pytestmark = pytest.mark.e2e
+
+TINY = dict(sample_rate=8000, window=3, dataset__demo__songs_per_genre=3, dataset__demo__duration=12,
+            dataset__demo__genres=["disco", "reggae"],
+            transforms={"fft": {"n_bins": 32}, "stft": {"n_fft": 256, "hop_length": 128},
+                        "mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128},
+                        "mel": {"n_mels": 32, "n_fft": 256, "hop_length": 128, "dtype": "float16"}})
+
+
+def out_hashes(repo) -> dict:
+    """Each stage output's md5 as recorded in dvc.lock."""
+    lock = yaml.safe_load((repo / "dvc.lock").read_text())
+    return {out["path"]: out["md5"] for stage in lock["stages"].values() for out in stage["outs"]}
+
+
+def test_repro_noop_checkout_and_window_experiment(project):
+    repo, set_params = project
+    set_params(**TINY)
+    result = run(["dvc", "repro"], repo)
+    assert "songs, 0 skipped" in result.stdout
+    dag = run(["dvc", "dag", "--dot"], repo).stdout
+    for edge in ('"download" -> "segment"', '"segment" -> "transform@fft"', '"segment" -> "transform@mel"'):
+        assert edge in dag
+
+    windows = json.loads((repo / "data/windows/index.json").read_text())
+    assert windows["window_samples"] == 3 * 8000 and len(windows["songs"]) == 6
+    assert all(s["n_windows"] == 4 for s in windows["songs"])
+    mel = json.loads((repo / "data/features/mel/index.json").read_text())
+    assert mel["shape"] == [32, 188] and mel["dtype"] == "float16"
+    first = mel["songs"][0]
+    array = np.load(repo / f"data/features/mel/{first['song_id']}.npy")
+    assert array.shape == (4, 32, 188) and array.dtype == np.float16
+    assert {s["split"] for s in mel["songs"]} == {"train", "valid", "test"}
+
+    again = run(["dvc", "repro"], repo)
+    assert "Data and pipelines are up to date" in again.stdout
+
+    # outputs are hard links into the cache, and checkout restores them
+    assert os.stat(repo / "data/windows" / f"{first['song_id']}.npy").st_nlink == 2
+    before = out_hashes(repo)
+    shutil.rmtree(repo / "data/windows")
+    run(["dvc", "checkout"], repo)
+    assert (repo / "data/windows/index.json").is_file()
+    assert "Data and pipelines are up to date" in run(["dvc", "repro"], repo).stdout
+
+    # only mel re-runs when a mel param changes
+    set_params(transforms__mel__n_mels=16)
+    rerun = run(["dvc", "repro"], repo).stdout
+    assert "Running stage 'transform@mel'" in rerun
+    assert "Running stage 'transform@stft'" not in rerun and "Running stage 'segment'" not in rerun
+    set_params(transforms__mel__n_mels=32)
+    run(["dvc", "repro"], repo)
+    assert out_hashes(repo) == before
+
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "tiny pipeline"], repo)
+    run(["dvc", "exp", "run", "-S", "window=5"], repo)
+    windows = json.loads((repo / "data/windows/index.json").read_text())
+    assert windows["window"] == 5 and windows["window_samples"] == 5 * 8000
+    assert all(s["n_windows"] == 2 for s in windows["songs"])
+    assert np.load(repo / "data/windows" / f"{first['song_id']}.npy").shape == (2, 40000)
+    assert json.loads((repo / "data/features/stft/index.json").read_text())["window"] == 5
+
+
+def test_folder_experiment_lists_bad_files(project, tmp_path):
+    repo, set_params = project
+    set_params(**TINY)
+    music = tmp_path / "music"
+    for label, freq in (("low", 200), ("high", 2000)):
+        (music / label).mkdir(parents=True)
+        for i, (fmt, sr) in enumerate((("WAV", 44100), ("FLAC", 16000), ("OGG", 22050), ("MP3", 22050))):
+            sf.write(music / label / f"s{i}.{fmt.lower()}", tone(freq + 10 * i, 7, sr, channels=1 + i % 2), sr,
+                     format=fmt)
+    (music / "low/broken.wav").write_text("not audio at all")
+    (music / "high/cover.jpg").write_bytes(b"\xff\xd8\xff")
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "tiny pipeline"], repo)
+    run(["dvc", "exp", "run", "-S", "dataset.source=folder", "-S", f"dataset.path={music}"], repo)
+    manifest = (repo / "data/raw/manifest.csv").read_text().splitlines()
+    assert len(manifest) == 1 + 8
+    skipped = {row["path"]: row["reason"] for row in read_csv(repo / "data/raw/skipped.csv")}
+    assert skipped[str(music / "low/broken.wav")] == "undecodable (Format not recognised.)"
+    assert skipped[str(music / "high/cover.jpg")].startswith("not an audio file (extension '.jpg'")
+    mfcc = json.loads((repo / "data/features/mfcc/index.json").read_text())
+    assert len(mfcc["songs"]) == 8 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
+
+
+def test_bad_params_fail_the_stage_with_one_line(project):
+    repo, set_params = project
+    set_params(**{**TINY, "window": -2})
+    result = run(["dvc", "repro"], repo, check=False)
+    assert result.returncode != 0
+    line = [l for l in result.stderr.splitlines() if "genrepipe download: error" in l]
+    assert line == ["genrepipe download: error: params.yaml: window=-2 is out of range; "
+                    "expected a number > 0 and <= 600"]
+    assert "Traceback" not in result.stderr
+    assert not (repo / "data/raw").exists()
+
+
+def test_killed_run_then_repro_gives_the_same_bytes(project):
+    repo, set_params = project
+    set_params(**{**TINY, "dataset__demo__songs_per_genre": 40, "executor": {"jobs": 1}})
+    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ["PATH"]}
+    proc = subprocess.Popen(["dvc", "repro"], cwd=repo, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    partial = repo / "data/windows.partial"
+    deadline = time.monotonic() + 120
+    while not (partial.is_dir() and len(list(partial.glob("*.npy"))) >= 5):
+        assert proc.poll() is None and time.monotonic() < deadline, "segment never started"
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert partial.is_dir() and not (repo / "data/windows").exists()  # killed mid-way, no output
+
+    run(["dvc", "repro"], repo)
+    resumed = out_hashes(repo)
+    assert not partial.exists()
+    run(["dvc", "repro", "--force"], repo)
+    assert out_hashes(repo) == resumed

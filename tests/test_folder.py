@@ -1,0 +1,108 @@
+"""The folder source on generated files of mixed formats, rates and channel counts, plus bad files."""
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from genrepipe.download import download
+from genrepipe.errors import DataError
+from genrepipe.params import validate
+from genrepipe.segment import segment_all
+from genrepipe.store import read_csv, read_json
+
+from conftest import tone
+
+
+@pytest.fixture
+def music_folder(tmp_path):
+    """Two classes in five formats; and a corrupt, a silent, a too-short, a fake and hidden files."""
+    root = tmp_path / "my music"
+    (root / "calm").mkdir(parents=True)
+    (root / "loud" / "live").mkdir(parents=True)
+    sf.write(root / "calm/a.wav", tone(300, 3, 44100, channels=2), 44100)
+    sf.write(root / "calm/b.flac", tone(350, 3, 16000), 16000, format="FLAC")
+    sf.write(root / "calm/c.ogg", tone(400, 3, 22050), 22050, format="OGG", subtype="VORBIS")
+    sf.write(root / "loud/d.mp3", tone(900, 3, 22050, 0.9), 22050, format="MP3")
+    sf.write(root / "loud/e.au", tone(800, 3, 11025, 0.9), 11025, format="AU", subtype="PCM_16")
+    sf.write(root / "loud/live/f.WAV", tone(1000, 3, 48000, 0.9, channels=6), 48000)
+    sf.write(root / "loud/short.wav", tone(700, 0.4, 8000), 8000)
+    sf.write(root / "loud/silent.wav", np.zeros(8000 * 3, dtype=np.float32), 8000)
+    wav_bytes = (root / "calm/a.wav").read_bytes()
+    (root / "calm/corrupt.wav").write_bytes(wav_bytes[:12] + b"\x00garbage" * 10)
+    (root / "calm/notes.wav").write_text("this is a text file named .wav\n")
+    (root / "calm/readme.txt").write_text("not audio\n")
+    (root / "calm/.hidden.wav").write_bytes(wav_bytes)
+    (root / ".DS_Store").write_bytes(b"\x00")
+    (root / "stray.wav").write_bytes(wav_bytes)
+    return root
+
+
+def _params(raw_params, root, **top):
+    raw_params.update({"sample_rate": 8000, "window": 1, **top})
+    raw_params["dataset"].update(source="folder", path=str(root))
+    raw_params["transforms"] = {"mel": {"n_fft": 256, "hop_length": 128, "n_mels": 32}}
+    return validate(raw_params)
+
+
+def test_mixed_formats_become_canonical_wav_and_bad_files_are_listed(raw_params, music_folder, tmp_path):
+    songs = download(_params(raw_params, music_folder), tmp_path / "raw", jobs=2)
+    ids = sorted(s.song_id for s in songs)
+    assert ids == ["calm.a", "calm.b", "calm.c", "loud.d", "loud.e", "loud.f", "loud.short"]
+    for song in songs:
+        info = sf.info(tmp_path / "raw" / song.path)
+        assert (info.samplerate, info.channels, info.subtype, info.format) == (8000, 1, "PCM_16", "WAV")
+    durations = {s.song_id: s.duration_s for s in songs}
+    assert durations["calm.a"] == pytest.approx(3.0, abs=1e-3)
+    assert durations["loud.short"] == pytest.approx(0.4, abs=1e-3)
+    skipped = {row["path"].replace(str(music_folder) + "/", ""): row["reason"]
+               for row in read_csv(tmp_path / "raw/skipped.csv")}
+    assert skipped.keys() == {"calm/corrupt.wav", "calm/notes.wav", "calm/readme.txt",
+                              "calm/.hidden.wav", ".DS_Store", "stray.wav", "loud/silent.wav"}
+    assert skipped["calm/corrupt.wav"].startswith("undecodable")
+    assert skipped["calm/notes.wav"].startswith("undecodable")
+    assert skipped["loud/silent.wav"].startswith("silent")
+    assert skipped["calm/readme.txt"].startswith("not an audio file (extension '.txt'")
+    assert skipped["calm/.hidden.wav"] == skipped[".DS_Store"] == "hidden"
+    assert skipped["stray.wav"] == "not inside a class sub-folder"
+    manifest = read_csv(tmp_path / "raw/manifest.csv")
+    assert {r["source"] for r in manifest} >= {str(music_folder / "loud/live/f.WAV")}
+
+
+@pytest.mark.parametrize("short, expected", [("pad", "padded"), ("skip", "skipped")])
+def test_a_song_shorter_than_a_window_is_padded_or_skipped_and_listed(raw_params, music_folder,
+                                                                     tmp_path, short, expected):
+    raw_params["segment"] = {"short": short}
+    params = _params(raw_params, music_folder, window=2)
+    download(params, tmp_path / "raw", jobs=2)
+    index = segment_all(params, tmp_path / "raw", tmp_path / "windows", jobs=2)
+    rows = {s["song_id"]: s for s in index["songs"]}
+    assert rows["calm.a"]["n_windows"] == 1 and rows["calm.a"]["short"] == ""
+    windows = np.load(tmp_path / "windows/calm.a.npy")
+    assert windows.shape == (1, 16000) and windows.dtype == np.float32
+    if short == "pad":
+        assert rows["loud.short"]["short"] == "padded"
+        padded = np.load(tmp_path / "windows/loud.short.npy")
+        assert padded.shape == (1, 16000) and not padded[0, 3200:].any()
+    else:
+        assert "loud.short" not in rows and not (tmp_path / "windows/loud.short.npy").exists()
+        assert index["skipped"] == [{"song_id": "loud.short", "reason": "shorter than one window"}]
+    assert read_json(tmp_path / "windows/index.json") == index
+
+
+def test_folder_errors(raw_params, tmp_path):
+    with pytest.raises(DataError, match="not a folder; expected a folder with one sub-folder per class"):
+        download(_params(raw_params, tmp_path / "nowhere"), tmp_path / "raw")
+    (tmp_path / "one" / "only").mkdir(parents=True)
+    sf.write(tmp_path / "one/only/x.wav", tone(), 8000)
+    with pytest.raises(DataError, match="found 1 class sub-folder"):
+        download(_params(raw_params, tmp_path / "one"), tmp_path / "raw")
+    assert not (tmp_path / "raw").exists() and not (tmp_path / "raw.partial").exists()
+
+
+def test_same_stem_in_one_class_gets_distinct_ids(raw_params, tmp_path):
+    for name, fmt in (("song.wav", "WAV"), ("song.flac", "FLAC")):
+        for label in ("x", "y"):
+            (tmp_path / "in" / label).mkdir(parents=True, exist_ok=True)
+            sf.write(tmp_path / "in" / label / name, tone(), 8000, format=fmt)
+    songs = download(_params(raw_params, tmp_path / "in"), tmp_path / "raw", jobs=1)
+    assert sorted(s.song_id for s in songs) == ["x.song", "x.song-2", "y.song", "y.song-2"]

@@ -1,0 +1,87 @@
+"""Each transform equals a direct librosa (or NumPy) call on a known signal; a batch equals a loop."""
+
+import librosa
+import numpy as np
+import pytest
+
+from genrepipe.errors import ParameterError
+from genrepipe.transforms import TRANSFORMS, compute, compute_fft
+
+from conftest import tone
+
+SR = 8000
+SETTINGS = {
+    "fft": {"n_bins": 64},
+    "stft": {"n_fft": 512, "hop_length": 128, "top_db": 80.0},
+    "mfcc": {"n_mfcc": 13, "n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
+    "mel": {"n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
+}
+
+
+@pytest.fixture
+def windows() -> np.ndarray:
+    """Three one-second windows: two tones and a quiet one (where the dB floor matters)."""
+    return np.stack([tone(440, sr=SR), tone(1000, sr=SR, amplitude=0.9), tone(220, sr=SR, amplitude=0.001)])
+
+
+def test_every_transform_is_tested():
+    assert set(SETTINGS) == set(TRANSFORMS)
+
+
+def test_stft_is_librosa_amplitude_to_db(windows):
+    y = windows[0]
+    expected = librosa.amplitude_to_db(np.abs(librosa.stft(y, n_fft=512, hop_length=128)), ref=1.0, top_db=80)
+    np.testing.assert_allclose(compute("stft", y, SR, SETTINGS["stft"]), expected, rtol=1e-5, atol=1e-4)
+
+
+def test_mel_is_librosa_power_to_db(windows):
+    y = windows[1]
+    mel = librosa.feature.melspectrogram(y=y, sr=SR, n_fft=512, hop_length=128, n_mels=40)
+    expected = librosa.power_to_db(mel, ref=1.0, top_db=80)
+    np.testing.assert_allclose(compute("mel", y, SR, SETTINGS["mel"]), expected, rtol=1e-5, atol=1e-4)
+
+
+def test_mfcc_is_librosa_mfcc(windows):
+    y = windows[0]
+    expected = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13, n_fft=512, hop_length=128, n_mels=40)
+    np.testing.assert_allclose(compute("mfcc", y, SR, SETTINGS["mfcc"]), expected, rtol=1e-4, atol=1e-3)
+
+
+def test_fft_bands_of_a_pure_tone():
+    n, sr, freq = 8000, 8000, 1000.0
+    y = np.sin(2 * np.pi * freq * np.arange(n) / sr).astype(np.float32)
+    bands = compute_fft(y, sr, n_bins=4001)  # one band per FFT bin: the plain spectrum
+    np.testing.assert_allclose(bands, np.abs(np.fft.rfft(y)) / n, atol=1e-6)
+    assert np.argmax(bands) == 1000 and bands[1000] == pytest.approx(0.5, abs=1e-3)
+    coarse = compute_fft(y, sr, n_bins=8)  # 500 Hz wide bands: 1000 Hz lies in band 2
+    assert np.argmax(coarse) == 2
+    assert coarse.sum() * 500 == pytest.approx(bands.sum(), rel=0.01)
+
+
+@pytest.mark.parametrize("name", sorted(SETTINGS))
+def test_batch_equals_loop(windows, name):
+    batch = compute(name, windows, SR, SETTINGS[name])
+    loop = np.stack([compute(name, w, SR, SETTINGS[name]) for w in windows])
+    assert batch.shape == loop.shape and batch.shape[0] == 3
+    np.testing.assert_allclose(batch, loop, rtol=1e-5, atol=1e-4)
+
+
+def test_top_db_floors_each_window_on_its_own(windows):
+    """A quiet window is floored against its own peak, not against a loud neighbour's."""
+    loud = windows[1]
+    batch = np.stack([loud, 1e-3 * loud])  # the same sound 60 dB lower
+    floored = compute("mel", batch, SR, SETTINGS["mel"])
+    for image in floored:
+        assert image.max() - image.min() <= 80.0 + 1e-3
+    np.testing.assert_allclose(floored[1], floored[0] - 60.0, atol=0.01)
+    whole_batch = librosa.power_to_db(
+        librosa.feature.melspectrogram(y=batch, sr=SR, n_fft=512, hop_length=128, n_mels=40), top_db=80)
+    assert whole_batch[1].min() > floored[1].min() + 1  # librosa's default would clip the quiet one
+
+
+def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
+    assert compute("fft", windows, SR, {"n_bins": 8, "dtype": "float16"}).shape == (3, 8)
+    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, stft, mfcc, mel"):
+        compute("cqt", windows, SR, {})
+    with pytest.raises(ParameterError, match="n_bins=5000 is out of range"):
+        compute_fft(windows, SR, n_bins=5000)
