@@ -3,6 +3,7 @@
 import argparse
 import logging
 
+from genrepipe.errors import ParameterError
 from genrepipe.features import transform_all
 from genrepipe.params import load_params
 from genrepipe.stage import run_stage
@@ -18,7 +19,6 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     if args.name not in params.transforms:
-        from genrepipe.errors import ParameterError
         raise ParameterError(f"transform={args.name!r} is not in params.yaml transforms; "
                              f"expected one of: {', '.join(params.transforms)}")
     log.info("%s with %s", args.name, params.transforms[args.name].to_dict())

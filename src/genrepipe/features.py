@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import DataError
 from .parallel import map_songs
 from .segment import INDEX
 from .store import read_json, staging_dir, write_json
@@ -30,11 +31,14 @@ def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Pat
                  for s in windows["songs"]]
         rows = map_songs(transform_song, tasks, jobs, desc=name)
         shapes = {tuple(row["shape"][1:]) for row in rows if "shape" in row}
+        if len(shapes) != 1:
+            raise DataError(f"{windows_dir}: {name} gave {len(shapes)} different window shapes "
+                            f"({sorted(shapes)}); expected one (no songs, or mixed window sizes?)")
         index = {
             "transform": name,
             "params": settings.to_dict(),
             "dtype": settings.dtype,
-            "shape": list(shapes.pop()) if len(shapes) == 1 else None,
+            "shape": list(shapes.pop()),
             **{k: windows[k] for k in ("sample_rate", "window", "hop", "window_samples",
                                        "hop_samples")},
             "songs": [{k: s[k] for k in ("song_id", "label", "split", "n_windows")}
