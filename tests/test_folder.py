@@ -15,7 +15,7 @@ from conftest import tone
 
 @pytest.fixture
 def music_folder(tmp_path):
-    """Two classes in five formats; and a corrupt, a silent, a too-short, a fake and hidden files."""
+    """Two classes in five formats, and bad files: corrupt, silent, empty, NaN, too short, fake, hidden."""
     root = tmp_path / "my music"
     (root / "calm").mkdir(parents=True)
     (root / "loud" / "live").mkdir(parents=True)
@@ -27,6 +27,10 @@ def music_folder(tmp_path):
     sf.write(root / "loud/live/f.WAV", tone(1000, 3, 48000, 0.9, channels=6), 48000)
     sf.write(root / "loud/short.wav", tone(700, 0.4, 8000), 8000)
     sf.write(root / "loud/silent.wav", np.zeros(8000 * 3, dtype=np.float32), 8000)
+    sf.write(root / "loud/empty.wav", np.zeros(0, dtype=np.float32), 8000)
+    broken = tone(600, 2, 8000)
+    broken[100] = np.nan
+    sf.write(root / "loud/nan.wav", broken, 8000, subtype="FLOAT")
     wav_bytes = (root / "calm/a.wav").read_bytes()
     (root / "calm/corrupt.wav").write_bytes(wav_bytes[:12] + b"\x00garbage" * 10)
     (root / "calm/notes.wav").write_text("this is a text file named .wav\n")
@@ -57,10 +61,13 @@ def test_mixed_formats_become_canonical_wav_and_bad_files_are_listed(raw_params,
     skipped = {row["path"].replace(str(music_folder) + "/", ""): row["reason"]
                for row in read_csv(tmp_path / "raw/skipped.csv")}
     assert skipped.keys() == {"calm/corrupt.wav", "calm/notes.wav", "calm/readme.txt",
-                              "calm/.hidden.wav", ".DS_Store", "stray.wav", "loud/silent.wav"}
+                              "calm/.hidden.wav", ".DS_Store", "stray.wav", "loud/silent.wav",
+                              "loud/empty.wav", "loud/nan.wav"}
     assert skipped["calm/corrupt.wav"].startswith("undecodable")
     assert skipped["calm/notes.wav"].startswith("undecodable")
-    assert skipped["loud/silent.wav"].startswith("silent")
+    assert skipped["loud/silent.wav"].startswith("silent (peak amplitude 0")
+    assert skipped["loud/empty.wav"] == "empty (no samples)"
+    assert skipped["loud/nan.wav"] == "non-finite samples (NaN or infinity)"
     assert skipped["calm/readme.txt"].startswith("not an audio file (extension '.txt'")
     assert skipped["calm/.hidden.wav"] == skipped[".DS_Store"] == "hidden"
     assert skipped["stray.wav"] == "not inside a class sub-folder"

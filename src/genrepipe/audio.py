@@ -48,10 +48,15 @@ def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
         with warnings.catch_warnings():
             # librosa warns when it falls back to audioread; the fallback is intended.
             warnings.simplefilter("ignore")
-            y, _ = librosa.load(path, sr=sr, mono=True, res_type="soxr_hq")
+            y, native_sr = librosa.load(path, sr=None, mono=False)
     except Exception as exc:  # any decoder failure means: skip this file, say why
         raise BadAudio(f"undecodable ({_decoder_complaint(exc, path)})") from None
     check_signal(y)
+    if y.ndim > 1:
+        y = librosa.to_mono(y)
+    if native_sr != sr:
+        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr, res_type="soxr_hq")
+    check_signal(y)  # channels can cancel out, and resampling can empty a tiny file
     return y.astype(np.float32, copy=False)
 
 

@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -77,7 +77,3 @@ def _limit_threads() -> None:
         return
     threadpool_limits(1)
 
-
-def log_counts(logger: logging.Logger, title: str, counts: dict[Any, int]) -> None:
-    """Log a small table of counts on one line."""
-    logger.info("%s: %s", title, ", ".join(f"{k}={v}" for k, v in counts.items()))
