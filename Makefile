@@ -21,8 +21,10 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# DVC leaves a re-run's output as a copy when identical bytes are already cached: relink it.
 repro: $(STAMP)
 	$(BIN)/dvc repro
+	$(BIN)/dvc checkout --relink --quiet
 	@echo "Results: data/raw/manifest.csv (songs and splits), data/raw/skipped.csv, data/windows/, data/features/<transform>/"
 
 test: $(STAMP)
