@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from .errors import DataError
 from .parallel import map_songs
 from .segment import INDEX
-from .store import read_json, staging_dir, write_json
+from .store import load_array, read_json, staging_dir, write_json
 from .transforms import TransformJob, transform_song
 
 
@@ -48,3 +50,34 @@ def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Pat
         }
         write_json(stage / INDEX, index)
     return index
+
+
+class FeatureSet:
+    """The read side of `data/features/<t>`: its index and the per-song arrays, memory-mapped.
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder written by `transform_all`.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        index_path = self.folder / INDEX
+        if not index_path.is_file():
+            raise DataError(f"{index_path}: not found; expected the output of a transform stage")
+        self.index = read_json(index_path)
+        self.name: str = self.index["transform"]
+        self.window_shape: tuple[int, ...] = tuple(self.index["shape"])
+        self.classes: list[str] = sorted({s["label"] for s in self.index["songs"]})
+
+    def songs(self, split: str | None = None) -> list[dict]:
+        """Index rows (song_id, label, split, n_windows) of one split, or of all songs."""
+        return [s for s in self.index["songs"] if split is None or s["split"] == split]
+
+    def path(self, song_id: str) -> Path:
+        return self.folder / f"{song_id}.npy"
+
+    def load(self, song_id: str) -> np.ndarray:
+        """One song's features, shape (n_windows, *window_shape), memory-mapped."""
+        return load_array(self.path(song_id))

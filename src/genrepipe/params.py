@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
-from .schema import Block, Choice, ListOf, MapOf, Number, Section, Text, fail
+from .schema import Block, Choice, Either, ListOf, MapOf, NamedMap, Number, Section, Text, fail
 
 PARAMS_FILE = "params.yaml"
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
@@ -58,6 +58,43 @@ TRANSFORM_SPECS = {
     }),
 }
 
+# Dimensions of one window's features: fft gives a vector, the others an image (bands x frames).
+TRANSFORM_RANKS = {"fft": 1, "stft": 2, "mfcc": 2, "mel": 2}
+# Which feature ranks each model accepts.
+MODEL_RANKS = {"svc": (1, 2), "rfc": (1, 2), "cnn1d": (1, 2), "cnn2d": (2,)}
+
+
+def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
+    return Block(fields={
+        "filters": ListOf(item=_int(min=1, max=1024), min_len=1, default=filters),
+        "kernel_size": _int(min=1, max=64, default=kernel_size),
+        "pool_size": _int(min=1, max=8, default=2),
+        "dense": _int(min=1, max=4096, default=64),
+        "dropout": Number(min=0, max=0.95, default=0.3),
+        "learning_rate": _pos(max=1, default=1e-3),
+        "batch_size": _int(min=1, max=4096, default=32),
+        "epochs": _int(min=1, max=10000, default=epochs),
+        "patience": _int(min=0, max=10000, default=5),
+        "augment": Block(fields={"noise_std": Number(min=0, max=10, default=0.0)}),
+    })
+
+
+MODEL_SPECS = {
+    "svc": Block(fields={
+        "C": _pos(default=10.0),
+        "gamma": Either(options=(Choice(choices=("scale", "auto")), _pos()), default="scale"),
+    }),
+    "rfc": Block(fields={
+        "n_estimators": _int(min=1, max=100000, default=300),
+        "max_depth": _int(min=1, max=1000, nullable=True, default=None),
+        "min_samples_leaf": _int(min=1, max=100000, default=1),
+        "max_features": Either(options=(Choice(choices=("sqrt", "log2")), Number(min=0, max=1, min_exclusive=True)),
+                               default="sqrt"),
+    }),
+    "cnn1d": _cnn([32, 64, 64], kernel_size=5, epochs=40),
+    "cnn2d": _cnn([16, 32, 64, 64], kernel_size=3, epochs=30),
+}
+
 SCHEMA = Block(fields={
     "seed": _int(min=0, max=2**32 - 1),
     "sample_rate": _int(min=1000, max=192000),
@@ -82,7 +119,14 @@ SCHEMA = Block(fields={
     }),
     "segment": Block(fields={"short": Choice(choices=("pad", "skip"), default="pad")}),
     "transforms": MapOf(specs=TRANSFORM_SPECS),
-    "executor": Block(fields={"jobs": _int(min=1, max=512, nullable=True, default=None)}),
+    "models": MapOf(specs=MODEL_SPECS, min_len=0, default={}),
+    "runs": NamedMap(item=Block(fields={"model": Choice(choices=tuple(MODEL_SPECS)),
+                                        "transform": Choice(choices=tuple(TRANSFORM_SPECS))}),
+                     min_len=0, default={}),
+    "executor": Block(fields={
+        "jobs": _int(min=1, max=512, nullable=True, default=None),
+        "workers": _int(min=1, max=64, default=2),
+    }),
 })
 
 
@@ -117,7 +161,26 @@ def validate(raw: Any) -> Section:
                        "a duration >= 1 / sample_rate")
     for name, tp in params.transforms.items():
         _check_transform_fits(name, tp, window_samples)
+    for name, run in params.runs.items():
+        _check_run(name, run, params)
     return params
+
+
+def _check_run(name: str, run: Section, params: Section) -> None:
+    """A run needs its transform computed, and a model that accepts that transform's shape."""
+    if run.transform not in params.transforms:
+        raise fail(f"runs.{name}.transform", run.transform, "is not computed (no block in "
+                   "transforms)", "one of: " + ", ".join(params.transforms))
+    rank = TRANSFORM_RANKS[run.transform]
+    if rank not in MODEL_RANKS[run.model]:
+        fitting = [t for t in params.transforms if TRANSFORM_RANKS[t] in MODEL_RANKS[run.model]]
+        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform}, whose "
+                   f"windows are {rank}-D", f"a {run.model} transform from: {', '.join(fitting)}")
+
+
+def model_params(params: Section, model: str) -> Section:
+    """The settings of `model`: its block in `models`, defaults filled in when absent."""
+    return params.models.get(model) or MODEL_SPECS[model].check(f"models.{model}", {})
 
 
 def _check_ratios(ratios: Section) -> None:

@@ -7,6 +7,7 @@ raises `ParameterError("params.yaml: <key>=<value> <problem>; expected <allowed>
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,6 +181,47 @@ class MapOf(Spec):
                            "one of: " + ", ".join(self.specs))
             out[name] = self.specs[name].check(f"{key}.{name}", {} if item is None else item)
         return Section(out)
+
+
+@dataclass(frozen=True)
+class NamedMap(Spec):
+    """A mapping from names the user chooses (matching `pattern`) to values following `item`."""
+
+    item: Spec = field(default_factory=lambda: Block())
+    pattern: str = r"^[a-z0-9][a-z0-9_-]*$"
+    min_len: int = 1
+
+    def describe(self) -> str:
+        return self._or_null(f"a mapping of at least {self.min_len} name(s) "
+                             "(lower-case letters, digits, - and _)")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Mapping) or len(value) < self.min_len:
+            raise fail(key, value, "has the wrong type or length", self.describe())
+        out = {}
+        for name, item in value.items():
+            if not isinstance(name, str) or not re.match(self.pattern, name):
+                raise fail(f"{key}.{name}", item, "has an invalid name", self.describe())
+            out[name] = self.item.check(f"{key}.{name}", item)
+        return Section(out)
+
+
+@dataclass(frozen=True)
+class Either(Spec):
+    """A value that satisfies one of several specs (e.g. a number or a keyword)."""
+
+    options: tuple[Spec, ...] = ()
+
+    def describe(self) -> str:
+        return self._or_null(" or ".join(o.describe() for o in self.options))
+
+    def clean(self, key: str, value: Any) -> Any:
+        for option in self.options:
+            try:
+                return option.check(key, value)
+            except ParameterError:
+                continue
+        raise fail(key, value, "is not allowed", self.describe())
 
 
 class Section(dict):

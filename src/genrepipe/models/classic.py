@@ -1,0 +1,71 @@
+"""scikit-learn models (svc, rfc) on one vector per window, inside a scaling Pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from ..errors import ParameterError
+from ..features import FeatureSet
+
+
+def window_vectors(windows: np.ndarray) -> np.ndarray:
+    """One vector per window: a 1-D feature as it is; for a (bands, frames) image, the mean and
+    standard deviation over time of each band (2 * bands values).
+
+    Parameters
+    ----------
+    windows : np.ndarray, shape (n_windows, d) or (n_windows, bands, frames)
+
+    Returns
+    -------
+    np.ndarray, shape (n_windows, d) or (n_windows, 2 * bands), float32
+    """
+    windows = np.asarray(windows, dtype=np.float32)
+    if windows.ndim == 2:
+        return windows
+    if windows.ndim == 3:
+        return np.concatenate([windows.mean(axis=-1), windows.std(axis=-1)], axis=-1)
+    raise ParameterError(f"windows.ndim={windows.ndim}; expected 2 (vectors) or 3 (images)")
+
+
+def split_vectors(features: FeatureSet, split: str, classes: list[str]
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Stream one split song by song into (X, y, song id of each row)."""
+    label_index = {name: i for i, name in enumerate(classes)}
+    xs, ys, ids = [], [], []
+    for song in features.songs(split):
+        vectors = window_vectors(features.load(song["song_id"]))
+        xs.append(vectors)
+        ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
+        ids += [song["song_id"]] * len(vectors)
+    if not xs:
+        width = window_vectors(np.zeros((1, *features.window_shape), np.float32)).shape[1]
+        return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
+    return np.concatenate(xs), np.concatenate(ys), ids
+
+
+def build_classifier(model: str, settings: Mapping[str, Any], seed: int) -> Pipeline:
+    """A scaling Pipeline around the classifier, with window probabilities available.
+
+    SVC gets its probabilities from `CalibratedClassifierCV(SVC(), ensemble=False)`, as
+    scikit-learn 1.9 recommends in place of the deprecated `SVC(probability=True)`.
+    """
+    if model == "svc":
+        classifier = CalibratedClassifierCV(
+            SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed), ensemble=False)
+    elif model == "rfc":
+        classifier = RandomForestClassifier(
+            n_estimators=settings["n_estimators"], max_depth=settings["max_depth"],
+            min_samples_leaf=settings["min_samples_leaf"], max_features=settings["max_features"],
+            random_state=seed, n_jobs=-1)
+    else:
+        raise ParameterError(f"model={model!r} is not a scikit-learn model; expected svc or rfc")
+    return Pipeline([("scale", StandardScaler()), ("classify", classifier)])

@@ -1,0 +1,25 @@
+"""Stage `report`: a summary table and figure across every evaluated run."""
+
+import argparse
+import logging
+
+from genrepipe.report import summary_table, write_report
+from genrepipe.stage import run_stage
+
+log = logging.getLogger("genrepipe.report")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("runs_dir", help="input folder of run metrics (metrics/runs)")
+    parser.add_argument("out_md", help="output table (metrics/summary.md)")
+    parser.add_argument("out_png", help="output figure (metrics/summary.png)")
+    args = parser.parse_args()
+    rows = write_report(args.runs_dir, args.out_md, args.out_png)
+    print(summary_table(rows))
+    print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/confusion.png; "
+          "`dvc metrics show`, `dvc plots show`")
+
+
+if __name__ == "__main__":
+    run_stage("report", main)

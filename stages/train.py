@@ -1,0 +1,31 @@
+"""Stage `train@<run>`: fit one run of params.yaml `runs` (a model on one transform's features)."""
+
+import argparse
+import logging
+
+from genrepipe.errors import ParameterError
+from genrepipe.params import load_params
+from genrepipe.stage import run_stage
+from genrepipe.train import train_run
+
+log = logging.getLogger("genrepipe.train")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("run", help="run name, a key of `runs` in params.yaml")
+    parser.add_argument("features_dir", help="input folder (data/features/<transform>)")
+    parser.add_argument("model_dir", help="output model folder (models/<run>)")
+    parser.add_argument("curves_dir", help="output training curves folder (metrics/train/<run>)")
+    args = parser.parse_args()
+    params = load_params()
+    if args.run not in params.runs:
+        raise ParameterError(f"run={args.run!r} is not in params.yaml runs; expected one of: "
+                             f"{', '.join(params.runs)}")
+    meta = train_run(args.run, params, args.features_dir, args.model_dir, args.curves_dir)
+    log.info("%s: %s on %s, %d train windows, %.1f s, %s", args.run, meta["model"], meta["transform"],
+             meta["n_train_windows"], meta["train_seconds"], meta["history"])
+
+
+if __name__ == "__main__":
+    run_stage("train", main)
