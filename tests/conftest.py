@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 import subprocess
@@ -73,3 +74,27 @@ def project(tmp_path: Path):
         (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
     return repo, set_params
+
+
+def make_feature_store(folder: Path, window_shape: tuple[int, ...], classes=("a", "b", "c"),
+                       songs_per_split=None, n_windows=(3, 5), name: str = "mel", seed: int = 0) -> Path:
+    """Write a tiny transform output (index.json + per-song .npy) whose classes are learnable:
+    each class shifts a different band up."""
+    songs_per_split = songs_per_split or {"train": 4, "valid": 2, "test": 2}
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True)
+    rows = []
+    for c, label in enumerate(classes):
+        for split, count in songs_per_split.items():
+            for i in range(count):
+                song_id = f"{label}.{split}{i}"
+                n = int(rng.integers(n_windows[0], n_windows[1] + 1))
+                x = rng.normal(0, 1, size=(n, *window_shape)).astype(np.float32)
+                x[:, c % window_shape[0]] += 3.0
+                np.save(folder / f"{song_id}.npy", x)
+                rows.append({"song_id": song_id, "label": label, "split": split, "n_windows": n})
+    index = {"transform": name, "params": {}, "dtype": "float32", "shape": list(window_shape),
+             "sample_rate": 8000, "window": 1.0, "hop": 1.0, "window_samples": 8000,
+             "hop_samples": 8000, "songs": rows, "skipped": []}
+    (folder / "index.json").write_text(json.dumps(index))
+    return folder

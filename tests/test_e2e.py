@@ -22,7 +22,9 @@ TINY = dict(sample_rate=8000, window=3, dataset__demo__songs_per_genre=3, datase
             dataset__demo__genres=["disco", "reggae"],
             transforms={"fft": {"n_bins": 32}, "stft": {"n_fft": 256, "hop_length": 128},
                         "mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128},
-                        "mel": {"n_mels": 32, "n_fft": 256, "hop_length": 128, "dtype": "float16"}})
+                        "mel": {"n_mels": 32, "n_fft": 256, "hop_length": 128, "dtype": "float16"}},
+            models={"svc": {"C": 1.0}}, runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}})
+TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 2, "patience": 1, "batch_size": 4}
 
 
 def out_hashes(repo) -> dict:
@@ -135,3 +137,44 @@ def test_killed_run_then_repro_gives_the_same_bytes(project):
     assert not partial.exists()
     run(["dvc", "repro", "--force"], repo)
     assert out_hashes(repo) == resumed
+
+
+def test_training_runs_experiment_metrics_diff_and_plots(project):
+    repo, set_params = project
+    runs = {"svc-mfcc": {"model": "svc", "transform": "mfcc"}, "rfc-fft": {"model": "rfc", "transform": "fft"},
+            "cnn1d-mfcc": {"model": "cnn1d", "transform": "mfcc"}, "cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}
+    set_params(**{**TINY, "runs": runs, "models": {"svc": {"C": 1.0}, "rfc": {"n_estimators": 20},
+                                                   "cnn1d": TINY_CNN, "cnn2d": TINY_CNN}})
+    result = run(["dvc", "repro"], repo)
+    assert "| run | model | transform |" in result.stdout
+    summary = (repo / "metrics/summary.md").read_text()
+    for name in runs:
+        assert f"| {name} |" in summary
+        metrics = json.loads((repo / f"metrics/runs/{name}.json").read_text())
+        assert metrics["n_test_songs"] == 2 and metrics["n_test_windows"] == 8
+        assert (repo / f"models/{name}/meta.json").is_file()
+        assert (repo / f"metrics/runs/{name}/confusion.png").is_file()
+    assert (repo / "models/cnn2d-mel/model.keras").is_file() and (repo / "models/svc-mfcc/model.skops").is_file()
+    assert (repo / "metrics/train/cnn2d-mel/plots/metrics/eval/loss.tsv").is_file()
+
+    classic = ["metrics/runs/svc-mfcc.json", "metrics/runs/rfc-fft.json"]
+    before = [(repo / p).read_bytes() for p in classic]
+    run(["dvc", "repro", "--force", "--single-item", "train@svc-mfcc", "train@rfc-fft",
+         "evaluate@svc-mfcc", "evaluate@rfc-fft"], repo)
+    assert [(repo / p).read_bytes() for p in classic] == before
+
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "baseline"], repo)
+    run(["dvc", "exp", "run", "-S", "window=5"], repo)
+    diff = json.loads(run(["dvc", "metrics", "diff", "--json"], repo).stdout)
+    for name in runs:
+        changes = diff[f"metrics/runs/{name}.json"]
+        assert changes["n_test_windows"] == {"old": 8, "new": 4, "diff": -4}
+    shown = run(["dvc", "exp", "show", "--json"], repo).stdout
+    assert '"window": 5' in shown and '"window": 3' in shown
+
+    run(["dvc", "plots", "show", "-o", "plots_html"], repo)
+    html = (repo / "plots_html/index.html").read_text()
+    for name in runs:
+        assert f"metrics/runs/{name}/confusion.json" in html or f"metrics_runs_{name}_confusion" in html
+    assert "metrics/train/cnn2d-mel/plots/metrics/train/loss.tsv" in html

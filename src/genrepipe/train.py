@@ -74,12 +74,13 @@ def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int,
                  curves: Path) -> dict:
     import skops.io
 
-    from .models.classic import build_classifier, split_vectors
+    from .models.classic import build_classifier, calibration_splits, split_vectors
 
-    x_train, y_train, _ = split_vectors(features, "train", features.classes)
+    x_train, y_train, songs = split_vectors(features, "train", features.classes)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes)
     log.info("%s on %d train windows of %d values", model, *x_train.shape)
-    pipeline = build_classifier(model, settings, seed).fit(x_train, y_train)
+    cv = calibration_splits(y_train, songs, seed) if model == "svc" else None
+    pipeline = build_classifier(model, settings, seed, cv=cv).fit(x_train, y_train)
     history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
     if len(y_valid):
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
@@ -132,10 +133,18 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
 
 
 def _live(folder: Path):
-    """A dvclive logger writing into `folder` only: no dvc.yaml edits, no experiment of its own."""
+    """dvclive as a plain file logger into `folder`: no dvc.yaml edits, no experiment of its own.
+
+    DVC already runs this stage and tracks its outputs, so the logger needs no access to the
+    repository (dvclive 3.49 fails in a git repo without commits when it looks).
+    """
     from dvclive import Live
 
-    return Live(dir=str(folder), save_dvc_exp=False, dvcyaml=None, report=None)
+    class StageLive(Live):
+        def _init_dvc(self):
+            self._dvc_file = self._init_dvc_file()
+
+    return StageLive(dir=str(folder), save_dvc_exp=False, dvcyaml=None, report=None)
 
 
 def _versions(model: str) -> dict:

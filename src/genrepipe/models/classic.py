@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -52,15 +52,38 @@ def split_vectors(features: FeatureSet, split: str, classes: list[str]
     return np.concatenate(xs), np.concatenate(ys), ids
 
 
-def build_classifier(model: str, settings: Mapping[str, Any], seed: int) -> Pipeline:
+def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits: int = 5) -> list:
+    """Cross-validation folds for calibrating SVC probabilities, song-disjoint when possible.
+
+    Windows of one song are alike; calibrating on windows whose song was also fitted would
+    make the probabilities over-confident. With fewer than two songs in some class the folds
+    fall back to stratified folds of windows.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    songs = np.asarray(songs)
+    songs_per_class = min(len(set(songs[y == c])) for c in np.unique(y))
+    if songs_per_class >= 2:
+        folds = StratifiedGroupKFold(min(n_splits, songs_per_class), shuffle=True, random_state=seed)
+        return list(folds.split(np.zeros(len(y)), y, groups=songs))
+    windows_per_class = int(np.bincount(y).min())
+    if windows_per_class < 2:
+        raise ParameterError(f"svc needs at least 2 training windows per class to calibrate "
+                             f"probabilities; found {windows_per_class}")
+    folds = StratifiedKFold(min(n_splits, windows_per_class), shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(y)), y))
+
+
+def build_classifier(model: str, settings: Mapping[str, Any], seed: int, cv: Any = 5) -> Pipeline:
     """A scaling Pipeline around the classifier, with window probabilities available.
 
     SVC gets its probabilities from `CalibratedClassifierCV(SVC(), ensemble=False)`, as
-    scikit-learn 1.9 recommends in place of the deprecated `SVC(probability=True)`.
+    scikit-learn 1.9 recommends in place of the deprecated `SVC(probability=True)`; `cv` is
+    its folds (see `calibration_splits`).
     """
     if model == "svc":
         classifier = CalibratedClassifierCV(
-            SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed), ensemble=False)
+            SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed), ensemble=False, cv=cv)
     elif model == "rfc":
         classifier = RandomForestClassifier(
             n_estimators=settings["n_estimators"], max_depth=settings["max_depth"],

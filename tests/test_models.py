@@ -1,0 +1,143 @@
+"""Each model fits and predicts on a tiny generated store, through the train stage's code path."""
+
+import json
+
+import numpy as np
+import pytest
+
+from genrepipe.errors import DataError, ParameterError
+from genrepipe.evaluate import evaluate_run
+from genrepipe.features import FeatureSet
+from genrepipe.models.classic import window_vectors
+from genrepipe.models.cnn import input_layout
+from genrepipe.params import validate
+from genrepipe.predictor import TrainedRun
+from genrepipe.train import train_run
+
+from conftest import make_feature_store
+
+TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 3, "patience": 2, "batch_size": 8}
+
+
+def _params(raw_params, model, transform, **settings):
+    raw_params["runs"] = {"r": {"model": model, "transform": transform}}
+    raw_params["models"] = {model: settings}
+    return validate(raw_params)
+
+
+@pytest.mark.parametrize("model, transform, shape, settings", [
+    ("svc", "mel", (6, 4), {"C": 1.0}),
+    ("svc", "fft", (12,), {}),
+    ("rfc", "mfcc", (6, 4), {"n_estimators": 20}),
+    ("cnn1d", "mfcc", (6, 8), TINY_CNN),
+    ("cnn1d", "fft", (16,), TINY_CNN),
+    ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
+])
+def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, settings):
+    folder = make_feature_store(tmp_path / transform, shape, name=transform)
+    params = _params(raw_params, model, transform, **settings)
+    meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    assert meta["classes"] == ["a", "b", "c"] and meta["window_shape"] == list(shape)
+    assert (meta["normalization"] is None) == (model in ("svc", "rfc"))
+    assert (tmp_path / "curves/r/plots/metrics/train/accuracy.tsv").is_file()
+    assert not (tmp_path / "models/r.partial").exists()
+
+    trained = TrainedRun(tmp_path / "models/r")
+    features = FeatureSet(folder)
+    song = features.songs("test")[0]
+    probs = trained.predict_windows(np.asarray(features.load(song["song_id"])))
+    assert probs.shape == (song["n_windows"], 3)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
+    assert metrics["n_test_songs"] == 6 and 0 <= metrics["song_accuracy"] <= 1
+    if model in ("svc", "rfc"):  # the classes are separable: the classic models must find them
+        assert metrics["song_accuracy"] == 1.0
+
+
+def test_same_seed_same_results(raw_params, tmp_path):
+    folder = make_feature_store(tmp_path / "mel", (8, 8))
+    for model, settings in (("rfc", {"n_estimators": 10}), ("svc", {}), ("cnn2d", TINY_CNN)):
+        params = _params(raw_params, model, "mel", **settings)
+        probs = []
+        for attempt in range(2):
+            train_run("r", params, folder, tmp_path / f"{model}{attempt}", tmp_path / f"c{model}{attempt}")
+            trained = TrainedRun(tmp_path / f"{model}{attempt}")
+            probs.append(trained.predict_windows(np.asarray(FeatureSet(folder).load("a.test0"))))
+        np.testing.assert_array_equal(probs[0], probs[1], err_msg=model)
+
+
+def test_window_vectors_and_layouts():
+    images = np.arange(2 * 3 * 4, dtype=np.float32).reshape(2, 3, 4)
+    vectors = window_vectors(images)
+    assert vectors.shape == (2, 6)
+    np.testing.assert_allclose(vectors[0, :3], images[0].mean(axis=1))
+    np.testing.assert_allclose(vectors[0, 3:], images[0].std(axis=1))
+    assert window_vectors(images[:, :, 0]).shape == (2, 3)
+    assert input_layout("cnn2d", images).shape == (2, 3, 4, 1)
+    assert input_layout("cnn1d", images).shape == (2, 4, 3)
+    assert input_layout("cnn1d", images[:, :, 0]).shape == (2, 3, 1)
+    with pytest.raises(ParameterError, match="model='cnn2d' cannot take windows of shape"):
+        input_layout("cnn2d", images[:, :, 0])
+
+
+def test_wrong_features_for_a_run(raw_params, tmp_path):
+    folder = make_feature_store(tmp_path / "mfcc", (6, 4), name="mfcc")
+    params = _params(raw_params, "svc", "mel")
+    with pytest.raises(DataError, match="holds 'mfcc' features; run 'r' needs 'mel'"):
+        train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+    with pytest.raises(DataError, match="not a trained run"):
+        TrainedRun(tmp_path / "m")
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_tampered_skops_file_is_refused(raw_params, tmp_path):
+    from fractions import Fraction
+
+    import skops.io
+
+    folder = make_feature_store(tmp_path / "mel", (6, 4))
+    train_run("r", _params(raw_params, "svc", "mel"), folder, tmp_path / "m", tmp_path / "c")
+    skops.io.dump({"evil": Fraction(1, 3)}, tmp_path / "m/model.skops")
+    with pytest.raises(DataError, match="holds types genrepipe does not save"):
+        TrainedRun(tmp_path / "m")
+
+
+@pytest.mark.parametrize("runs, message", [
+    ({"bad": {"model": "cnn2d", "transform": "fft"}},
+     r"runs.bad=\{'model': 'cnn2d', 'transform': 'fft'\} pairs cnn2d with fft, whose windows are 1-D; "
+     r"expected a cnn2d transform from: stft, mfcc, mel"),
+    ({"x": {"model": "lstm", "transform": "mel"}}, r"runs.x.model='lstm' is not allowed; expected one of: svc, rfc, cnn1d, cnn2d"),
+    ({"Bad Name": {"model": "svc", "transform": "mel"}}, r"runs.Bad Name=.* has an invalid name"),
+    ({"x": {"model": "svc"}}, r"runs.x.transform=None is missing"),
+])
+def test_run_validation(raw_params, runs, message):
+    raw_params["runs"] = runs
+    with pytest.raises(ParameterError, match=message):
+        validate(raw_params)
+
+
+def test_run_needs_a_computed_transform(raw_params):
+    del raw_params["transforms"]["stft"]
+    raw_params["runs"] = {"x": {"model": "rfc", "transform": "stft"}}
+    with pytest.raises(ParameterError, match=r"runs.x.transform='stft' is not computed"):
+        validate(raw_params)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("C", 0, r"models.svc.C=0 is out of range"),
+    ("gamma", "wide", r"models.svc.gamma='wide' is not allowed; expected one of: scale, auto or a number > 0"),
+])
+def test_model_settings_validation(raw_params, key, value, message):
+    raw_params["models"]["svc"][key] = value
+    with pytest.raises(ParameterError, match=message):
+        validate(raw_params)
+
+
+def test_cnn_settings_validation(raw_params):
+    raw_params["models"]["cnn2d"]["filters"] = []
+    with pytest.raises(ParameterError, match=r"models.cnn2d.filters=\[\] has the wrong type or length"):
+        validate(raw_params)
+    raw_params["models"]["cnn2d"]["filters"] = [8]
+    raw_params["models"]["cnn2d"]["augment"] = {"noise": 1}
+    with pytest.raises(ParameterError, match=r"models.cnn2d.augment.noise=1 is an unknown key"):
+        validate(raw_params)
