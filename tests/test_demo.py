@@ -17,6 +17,7 @@ def tiny_demo(raw_params):
     raw_params.update(sample_rate=8000, window=1)
     raw_params["dataset"]["demo"].update(songs_per_genre=3, duration=4, genres=["jazz", "metal"])
     raw_params["transforms"] = {"mel": {"n_fft": 256, "hop_length": 128, "n_mels": 32}}
+    raw_params["runs"] = {}
     return raw_params
 
 

@@ -45,6 +45,7 @@ def _params(raw_params, root, **top):
     raw_params.update({"sample_rate": 8000, "window": 1, **top})
     raw_params["dataset"].update(source="folder", path=str(root))
     raw_params["transforms"] = {"mel": {"n_fft": 256, "hop_length": 128, "n_mels": 32}}
+    raw_params["runs"] = {}
     return validate(raw_params)
 
 
