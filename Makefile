@@ -1,8 +1,10 @@
 # genrepipe: every target builds .venv from nothing when it is missing (pinned versions).
 PYTHON ?= python3.11
-VENV   := .venv
+# TF=gpu installs TensorFlow's CUDA build instead of tensorflow-cpu (same version).
+TF     ?= cpu
+VENV   ?= .venv
 BIN    := $(CURDIR)/$(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
@@ -10,8 +12,9 @@ export PATH := $(BIN):$(PATH)
 
 help:
 	@echo "make repro   build .venv if needed, then run the DVC pipeline (dvc repro)"
+	@echo "             TF=gpu make repro installs TensorFlow's CUDA build instead of the CPU one"
 	@echo "make test    build .venv if needed, then run the test suite"
-	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs)"
+	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
 	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -19,19 +22,26 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	if [ "$(TF)" = gpu ]; then \
+	  $(BIN)/python -m pip uninstall --quiet -y tensorflow-cpu && \
+	  $(BIN)/python -m pip install --quiet "tensorflow[and-cuda]==$$(sed -n 's/^tensorflow[-_]cpu==//p' requirements.lock)"; \
+	fi
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 # DVC leaves a re-run's output as a copy when identical bytes are already cached: relink it.
 repro: $(STAMP)
 	$(BIN)/dvc repro
 	$(BIN)/dvc checkout --relink --quiet
-	@echo "Results: data/raw/manifest.csv (songs and splits), data/raw/skipped.csv, data/windows/, data/features/<transform>/"
+	@echo "Results: metrics/summary.md and metrics/summary.png (all runs), metrics/runs/<run>.json and"
+	@echo "metrics/runs/<run>/confusion.png (test set), models/<run>/ (trained models)."
+	@echo "Then: dvc metrics show, dvc plots show (HTML with confusion matrices and training curves)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf data/raw data/windows data/features
+	rm -rf data/raw data/windows data/features models/*
 
 lock:
 	rm -rf /tmp/genrepipe-lock && $(PYTHON) -m venv /tmp/genrepipe-lock
