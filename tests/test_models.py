@@ -141,3 +141,14 @@ def test_cnn_settings_validation(raw_params):
     raw_params["models"]["cnn2d"]["augment"] = {"noise": 1}
     with pytest.raises(ParameterError, match=r"models.cnn2d.augment.noise=1 is an unknown key"):
         validate(raw_params)
+
+
+def test_every_class_needs_train_songs(raw_params, tmp_path):
+    folder = make_feature_store(tmp_path / "mel", (6, 4), songs_per_split={"train": 2, "test": 1})
+    index = json.loads((folder / "index.json").read_text())
+    for song in index["songs"]:
+        if song["label"] == "c":
+            song["split"] = "test"
+    (folder / "index.json").write_text(json.dumps(index))
+    with pytest.raises(DataError, match="no train songs of class\\(es\\) c; every class needs"):
+        train_run("r", _params(raw_params, "rfc", "mel"), folder, tmp_path / "m", tmp_path / "c")

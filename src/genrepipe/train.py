@@ -35,7 +35,7 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
     Raises
     ------
     DataError
-        When the features are not those of the run's transform, or a split is empty.
+        When the features are not those of the run's transform, or a class has no train song.
     """
     run = params.runs[name]
     settings = model_params(params, run.model)
@@ -43,8 +43,10 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
     if features.name != run.transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{run.transform!r}")
-    if not features.songs("train"):
-        raise DataError(f"{features_dir}: no train songs; check dataset.ratios")
+    untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
+    if untrained:
+        raise DataError(f"{features_dir}: no train songs of class(es) {', '.join(untrained)}; "
+                        "every class needs at least one (check dataset.ratios)")
     start = time.perf_counter()
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves:
         if is_keras(run.model):
