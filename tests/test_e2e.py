@@ -172,7 +172,14 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
 
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", "baseline"], repo)
+    shutil.copytree(repo / "models/cnn2d-mel", repo.parent / "cnn2d-mel-3s")
     run(["dvc", "exp", "run", "-S", "window=5"], repo)
+    song = str(repo / "data/raw/disco/disco.00000.wav")  # 12 s
+    old = json.loads(run(["genrepipe", "predict", song, "--model-dir", str(repo.parent / "cnn2d-mel-3s"),
+                          "--json"], repo).stdout)
+    new = json.loads(run(["genrepipe", "predict", song, "--run", "cnn2d-mel", "--json"], repo).stdout)
+    assert (old["window"], old["songs"][0]["n_windows"]) == (3, 4)
+    assert (new["window"], new["songs"][0]["n_windows"]) == (5, 2)
     diff = json.loads(run(["dvc", "metrics", "diff", "--json"], repo).stdout)
     for name in runs:
         changes = diff[f"metrics/runs/{name}.json"]

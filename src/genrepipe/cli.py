@@ -1,0 +1,101 @@
+"""The `genrepipe` command: classify songs with a trained run (`genrepipe predict`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import GenrepipeError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="genrepipe", description="Music-genre classification "
+                                     "with the runs trained by the genrepipe DVC pipeline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    predict = commands.add_parser("predict", help="rank the genres of whole songs",
+                                  description="Rank the genres of songs of any format and length. "
+                                  "A song's score is the mean of its windows' probabilities.")
+    predict.add_argument("paths", nargs="+", metavar="PATH", help="audio files")
+    predict.add_argument("--run", help="run name (default: best song accuracy in metrics/runs)")
+    predict.add_argument("--model-dir", type=Path,
+                         help="a model folder to use instead of models/<run> (e.g. a saved copy)")
+    predict.add_argument("--models", type=Path, default=Path("models"), help="default: models")
+    predict.add_argument("--metrics", type=Path, default=Path("metrics/runs"),
+                         help="where run scores are, to pick the best run (default: metrics/runs)")
+    predict.add_argument("--top", type=int, default=5, metavar="K", help="genres to show (default 5)")
+    predict.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    predict.add_argument("--plot", type=Path, metavar="FILE.png", help="bar chart of the genres")
+    predict.add_argument("--timeline", type=Path, metavar="FILE.png",
+                         help="genre probabilities along each song (heat map)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _predict(args)
+    except GenrepipeError as exc:
+        print(f"genrepipe: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _resolve_model_dir(args) -> Path:
+    from .errors import DataError, ParameterError
+    from .predict import best_run
+
+    if args.model_dir is not None:
+        return args.model_dir
+    name = args.run or best_run(args.metrics)
+    folder = args.models / name
+    if not folder.is_dir():
+        available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
+        if not available:
+            raise DataError(f"{folder}: no trained runs in {args.models}; run `make repro` first")
+        raise ParameterError(f"--run={name!r}: no model folder {folder}; expected one of: "
+                             + ", ".join(available))
+    return folder
+
+
+def _predict(args) -> int:
+    from .errors import ParameterError
+    from .predict import plot_rankings, plot_timelines, predict_song
+    from .predictor import TrainedRun
+
+    if args.top < 1:
+        raise ParameterError(f"--top={args.top}: expected an integer >= 1")
+    trained = TrainedRun(_resolve_model_dir(args))
+    meta = trained.meta
+    predictions, failed = [], 0
+    for path in args.paths:
+        try:
+            prediction = predict_song(trained, path)
+        except GenrepipeError as exc:
+            print(f"genrepipe: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if prediction.padded:
+            print(f"genrepipe: note: {path} ({prediction.duration:.2f} s) is shorter than one "
+                  f"{meta['window']:g} s window; padded with silence", file=sys.stderr)
+        predictions.append(prediction)
+    if args.json:
+        print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
+                          "window": meta["window"], "hop": meta["hop"],
+                          "songs": [p.to_dict(args.top) for p in predictions]}, indent=2))
+    else:
+        for p in predictions:
+            print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} windows of "
+                  f"{meta['window']:g} s, run {meta['run']})")
+            for rank, (genre, prob) in enumerate(p.ranking(args.top), start=1):
+                print(f"  {rank:>2}. {genre:<12} {prob:6.1%}")
+    title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
+    if predictions and args.plot:
+        plot_rankings(predictions, args.plot, title)
+    if predictions and args.timeline:
+        plot_timelines(predictions, args.timeline, title)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

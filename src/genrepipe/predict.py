@@ -1,0 +1,134 @@
+"""Whole-song prediction with a trained run: decode, window, transform, classify, average.
+
+Everything comes from the run's model folder (sample rate, window, hop, transform and its
+params, normalisation, classes), never from the current params.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .audio import BadAudio, load_audio
+from .errors import DataError
+from .predictor import TrainedRun
+from .segment import frame_signal
+from .transforms import compute
+
+
+@dataclass
+class SongPrediction:
+    """One song's window probabilities, their mean, and where each window starts (seconds)."""
+
+    path: str
+    classes: list[str]
+    window_probs: np.ndarray
+    starts: np.ndarray
+    hop: float
+    duration: float
+    padded: bool
+
+    @property
+    def probs(self) -> np.ndarray:
+        """The song's score: the mean of its windows' probabilities."""
+        return self.window_probs.mean(axis=0)
+
+    def ranking(self, top: int | None = None) -> list[tuple[str, float]]:
+        """(class, probability) pairs, most likely first."""
+        order = np.argsort(-self.probs, kind="stable")[:top]
+        return [(self.classes[i], float(self.probs[i])) for i in order]
+
+    def to_dict(self, top: int | None = None) -> dict:
+        return {"path": self.path, "duration_s": round(self.duration, 3), "padded": self.padded,
+                "n_windows": int(len(self.window_probs)),
+                "ranking": [{"genre": c, "probability": round(p, 6)} for c, p in self.ranking(top)]}
+
+
+def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
+    """Classify one audio file of any format and length with `trained`.
+
+    A song shorter than one window is zero-padded to one window (`padded` is then True).
+
+    Raises
+    ------
+    DataError
+        When the file cannot be decoded or holds no usable audio, with the path and reason.
+    """
+    meta = trained.meta
+    sr = meta["sample_rate"]
+    try:
+        y = load_audio(path, sr)
+    except BadAudio as exc:
+        raise DataError(f"{path}: {exc}") from None
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    windows = frame_signal(y, meta["window_samples"], meta["hop_samples"], pad_short=True)
+    features = compute(trained.transform, windows, sr, meta["transform_params"])
+    features = features.astype(meta["transform_params"].get("dtype", "float32"))
+    if not np.isfinite(features).all():
+        raise DataError(f"{path}: the {trained.transform} features are not finite")
+    starts = np.arange(len(windows)) * meta["hop_samples"] / sr
+    return SongPrediction(str(path), trained.classes, trained.predict_windows(features), starts,
+                          meta["hop_samples"] / sr, y.size / sr,
+                          padded=y.size < meta["window_samples"])
+
+
+def best_run(runs_dir: str | Path) -> str:
+    """The run with the highest song accuracy in `runs_dir` (metrics/runs)."""
+    from .report import collect
+
+    return collect(runs_dir)[0]["run"]
+
+
+def plot_rankings(predictions: list[SongPrediction], path: str | Path, title: str) -> None:
+    """A horizontal bar chart of each song's genre probabilities, one panel per song."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .store import atomic_path
+
+    n = len(predictions)
+    fig, axes = plt.subplots(n, 1, figsize=(7, 0.35 * len(predictions[0].classes) * n + 1.2),
+                             squeeze=False)
+    for ax, prediction in zip(axes[:, 0], predictions, strict=True):
+        ranking = prediction.ranking()[::-1]
+        ax.barh([c for c, _ in ranking], [p for _, p in ranking], color="C0")
+        ax.set_xlim(0, 1)
+        ax.set_title(Path(prediction.path).name, fontsize=10)
+        ax.set_xlabel("probability (mean of windows)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)
+
+
+def plot_timelines(predictions: list[SongPrediction], path: str | Path, title: str) -> None:
+    """Genre probabilities along each song: a genre x time heat map per song."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .store import atomic_path
+
+    n = len(predictions)
+    classes = predictions[0].classes
+    fig, axes = plt.subplots(n, 1, figsize=(10, 0.3 * len(classes) * n + 1.5), squeeze=False)
+    for ax, prediction in zip(axes[:, 0], predictions, strict=True):
+        edges = np.append(prediction.starts, prediction.starts[-1] + prediction.hop)
+        image = ax.pcolormesh(edges, np.arange(len(classes) + 1), prediction.window_probs.T,
+                              vmin=0, vmax=1, cmap="magma")
+        ax.set_yticks(np.arange(len(classes)) + 0.5, classes)
+        ax.set_xlabel("time (s, window start)")
+        ax.set_title(Path(prediction.path).name, fontsize=10)
+        fig.colorbar(image, ax=ax, label="probability")
+    fig.suptitle(title)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
+    plt.close(fig)

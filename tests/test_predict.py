@@ -1,0 +1,145 @@
+"""`genrepipe predict`: whole songs of any format and length, with what the model folder says."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from genrepipe.cli import main
+from genrepipe.download import download
+from genrepipe.features import transform_all
+from genrepipe.params import validate
+from genrepipe.predict import predict_song
+from genrepipe.predictor import TrainedRun
+from genrepipe.segment import segment_all
+from genrepipe.train import train_run
+
+from conftest import tone
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, request):
+    """A tiny trained project: 3 demo genres at 8 kHz, 1 s windows, svc on mfcc and rfc on fft."""
+    import copy
+
+    import yaml
+
+    from conftest import ROOT
+
+    root = tmp_path_factory.mktemp("project")
+    raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
+    raw.update(sample_rate=8000, window=1)
+    raw["dataset"]["demo"].update(songs_per_genre=4, duration=6, genres=["classical", "metal", "reggae"])
+    raw["dataset"]["ratios"] = {"train": 0.5, "valid": 0.25, "test": 0.25}
+    raw["transforms"] = {"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 512, "hop_length": 256},
+                         "fft": {"n_bins": 64, "dtype": "float16"}}
+    raw["runs"] = {"svc-mfcc": {"model": "svc", "transform": "mfcc"},
+                   "rfc-fft": {"model": "rfc", "transform": "fft"}}
+    raw["models"] = {"svc": {"C": 1.0}, "rfc": {"n_estimators": 30}}
+    params = validate(raw)
+    download(params, root / "data/raw", jobs=2)
+    segment_all(params, root / "data/raw", root / "data/windows", jobs=2)
+    for name in params.transforms:
+        transform_all(name, params, root / "data/windows", root / f"data/features/{name}", jobs=2)
+    for name, run in params.runs.items():
+        train_run(name, params, root / f"data/features/{run.transform}", root / f"models/{name}",
+                  root / f"metrics/train/{name}")
+    from genrepipe.evaluate import evaluate_run
+
+    for name, run in params.runs.items():
+        evaluate_run(name, root / f"models/{name}", root / f"data/features/{run.transform}", root / "metrics/runs")
+    return root
+
+
+@pytest.fixture
+def songs(tmp_path, project):
+    """The same demo song as WAV, FLAC, OGG and MP3 at other rates and channel counts."""
+    y, sr = sf.read(project / "data/raw/metal/metal.00001.wav")
+    paths = []
+    for fmt, rate, channels in (("WAV", 8000, 1), ("FLAC", 16000, 2), ("OGG", 22050, 1), ("MP3", 22050, 2)):
+        import librosa
+
+        z = librosa.resample(y, orig_sr=sr, target_sr=rate)
+        z = np.stack([z] * channels, axis=1) if channels > 1 else z
+        path = tmp_path / f"song.{fmt.lower()}"
+        sf.write(path, z, rate, format=fmt)
+        paths.append(path)
+    return paths
+
+
+def test_predict_every_format_and_plots(project, songs, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    code = main(["predict", *map(str, songs), "--run", "svc-mfcc", "--top", "3",
+                 "--plot", str(tmp_path / "genres.png"), "--timeline", str(tmp_path / "timeline.png")])
+    out = capsys.readouterr().out
+    assert code == 0
+    for path in songs:
+        assert f"{path}  (6.0 s, 6 windows of 1 s, run svc-mfcc)" in out
+    assert out.count("   1. ") == 4 and out.count("   3. ") == 4 and "   4. " not in out
+    for png in ("genres.png", "timeline.png"):
+        assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_json_ranking_sums_to_one_and_defaults_to_the_best_run(project, songs, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    assert main(["predict", str(songs[0]), "--json", "--top", "10"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["song_accuracy"]
+                for r in ("svc-mfcc", "rfc-fft")}
+    best = sorted(accuracy, key=lambda r: (-accuracy[r], r))[0]  # ties: by name
+    assert result["run"] == best and result["window"] == 1.0
+    ranking = result["songs"][0]["ranking"]
+    probabilities = [r["probability"] for r in ranking]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert sum(r["probability"] for r in ranking) == pytest.approx(1.0, abs=1e-4)
+    assert {r["genre"] for r in ranking} == {"classical", "metal", "reggae"}
+
+
+def test_song_score_is_the_mean_of_window_probabilities(project, songs):
+    trained = TrainedRun(project / "models/rfc-fft")
+    prediction = predict_song(trained, songs[0])
+    assert prediction.window_probs.shape == (6, 3)
+    np.testing.assert_allclose(prediction.probs, prediction.window_probs.mean(axis=0))
+    np.testing.assert_allclose(prediction.starts, np.arange(6.0))
+
+
+def test_short_song_is_padded_and_said(project, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    sf.write(tmp_path / "short.wav", tone(440, 0.3, 8000), 8000)
+    assert main(["predict", str(tmp_path / "short.wav"), "--run", "svc-mfcc"]) == 0
+    captured = capsys.readouterr()
+    assert "short.wav (0.30 s) is shorter than one 1 s window; padded with silence" in captured.err
+    assert "1 windows of 1 s" in captured.out
+
+
+def test_unreadable_and_missing_files_are_one_line_errors(project, songs, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    (tmp_path / "notes.mp3").write_text("not audio")
+    code = main(["predict", str(tmp_path / "notes.mp3"), str(tmp_path / "absent.wav"), str(songs[0]),
+                 "--run", "svc-mfcc"])
+    captured = capsys.readouterr()
+    assert code == 1
+    errors = captured.err.strip().splitlines()
+    assert len(errors) == 2 and all(e.startswith("genrepipe: error: ") for e in errors)
+    assert "notes.mp3: undecodable" in errors[0]
+    assert "absent.wav: undecodable" in errors[1] or "absent.wav: no such file" in errors[1]
+    assert str(songs[0]) in captured.out  # the good song is still classified
+
+
+def test_missing_run(project, songs, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    assert main(["predict", str(songs[0]), "--run", "cnn9d"]) == 1
+    err = capsys.readouterr().err
+    assert err == ("genrepipe: error: --run='cnn9d': no model folder models/cnn9d; expected one of: "
+                   "rfc-fft, svc-mfcc\n")
+
+
+def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, capsys):
+    saved = tmp_path / "saved-run"
+    shutil.copytree(project / "models/svc-mfcc", saved)
+    (project / "params.yaml").write_text("window: 5\n")  # whatever params say now is not read
+    assert main(["predict", str(songs[0]), "--model-dir", str(saved), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["window"] == 1.0 and result["songs"][0]["n_windows"] == 6
