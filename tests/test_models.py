@@ -10,7 +10,7 @@ from genrepipe.evaluate import evaluate_run
 from genrepipe.features import FeatureSet
 from genrepipe.models.classic import window_vectors
 from genrepipe.models.cnn import input_layout
-from genrepipe.params import validate
+from genrepipe.params import VECTOR_MODELS, validate
 from genrepipe.predictor import TrainedRun
 from genrepipe.train import train_run
 
@@ -29,6 +29,12 @@ def _params(raw_params, model, transform, **settings):
     ("svc", "mel", (6, 4), {"C": 1.0}),
     ("svc", "fft", (12,), {}),
     ("rfc", "mfcc", (6, 4), {"n_estimators": 20}),
+    ("linsvm", "mel", (6, 4), {}),
+    ("logreg", "fft", (12,), {}),
+    ("knn", "mel", (6, 4), {"n_neighbors": 3}),
+    ("mlp", "mel", (6, 4), {"hidden": [16], "max_iter": 200}),
+    ("perceptron", "mel", (6, 4), {}),
+    ("elm", "mel", (6, 4), {"n_hidden": 50}),
     ("cnn1d", "mfcc", (6, 8), TINY_CNN),
     ("cnn1d", "fft", (16,), TINY_CNN),
     ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
@@ -38,7 +44,7 @@ def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, se
     params = _params(raw_params, model, transform, **settings)
     meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     assert meta["classes"] == ["a", "b", "c"] and meta["window_shape"] == list(shape)
-    assert (meta["normalization"] is None) == (model in ("svc", "rfc"))
+    assert (meta["normalization"] is None) == (model in VECTOR_MODELS)
     assert (tmp_path / "curves/r/plots/metrics/train/accuracy.tsv").is_file()
     assert not (tmp_path / "models/r.partial").exists()
 
@@ -50,13 +56,14 @@ def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, se
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
     assert metrics["n_test_songs"] == 6 and 0 <= metrics["song_accuracy"] <= 1
-    if model in ("svc", "rfc"):  # the classes are separable: the classic models must find them
+    if model in VECTOR_MODELS:  # the classes are separable: the classic models must find them
         assert metrics["song_accuracy"] == 1.0
 
 
 def test_same_seed_same_results(raw_params, tmp_path):
     folder = make_feature_store(tmp_path / "mel", (8, 8))
-    for model, settings in (("rfc", {"n_estimators": 10}), ("svc", {}), ("cnn2d", TINY_CNN)):
+    for model, settings in (("rfc", {"n_estimators": 10}), ("svc", {}), ("mlp", {"hidden": [8]}),
+                            ("elm", {"n_hidden": 20}), ("cnn2d", TINY_CNN)):
         params = _params(raw_params, model, "mel", **settings)
         probs = []
         for attempt in range(2):
@@ -106,7 +113,7 @@ def test_a_tampered_skops_file_is_refused(raw_params, tmp_path):
     ({"bad": {"model": "cnn2d", "transform": "fft"}},
      r"runs.bad=\{'model': 'cnn2d', 'transform': 'fft'\} pairs cnn2d with fft, whose windows are 1-D; "
      r"expected a cnn2d transform from: stft, mfcc, mel"),
-    ({"x": {"model": "lstm", "transform": "mel"}}, r"runs.x.model='lstm' is not allowed; expected one of: svc, rfc, cnn1d, cnn2d"),
+    ({"x": {"model": "lstm", "transform": "mel"}}, r"runs.x.model='lstm' is not allowed; expected one of: svc, rfc, linsvm, "),
     ({"Bad Name": {"model": "svc", "transform": "mel"}}, r"runs.Bad Name=.* has an invalid name"),
     ({"x": {"model": "svc"}}, r"runs.x.transform=None is missing"),
 ])
@@ -152,3 +159,24 @@ def test_every_class_needs_train_songs(raw_params, tmp_path):
     (folder / "index.json").write_text(json.dumps(index))
     with pytest.raises(DataError, match="no train songs of class\\(es\\) c; every class needs"):
         train_run("r", _params(raw_params, "rfc", "mel"), folder, tmp_path / "m", tmp_path / "c")
+
+
+def test_elm_is_a_scikit_learn_classifier():
+    from sklearn.base import clone
+    from sklearn.model_selection import cross_val_score
+
+    from genrepipe.models.elm import ExtremeLearningMachine
+
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (40, 5)), rng.normal(2, 1, (40, 5))]
+    y = np.array(["low"] * 40 + ["high"] * 40)
+    elm = ExtremeLearningMachine(n_hidden=64, alpha=0.1, random_state=3)
+    assert clone(elm).get_params() == {"n_hidden": 64, "alpha": 0.1, "random_state": 3}
+    assert cross_val_score(elm, X, y, cv=4).mean() > 0.9
+    fitted = elm.fit(X, y)
+    assert set(fitted.predict(X)) <= {"low", "high"} and list(fitted.classes_) == ["high", "low"]
+    proba = fitted.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (fitted.predict(X) == fitted.classes_[proba.argmax(axis=1)]).all()
+    again = ExtremeLearningMachine(n_hidden=64, alpha=0.1, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(again.hidden_weights_, fitted.hidden_weights_)

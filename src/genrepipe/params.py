@@ -61,7 +61,8 @@ TRANSFORM_SPECS = {
 # Dimensions of one window's features: fft gives a vector, the others an image (bands x frames).
 TRANSFORM_RANKS = {"fft": 1, "stft": 2, "mfcc": 2, "mel": 2}
 # Which feature ranks each model accepts.
-MODEL_RANKS = {"svc": (1, 2), "rfc": (1, 2), "cnn1d": (1, 2), "cnn2d": (2,)}
+VECTOR_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm")
+MODEL_RANKS = {**{m: (1, 2) for m in VECTOR_MODELS}, "cnn1d": (1, 2), "cnn2d": (2,)}
 
 
 def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
@@ -91,6 +92,23 @@ MODEL_SPECS = {
         "max_features": Either(options=(Choice(choices=("sqrt", "log2")), Number(min=0, max=1, min_exclusive=True)),
                                default="sqrt"),
     }),
+    "linsvm": Block(fields={"C": _pos(default=1.0), "max_iter": _int(min=1, default=5000)}),
+    "logreg": Block(fields={"C": _pos(default=1.0), "max_iter": _int(min=1, default=2000)}),
+    "knn": Block(fields={"n_neighbors": _int(min=1, max=10000, default=5),
+                         "weights": Choice(choices=("uniform", "distance"), default="distance")}),
+    "mlp": Block(fields={
+        "hidden": ListOf(item=_int(min=1, max=65536), min_len=1, default=[256, 128]),
+        "alpha": Number(min=0, default=1e-3),
+        "learning_rate": _pos(max=1, default=1e-3),
+        "max_iter": _int(min=1, default=300),
+    }),
+    "perceptron": Block(fields={
+        "alpha": Number(min=0, default=1e-4),
+        "penalty": Choice(choices=("l2", "l1", "elasticnet"), nullable=True, default=None),
+        "max_iter": _int(min=1, default=1000),
+    }),
+    "elm": Block(fields={"n_hidden": _int(min=1, max=100000, default=1000),
+                         "alpha": _pos(default=1.0)}),
     "cnn1d": _cnn([32, 64, 64], kernel_size=5, epochs=40),
     "cnn2d": _cnn([16, 32, 64, 64], kernel_size=3, epochs=30),
 }

@@ -23,8 +23,13 @@ KERAS_FILE = "model.keras"
 SKOPS_FILE = "model.skops"
 # The only non-default types our scikit-learn pipelines contain; anything else is refused.
 TRUSTED_SKOPS_TYPES = (
+    "genrepipe.models.elm.ExtremeLearningMachine",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.metrics._dist_metrics.EuclideanDistance64",
+    "sklearn.neighbors._ball_tree.BallTree",
+    "sklearn.neighbors._kd_tree.KDTree",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
     "sklearn.tree._tree.Tree",
 )
 

@@ -76,12 +76,12 @@ def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int,
                  curves: Path) -> dict:
     import skops.io
 
-    from .models.classic import build_classifier, calibration_splits, split_vectors
+    from .models.classic import CALIBRATED, build_classifier, calibration_splits, split_vectors
 
     x_train, y_train, songs = split_vectors(features, "train", features.classes)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes)
     log.info("%s on %d train windows of %d values", model, *x_train.shape)
-    cv = calibration_splits(y_train, songs, seed) if model == "svc" else None
+    cv = calibration_splits(y_train, songs, seed) if model in CALIBRATED else None
     pipeline = build_classifier(model, settings, seed, cv=cv).fit(x_train, y_train)
     history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
     if len(y_valid):

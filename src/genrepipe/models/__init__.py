@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 KERAS_MODELS = ("cnn1d", "cnn2d")
-SKLEARN_MODELS = ("svc", "rfc")
+SKLEARN_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm")
 
 
 def is_keras(model: str) -> bool:

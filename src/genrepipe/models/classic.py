@@ -1,4 +1,4 @@
-"""scikit-learn models (svc, rfc) on one vector per window, inside a scaling Pipeline."""
+"""scikit-learn models on one vector per window, inside a scaling Pipeline."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from typing import Any
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression, Perceptron
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
+from sklearn.svm import SVC, LinearSVC
 
 from ..errors import ParameterError
 from ..features import FeatureSet
+from .elm import ExtremeLearningMachine
 
 
 def window_vectors(windows: np.ndarray) -> np.ndarray:
@@ -53,7 +57,7 @@ def split_vectors(features: FeatureSet, split: str, classes: list[str]
 
 
 def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits: int = 5) -> list:
-    """Cross-validation folds for calibrating SVC probabilities, song-disjoint when possible.
+    """Cross-validation folds for calibrating probabilities, song-disjoint when possible.
 
     Windows of one song are alike; calibrating on windows whose song was also fitted would
     make the probabilities over-confident. With fewer than two songs in some class the folds
@@ -68,27 +72,51 @@ def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits:
         return list(folds.split(np.zeros(len(y)), y, groups=songs))
     windows_per_class = int(np.bincount(y).min())
     if windows_per_class < 2:
-        raise ParameterError(f"svc needs at least 2 training windows per class to calibrate "
-                             f"probabilities; found {windows_per_class}")
+        raise ParameterError(f"calibrated models need at least 2 training windows per class; "
+                             f"found {windows_per_class}")
     folds = StratifiedKFold(min(n_splits, windows_per_class), shuffle=True, random_state=seed)
     return list(folds.split(np.zeros(len(y)), y))
+
+
+# Classifiers without predict_proba get probabilities from CalibratedClassifierCV(ensemble=False),
+# scikit-learn 1.9's recommended replacement for SVC(probability=True).
+CALIBRATED = ("svc", "linsvm", "perceptron")
+
+
+def _estimator(model: str, s: Mapping[str, Any], seed: int):
+    if model == "svc":
+        return SVC(C=s["C"], gamma=s["gamma"], random_state=seed)
+    if model == "linsvm":
+        return LinearSVC(C=s["C"], max_iter=s["max_iter"], random_state=seed)
+    if model == "perceptron":
+        return Perceptron(alpha=s["alpha"], penalty=s["penalty"], max_iter=s["max_iter"],
+                          random_state=seed)
+    if model == "rfc":
+        return RandomForestClassifier(
+            n_estimators=s["n_estimators"], max_depth=s["max_depth"],
+            min_samples_leaf=s["min_samples_leaf"], max_features=s["max_features"],
+            random_state=seed, n_jobs=-1)
+    if model == "logreg":
+        return LogisticRegression(C=s["C"], max_iter=s["max_iter"], random_state=seed)
+    if model == "knn":
+        return KNeighborsClassifier(n_neighbors=s["n_neighbors"], weights=s["weights"])
+    if model == "mlp":
+        return MLPClassifier(hidden_layer_sizes=tuple(s["hidden"]), alpha=s["alpha"],
+                             learning_rate_init=s["learning_rate"], max_iter=s["max_iter"],
+                             random_state=seed)
+    if model == "elm":
+        return ExtremeLearningMachine(n_hidden=s["n_hidden"], alpha=s["alpha"], random_state=seed)
+    raise ParameterError(f"model={model!r} is not a scikit-learn model; expected one of: "
+                         "svc, linsvm, perceptron, rfc, logreg, knn, mlp, elm")
 
 
 def build_classifier(model: str, settings: Mapping[str, Any], seed: int, cv: Any = 5) -> Pipeline:
     """A scaling Pipeline around the classifier, with window probabilities available.
 
-    SVC gets its probabilities from `CalibratedClassifierCV(SVC(), ensemble=False)`, as
-    scikit-learn 1.9 recommends in place of the deprecated `SVC(probability=True)`; `cv` is
-    its folds (see `calibration_splits`).
+    Models in CALIBRATED are wrapped in `CalibratedClassifierCV(..., ensemble=False)` with folds
+    `cv` (see `calibration_splits`).
     """
-    if model == "svc":
-        classifier = CalibratedClassifierCV(
-            SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed), ensemble=False, cv=cv)
-    elif model == "rfc":
-        classifier = RandomForestClassifier(
-            n_estimators=settings["n_estimators"], max_depth=settings["max_depth"],
-            min_samples_leaf=settings["min_samples_leaf"], max_features=settings["max_features"],
-            random_state=seed, n_jobs=-1)
-    else:
-        raise ParameterError(f"model={model!r} is not a scikit-learn model; expected svc or rfc")
+    classifier = _estimator(model, settings, seed)
+    if model in CALIBRATED:
+        classifier = CalibratedClassifierCV(classifier, ensemble=False, cv=cv)
     return Pipeline([("scale", StandardScaler()), ("classify", classifier)])
