@@ -38,13 +38,17 @@ def _params(raw_params, model, transform, **settings):
     ("cnn1d", "mfcc", (6, 8), TINY_CNN),
     ("cnn1d", "fft", (16,), TINY_CNN),
     ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
+    ("samplecnn", "waveform", (243,), {"filters": [4, 4, 8], "dense": 8, "epochs": 2, "batch_size": 8}),
+    ("samplecnn", "waveform", (243,), {"filters": [4, 8], "block": "se", "dense": 8, "epochs": 2}),
+    ("randomcnn", "mel", (8, 8), {"filters": [4, 4]}),
+    ("randomcnn", "waveform", (81,), {"filters": [4, 4]}),
 ])
 def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, settings):
     folder = make_feature_store(tmp_path / transform, shape, name=transform)
     params = _params(raw_params, model, transform, **settings)
     meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     assert meta["classes"] == ["a", "b", "c"] and meta["window_shape"] == list(shape)
-    assert (meta["normalization"] is None) == (model in VECTOR_MODELS)
+    assert (meta["normalization"] is None) == (model not in ("cnn1d", "cnn2d"))
     assert (tmp_path / "curves/r/plots/metrics/train/accuracy.tsv").is_file()
     assert not (tmp_path / "models/r.partial").exists()
 
@@ -56,7 +60,7 @@ def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, se
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-5)
     metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
     assert metrics["n_test_songs"] == 6 and 0 <= metrics["song_accuracy"] <= 1
-    if model in VECTOR_MODELS:  # the classes are separable: the classic models must find them
+    if model in VECTOR_MODELS or (model, transform) == ("randomcnn", "mel"):  # separable: must find it
         assert metrics["song_accuracy"] == 1.0
 
 
@@ -111,8 +115,10 @@ def test_a_tampered_skops_file_is_refused(raw_params, tmp_path):
 
 @pytest.mark.parametrize("runs, message", [
     ({"bad": {"model": "cnn2d", "transform": "fft"}},
-     r"runs.bad=\{'model': 'cnn2d', 'transform': 'fft'\} pairs cnn2d with fft, whose windows are 1-D; "
+     r"runs.bad=\{'model': 'cnn2d', 'transform': 'fft'\} pairs cnn2d with fft \(1-D windows\); "
      r"expected a cnn2d transform from: stft, mfcc, mel"),
+    ({"raw": {"model": "svc", "transform": "waveform"}}, r"pairs svc with waveform \(1-D windows\); "
+     r"expected a svc transform from: fft, stft, mfcc, mel"),
     ({"x": {"model": "lstm", "transform": "mel"}}, r"runs.x.model='lstm' is not allowed; expected one of: svc, rfc, linsvm, "),
     ({"Bad Name": {"model": "svc", "transform": "mel"}}, r"runs.Bad Name=.* has an invalid name"),
     ({"x": {"model": "svc"}}, r"runs.x.transform=None is missing"),
@@ -180,3 +186,34 @@ def test_elm_is_a_scikit_learn_classifier():
     assert (fitted.predict(X) == fitted.classes_[proba.argmax(axis=1)]).all()
     again = ExtremeLearningMachine(n_hidden=64, alpha=0.1, random_state=3).fit(X, y)
     np.testing.assert_array_equal(again.hidden_weights_, fitted.hidden_weights_)
+
+
+def test_randomcnn_features_are_fixed_by_the_seed_and_survive_saving(tmp_path):
+    import skops.io
+
+    from genrepipe.models.randomcnn import RandomCNNFeatures
+    from genrepipe.predictor import load_skops
+
+    X = np.random.default_rng(0).normal(size=(5, 8 * 8)).astype(np.float32)
+    first = RandomCNNFeatures(window_shape=(8, 8), filters=(4, 6), random_state=1).fit(X)
+    features = first.transform(X)
+    assert features.shape == (5, 2 * (4 + 6)) and np.isfinite(features).all()
+    np.testing.assert_allclose(RandomCNNFeatures((8, 8), (4, 6), random_state=1).fit(X).transform(X), features,
+                               rtol=1e-6)
+    assert not np.allclose(RandomCNNFeatures((8, 8), (4, 6), random_state=2).fit(X).transform(X), features)
+    skops.io.dump(first, tmp_path / "f.skops")
+    loaded = load_skops(tmp_path / "f.skops")
+    np.testing.assert_allclose(loaded.transform(X), features, rtol=1e-6)
+
+
+def test_samplecnn_structure():
+    from genrepipe.models.cnn import build_network
+
+    settings = {"filters": [8, 8, 16, 16], "block": "se", "se_ratio": 0.25, "dense": 8, "dropout": 0.1,
+                "learning_rate": 1e-3, "augment": {"noise_std": 0.0}}
+    network = build_network("samplecnn", (729, 1), 4, settings)
+    names = [layer.__class__.__name__ for layer in network.layers]
+    assert names.count("MaxPooling1D") == 3 and names.count("Multiply") == 3
+    convs = [layer for layer in network.layers if layer.__class__.__name__ == "Conv1D"]
+    assert [c.kernel_size for c in convs] == [(3,)] * 4 and convs[0].strides == (3,)
+    assert network.output_shape == (None, 4)

@@ -12,6 +12,7 @@ from conftest import tone
 SR = 8000
 SETTINGS = {
     "fft": {"n_bins": 64},
+    "waveform": {"sample_rate": 4000},
     "stft": {"n_fft": 512, "hop_length": 128, "top_db": 80.0},
     "mfcc": {"n_mfcc": 13, "n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
     "mel": {"n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
@@ -45,6 +46,13 @@ def test_mfcc_is_librosa_mfcc(windows):
     y = windows[0]
     expected = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13, n_fft=512, hop_length=128, n_mels=40)
     np.testing.assert_allclose(compute("mfcc", y, SR, SETTINGS["mfcc"]), expected, rtol=1e-4, atol=1e-3)
+
+
+def test_waveform_is_the_window_or_librosa_resample(windows):
+    np.testing.assert_array_equal(compute("waveform", windows, SR, {"sample_rate": None}), windows)
+    half = compute("waveform", windows[0], SR, {"sample_rate": 4000})
+    np.testing.assert_allclose(half, librosa.resample(windows[0], orig_sr=SR, target_sr=4000, res_type="soxr_hq"))
+    assert half.shape == (4000,)
 
 
 def test_fft_bands_of_a_pure_tone():
@@ -81,7 +89,7 @@ def test_top_db_floors_each_window_on_its_own(windows):
 
 def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
     assert compute("fft", windows, SR, {"n_bins": 8, "dtype": "float16"}).shape == (3, 8)
-    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, stft, mfcc, mel"):
+    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, waveform, stft, mfcc, mel"):
         compute("cqt", windows, SR, {})
     with pytest.raises(ParameterError, match="n_bins=5000 is out of range"):
         compute_fft(windows, SR, n_bins=5000)

@@ -35,6 +35,10 @@ _TOP_DB = Number(min=0, min_exclusive=True, nullable=True, default=80.0)
 
 TRANSFORM_SPECS = {
     "fft": Block(fields={"n_bins": _int(min=1, default=256), "dtype": _DTYPE}),
+    "waveform": Block(fields={
+        "sample_rate": _int(min=1000, max=192000, nullable=True, default=8000),
+        "dtype": _DTYPE,
+    }),
     "stft": Block(fields={
         "n_fft": _int(min=16, default=1024),
         "hop_length": _int(min=1, default=512),
@@ -58,18 +62,26 @@ TRANSFORM_SPECS = {
     }),
 }
 
-# Dimensions of one window's features: fft gives a vector, the others an image (bands x frames).
-TRANSFORM_RANKS = {"fft": 1, "stft": 2, "mfcc": 2, "mel": 2}
-# Which feature ranks each model accepts.
+# Dimensions of one window's features: fft and waveform give a vector, the others an image
+# (bands x frames).
+TRANSFORM_RANKS = {"fft": 1, "waveform": 1, "stft": 2, "mfcc": 2, "mel": 2}
+SPECTRAL = ("fft", "stft", "mfcc", "mel")
+IMAGES = ("stft", "mfcc", "mel")
+# Models trained on one vector per window (scikit-learn).
 VECTOR_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm")
-MODEL_RANKS = {**{m: (1, 2) for m in VECTOR_MODELS}, "cnn1d": (1, 2), "cnn2d": (2,)}
+# Which transforms each model can take.
+MODEL_TRANSFORMS = {
+    **{m: SPECTRAL for m in VECTOR_MODELS},
+    "cnn1d": SPECTRAL,
+    "cnn2d": IMAGES,
+    "samplecnn": ("waveform",),
+    "randomcnn": IMAGES + ("waveform",),
+}
 
 
-def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
-    return Block(fields={
-        "filters": ListOf(item=_int(min=1, max=1024), min_len=1, default=filters),
-        "kernel_size": _int(min=1, max=64, default=kernel_size),
-        "pool_size": _int(min=1, max=8, default=2),
+def _training(epochs: int) -> dict:
+    """Settings every Keras model shares."""
+    return {
         "dense": _int(min=1, max=4096, default=64),
         "dropout": Number(min=0, max=0.95, default=0.3),
         "learning_rate": _pos(max=1, default=1e-3),
@@ -77,6 +89,15 @@ def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
         "epochs": _int(min=1, max=10000, default=epochs),
         "patience": _int(min=0, max=10000, default=5),
         "augment": Block(fields={"noise_std": Number(min=0, max=10, default=0.0)}),
+    }
+
+
+def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
+    return Block(fields={
+        "filters": ListOf(item=_int(min=1, max=1024), min_len=1, default=filters),
+        "kernel_size": _int(min=1, max=64, default=kernel_size),
+        "pool_size": _int(min=1, max=8, default=2),
+        **_training(epochs),
     })
 
 
@@ -109,6 +130,20 @@ MODEL_SPECS = {
     }),
     "elm": Block(fields={"n_hidden": _int(min=1, max=100000, default=1000),
                          "alpha": _pos(default=1.0)}),
+    "randomcnn": Block(fields={
+        "filters": ListOf(item=_int(min=1, max=1024), min_len=1, default=[32, 32, 32]),
+        "kernel_size": _int(min=1, max=64, default=3),
+        "pool_size": _int(min=1, max=8, default=2),
+        "C": _pos(default=10.0),
+        "gamma": Either(options=(Choice(choices=("scale", "auto")), _pos()), default="scale"),
+    }),
+    "samplecnn": Block(fields={
+        "filters": ListOf(item=_int(min=1, max=1024), min_len=2,
+                          default=[16, 16, 32, 32, 32, 64, 64, 64]),
+        "block": Choice(choices=("basic", "se"), default="basic"),
+        "se_ratio": Number(min=0, max=1, min_exclusive=True, default=0.25),
+        **_training(30),
+    }),
     "cnn1d": _cnn([32, 64, 64], kernel_size=5, epochs=40),
     "cnn2d": _cnn([16, 32, 64, 64], kernel_size=3, epochs=30),
 }
@@ -178,7 +213,7 @@ def validate(raw: Any) -> Section:
             raise fail(key, params[key], "is shorter than one sample",
                        "a duration >= 1 / sample_rate")
     for name, tp in params.transforms.items():
-        _check_transform_fits(name, tp, window_samples)
+        _check_transform_fits(name, tp, window_samples, params.sample_rate)
     for name, run in params.runs.items():
         _check_run(name, run, params)
     return params
@@ -189,11 +224,11 @@ def _check_run(name: str, run: Section, params: Section) -> None:
     if run.transform not in params.transforms:
         raise fail(f"runs.{name}.transform", run.transform, "is not computed (no block in "
                    "transforms)", "one of: " + ", ".join(params.transforms))
-    rank = TRANSFORM_RANKS[run.transform]
-    if rank not in MODEL_RANKS[run.model]:
-        fitting = [t for t in params.transforms if TRANSFORM_RANKS[t] in MODEL_RANKS[run.model]]
-        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform}, whose "
-                   f"windows are {rank}-D", f"a {run.model} transform from: {', '.join(fitting)}")
+    allowed = MODEL_TRANSFORMS[run.model]
+    if run.transform not in allowed:
+        rank = TRANSFORM_RANKS[run.transform]
+        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform} "
+                   f"({rank}-D windows)", f"a {run.model} transform from: {', '.join(allowed)}")
 
 
 def model_params(params: Section, model: str) -> Section:
@@ -211,13 +246,16 @@ def _check_ratios(ratios: Section) -> None:
             raise fail(f"dataset.ratios.{name}", ratios[name], "is out of range", "a number > 0")
 
 
-def _check_transform_fits(name: str, tp: Section, window_samples: int) -> None:
+def _check_transform_fits(name: str, tp: Section, window_samples: int, sample_rate: int) -> None:
     if "n_fft" in tp and tp.n_fft > window_samples:
         raise fail(f"transforms.{name}.n_fft", tp.n_fft, "is longer than one window",
                    f"<= window * sample_rate = {window_samples}")
     if name == "fft" and tp.n_bins > window_samples // 2 + 1:
         raise fail("transforms.fft.n_bins", tp.n_bins, "exceeds the spectrum length",
                    f"<= {window_samples // 2 + 1} (window samples / 2 + 1)")
+    if name == "waveform" and tp.sample_rate is not None and tp.sample_rate > sample_rate:
+        raise fail("transforms.waveform.sample_rate", tp.sample_rate, "is above sample_rate",
+                   f"<= {sample_rate}, or null to keep it")
     if name == "mfcc" and tp.n_mfcc > tp.n_mels:
         raise fail("transforms.mfcc.n_mfcc", tp.n_mfcc, "exceeds n_mels",
                    f"<= transforms.mfcc.n_mels = {tp.n_mels}")

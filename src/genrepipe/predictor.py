@@ -15,7 +15,7 @@ import numpy as np
 from .errors import DataError
 from .normalize import BandStats
 from .models import is_keras
-from .models.classic import window_vectors
+from .models.classic import vectorize
 from .store import read_json
 
 META = "meta.json"
@@ -24,6 +24,7 @@ SKOPS_FILE = "model.skops"
 # The only non-default types our scikit-learn pipelines contain; anything else is refused.
 TRUSTED_SKOPS_TYPES = (
     "genrepipe.models.elm.ExtremeLearningMachine",
+    "genrepipe.models.randomcnn.RandomCNNFeatures",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.metrics._dist_metrics.EuclideanDistance64",
@@ -90,11 +91,12 @@ class TrainedRun:
             raise DataError(f"features of shape {tuple(windows.shape[1:])} per window do not fit run "
                             f"{self.meta['run']!r}; it was trained on {expected}")
         if not is_keras(self.model):
-            return self.pipeline.predict_proba(window_vectors(windows))
+            return self.pipeline.predict_proba(vectorize(self.model, windows))
         from .backend import keras
         from .models.cnn import input_layout
 
-        x = input_layout(self.model, self.stats.apply(windows))
+        x = self.stats.apply(windows) if self.stats else np.asarray(windows, dtype=np.float32)
+        x = input_layout(self.model, x)
         chunks = [keras.ops.convert_to_numpy(self.network(x[i:i + batch_size], training=False))
                   for i in range(0, len(x), batch_size)]
         return np.concatenate(chunks).astype(np.float64)

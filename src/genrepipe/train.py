@@ -78,11 +78,12 @@ def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int,
 
     from .models.classic import CALIBRATED, build_classifier, calibration_splits, split_vectors
 
-    x_train, y_train, songs = split_vectors(features, "train", features.classes)
-    x_valid, y_valid, _ = split_vectors(features, "valid", features.classes)
+    x_train, y_train, songs = split_vectors(features, "train", features.classes, model)
+    x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, model)
     log.info("%s on %d train windows of %d values", model, *x_train.shape)
     cv = calibration_splits(y_train, songs, seed) if model in CALIBRATED else None
-    pipeline = build_classifier(model, settings, seed, cv=cv).fit(x_train, y_train)
+    pipeline = build_classifier(model, settings, seed, cv=cv, window_shape=features.window_shape)
+    pipeline.fit(x_train, y_train)
     history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
     if len(y_valid):
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
@@ -102,14 +103,15 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
 
     from .backend import keras, seed_everything
     from .loader import WindowSequence
-    from .models.cnn import build_cnn, input_layout
+    from .models import BAND_NORMALISED
+    from .models.cnn import build_network, input_layout
     from .normalize import band_stats
 
     seed_everything(params.seed)
-    stats = band_stats(features, "train")
+    stats = band_stats(features, "train") if model in BAND_NORMALISED else None
 
     def prepare(x: np.ndarray) -> np.ndarray:
-        return input_layout(model, stats.apply(x))
+        return input_layout(model, stats.apply(x) if stats else np.asarray(x, dtype=np.float32))
 
     loader_args = dict(classes=features.classes, batch_size=settings.batch_size, seed=params.seed,
                        prepare=prepare, workers=params.executor.workers)
@@ -117,7 +119,7 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
     valid = (WindowSequence(features, "valid", shuffle=False, **loader_args)
              if features.songs("valid") else None)
     input_shape = prepare(np.zeros((1, *features.window_shape), np.float32)).shape[1:]
-    network = build_cnn(model, input_shape, len(features.classes), settings)
+    network = build_network(model, input_shape, len(features.classes), settings)
     log.info("%s: %d parameters, input %s, %d batches per epoch", model, network.count_params(),
              input_shape, len(train))
     monitor = "val_loss" if valid is not None else "loss"

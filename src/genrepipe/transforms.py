@@ -50,6 +50,20 @@ def compute_fft(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
     return np.add.reduceat(spectrum, edges[:-1], axis=-1) / np.diff(edges)
 
 
+def compute_waveform(y: np.ndarray, sr: int, sample_rate: int | None) -> np.ndarray:
+    """The windows as they are, or resampled to `sample_rate` (soxr, high quality).
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_samples * sample_rate / sr)
+    """
+    if sample_rate is None or sample_rate == sr:
+        return np.array(y, dtype=np.float32)
+    import librosa
+
+    return librosa.resample(y, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq", axis=-1)
+
+
 def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
                  top_db: float | None) -> np.ndarray:
     """Log-magnitude STFT in dB (``librosa.amplitude_to_db`` with ref=1).
@@ -95,6 +109,7 @@ def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
 
 TRANSFORMS: dict[str, Callable[..., np.ndarray]] = {
     "fft": compute_fft,
+    "waveform": compute_waveform,
     "stft": compute_stft,
     "mfcc": compute_mfcc,
     "mel": compute_mel,

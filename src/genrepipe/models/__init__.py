@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-KERAS_MODELS = ("cnn1d", "cnn2d")
-SKLEARN_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm")
+KERAS_MODELS = ("cnn1d", "cnn2d", "samplecnn")
+SKLEARN_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm", "randomcnn")
+# Keras models whose inputs are standardised band by band (a waveform is not: it has no bands).
+BAND_NORMALISED = ("cnn1d", "cnn2d")
 
 
 def is_keras(model: str) -> bool:

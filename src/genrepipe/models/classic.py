@@ -18,6 +18,7 @@ from sklearn.svm import SVC, LinearSVC
 from ..errors import ParameterError
 from ..features import FeatureSet
 from .elm import ExtremeLearningMachine
+from .randomcnn import RandomCNNFeatures
 
 
 def window_vectors(windows: np.ndarray) -> np.ndarray:
@@ -40,18 +41,25 @@ def window_vectors(windows: np.ndarray) -> np.ndarray:
     raise ParameterError(f"windows.ndim={windows.ndim}; expected 2 (vectors) or 3 (images)")
 
 
-def split_vectors(features: FeatureSet, split: str, classes: list[str]
+def vectorize(model: str, windows: np.ndarray) -> np.ndarray:
+    """The rows a scikit-learn model takes: summary vectors, or (randomcnn) whole windows."""
+    if model == "randomcnn":
+        return np.asarray(windows, dtype=np.float32).reshape(len(windows), -1)
+    return window_vectors(windows)
+
+
+def split_vectors(features: FeatureSet, split: str, classes: list[str], model: str = "svc"
                   ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stream one split song by song into (X, y, song id of each row)."""
     label_index = {name: i for i, name in enumerate(classes)}
     xs, ys, ids = [], [], []
     for song in features.songs(split):
-        vectors = window_vectors(features.load(song["song_id"]))
+        vectors = vectorize(model, features.load(song["song_id"]))
         xs.append(vectors)
         ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
         ids += [song["song_id"]] * len(vectors)
     if not xs:
-        width = window_vectors(np.zeros((1, *features.window_shape), np.float32)).shape[1]
+        width = vectorize(model, np.zeros((1, *features.window_shape), np.float32)).shape[1]
         return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
     return np.concatenate(xs), np.concatenate(ys), ids
 
@@ -80,11 +88,11 @@ def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits:
 
 # Classifiers without predict_proba get probabilities from CalibratedClassifierCV(ensemble=False),
 # scikit-learn 1.9's recommended replacement for SVC(probability=True).
-CALIBRATED = ("svc", "linsvm", "perceptron")
+CALIBRATED = ("svc", "linsvm", "perceptron", "randomcnn")
 
 
 def _estimator(model: str, s: Mapping[str, Any], seed: int):
-    if model == "svc":
+    if model in ("svc", "randomcnn"):
         return SVC(C=s["C"], gamma=s["gamma"], random_state=seed)
     if model == "linsvm":
         return LinearSVC(C=s["C"], max_iter=s["max_iter"], random_state=seed)
@@ -110,13 +118,21 @@ def _estimator(model: str, s: Mapping[str, Any], seed: int):
                          "svc, linsvm, perceptron, rfc, logreg, knn, mlp, elm")
 
 
-def build_classifier(model: str, settings: Mapping[str, Any], seed: int, cv: Any = 5) -> Pipeline:
+def build_classifier(model: str, settings: Mapping[str, Any], seed: int, cv: Any = 5,
+                     window_shape: tuple[int, ...] = ()) -> Pipeline:
     """A scaling Pipeline around the classifier, with window probabilities available.
 
     Models in CALIBRATED are wrapped in `CalibratedClassifierCV(..., ensemble=False)` with folds
-    `cv` (see `calibration_splits`).
+    `cv` (see `calibration_splits`). `randomcnn` puts a seeded random CNN (features of windows of
+    `window_shape`) before the scaler and an SVM.
     """
     classifier = _estimator(model, settings, seed)
     if model in CALIBRATED:
         classifier = CalibratedClassifierCV(classifier, ensemble=False, cv=cv)
-    return Pipeline([("scale", StandardScaler()), ("classify", classifier)])
+    steps = [("scale", StandardScaler()), ("classify", classifier)]
+    if model == "randomcnn":
+        features = RandomCNNFeatures(window_shape=tuple(window_shape), filters=tuple(settings["filters"]),
+                                     kernel_size=settings["kernel_size"],
+                                     pool_size=settings["pool_size"], random_state=seed)
+        steps.insert(0, ("random_cnn", features))
+    return Pipeline(steps)
