@@ -171,6 +171,13 @@ SCHEMA = Block(fields={
         }),
     }),
     "segment": Block(fields={"short": Choice(choices=("pad", "skip"), default="pad")}),
+    "augment": Block(fields={
+        "copies": _int(min=0, max=100, default=0),
+        "pitch_shift": Block(fields={"probability": Number(min=0, max=1, default=0.5),
+                                     "semitones": Number(min=0, max=12, default=2.0)}),
+        "time_stretch": Block(fields={"probability": Number(min=0, max=1, default=0.5),
+                                      "rate": Number(min=0, max=0.5, default=0.1)}),
+    }),
     "transforms": MapOf(specs=TRANSFORM_SPECS),
     "models": MapOf(specs=MODEL_SPECS, min_len=0, default={}),
     "runs": NamedMap(item=Block(fields={"model": Choice(choices=tuple(MODEL_SPECS)),

@@ -67,7 +67,12 @@ def frame_signal(y: np.ndarray, window_samples: int, hop_samples: int,
 
 @dataclass(frozen=True)
 class SegmentJob:
-    """Window one song: read `wav`, write `out_dir/<song_id>.npy`."""
+    """Window one song: read `wav`, write `out_dir/<song_id>.npy`.
+
+    With `augment` set (a tuple of the augment params, the seed, the song's number and the copy
+    number), the song is first pitch-shifted / time-stretched and written as
+    `<song_id>~aug<copy>`.
+    """
 
     song_id: str
     wav: str
@@ -75,17 +80,27 @@ class SegmentJob:
     window_samples: int
     hop_samples: int
     pad_short: bool
+    augment: tuple | None = None
 
 
 def segment_song(job: SegmentJob) -> dict:
     """Run one SegmentJob (in a worker); returns the song's row of the windows index."""
-    y, _ = read_wav(job.wav)
+    y, sr = read_wav(job.wav)
+    song_id, applied = job.song_id, {}
+    if job.augment is not None:
+        from .augment import augment_signal, augmentation_rng
+
+        settings, seed, number, copy = job.augment
+        y, applied = augment_signal(y, sr, settings, augmentation_rng(seed, number, copy))
+        song_id = f"{job.song_id}~aug{copy}"
     windows = frame_signal(y, job.window_samples, job.hop_samples, job.pad_short)
     short = y.size < job.window_samples
     if windows.shape[0]:
-        save_array(Path(job.out_dir) / f"{job.song_id}.npy", windows)
-    return {"song_id": job.song_id, "n_samples": int(y.size), "n_windows": int(windows.shape[0]),
-            "short": "padded" if short and windows.shape[0] else ("skipped" if short else "")}
+        save_array(Path(job.out_dir) / f"{song_id}.npy", windows)
+    return {"song_id": song_id, "source_song": job.song_id, "n_samples": int(y.size),
+            "n_windows": int(windows.shape[0]),
+            "short": "padded" if short and windows.shape[0] else ("skipped" if short else ""),
+            **({"augmented": applied} if job.augment is not None else {})}
 
 
 INDEX = "index.json"
@@ -110,15 +125,22 @@ def segment_all(params, raw_dir: str | Path, out_dir: str | Path, jobs: int | No
     window_samples = round(params.window * params.sample_rate)
     hop_samples = round(hop_seconds(params) * params.sample_rate)
     with staging_dir(out_dir) as stage:
-        tasks = [SegmentJob(s["song_id"], str(raw_dir / s["path"]), str(stage), window_samples,
-                            hop_samples, params.segment.short == "pad") for s in songs]
-        rows = map_songs(segment_song, tasks, jobs, desc="segmenting")
+        def job(song: dict, augment: tuple | None = None) -> SegmentJob:
+            return SegmentJob(song["song_id"], str(raw_dir / song["path"]), str(stage),
+                              window_samples, hop_samples, params.segment.short == "pad", augment)
+
+        settings = params.augment.to_dict()
+        tasks = [(s, job(s)) for s in songs] + [
+            (s, job(s, (settings, params.seed, number, copy)))
+            for number, s in enumerate(songs) if s["split"] == "train"
+            for copy in range(1, params.augment.copies + 1)]
+        rows = map_songs(segment_song, [t for _, t in tasks], jobs, desc="segmenting")
         index = {
             "sample_rate": params.sample_rate, "window": params.window, "hop": hop_seconds(params),
             "window_samples": window_samples, "hop_samples": hop_samples,
-            "short": params.segment.short,
-            "songs": [{"song_id": s["song_id"], "label": s["label"], "split": s["split"], **row}
-                      for s, row in zip(songs, rows, strict=True) if row["n_windows"]],
+            "short": params.segment.short, "augment": settings,
+            "songs": [{"song_id": row["song_id"], "label": s["label"], "split": s["split"], **row}
+                      for (s, _), row in zip(tasks, rows, strict=True) if row["n_windows"]],
             "skipped": [{"song_id": row["song_id"], "reason": "shorter than one window"}
                         for row in rows if not row["n_windows"]],
         }

@@ -62,7 +62,7 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
                                               "hop_samples")},
             "normalization": stats.to_dict() if stats else None,
             "model_params": settings.to_dict(), "seed": params.seed,
-            "n_train_songs": len(features.songs("train")),
+            "n_train_songs": len({s.get("source_song", s["song_id"]) for s in features.songs("train")}),
             "n_train_windows": sum(s["n_windows"] for s in features.songs("train")),
             "history": history,
             "train_seconds": round(time.perf_counter() - start, 2),

@@ -50,14 +50,18 @@ def vectorize(model: str, windows: np.ndarray) -> np.ndarray:
 
 def split_vectors(features: FeatureSet, split: str, classes: list[str], model: str = "svc"
                   ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Stream one split song by song into (X, y, song id of each row)."""
+    """Stream one split song by song into (X, y, source song of each row).
+
+    The source song of an augmented copy is the song it was made from, so that folds grouped by
+    it keep a song and its copies together.
+    """
     label_index = {name: i for i, name in enumerate(classes)}
     xs, ys, ids = [], [], []
     for song in features.songs(split):
         vectors = vectorize(model, features.load(song["song_id"]))
         xs.append(vectors)
         ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
-        ids += [song["song_id"]] * len(vectors)
+        ids += [song.get("source_song", song["song_id"])] * len(vectors)
     if not xs:
         width = vectorize(model, np.zeros((1, *features.window_shape), np.float32)).shape[1]
         return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
