@@ -23,8 +23,10 @@ def main() -> None:
         raise ParameterError(f"run={args.run!r} is not in params.yaml runs; expected one of: "
                              f"{', '.join(params.runs)}")
     meta = train_run(args.run, params, args.features_dir, args.model_dir, args.curves_dir)
-    log.info("%s: %s on %s, %d train windows, %.1f s, %s", args.run, meta["model"], meta["transform"],
-             meta["n_train_windows"], meta["train_seconds"], meta["history"])
+    scope = (f"{len(meta['folds'])} folds" if "folds" in meta
+             else f"{meta['n_train_windows']} train windows")
+    log.info("%s: %s on %s, %s, %.1f s, %s", args.run, meta["model"], meta["transform"], scope,
+             meta["train_seconds"], meta["history"])
 
 
 if __name__ == "__main__":

@@ -192,3 +192,19 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     for name in runs:
         assert f"metrics/runs/{name}/confusion.json" in html or f"metrics_runs_{name}_confusion" in html
     assert "metrics/train/cnn2d-mel/plots/metrics/train/loss.tsv" in html
+
+
+def test_kfold_experiment_reports_mean_and_std(project):
+    repo, set_params = project
+    set_params(**{**TINY, "dataset__demo__songs_per_genre": 6, "dataset__folds": 3})
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "tiny pipeline"], repo)
+    run(["dvc", "exp", "run", "-S", "dataset.split=kfold"], repo)
+    manifest = read_csv(repo / "data/raw/manifest.csv")
+    assert {r["split"] for r in manifest} == {"fold0", "fold1", "fold2"}
+    metrics = json.loads((repo / "metrics/runs/svc-mfcc.json").read_text())
+    assert metrics["folds"] == 3 and metrics["n_test_songs"] == 12
+    assert 0 <= metrics["song_accuracy_std"] <= 0.5 and "window_accuracy_std" in metrics
+    assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == ["fold0", "fold1", "fold2", "meta.json"]
+    summary = (repo / "metrics/summary.md").read_text()
+    assert "| svc-mfcc | svc | mfcc |" in summary and "| 12 |" in summary

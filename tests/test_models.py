@@ -217,3 +217,34 @@ def test_samplecnn_structure():
     convs = [layer for layer in network.layers if layer.__class__.__name__ == "Conv1D"]
     assert [c.kernel_size for c in convs] == [(3,)] * 4 and convs[0].strides == (3,)
     assert network.output_shape == (None, 4)
+
+
+@pytest.mark.parametrize("model, settings", [("svc", {}), ("cnn1d", TINY_CNN)])
+def test_kfold_run_trains_one_model_per_fold_and_reports_mean_and_std(raw_params, tmp_path, model, settings):
+    folds = {f"fold{i}": 2 for i in range(3)}
+    folder = make_feature_store(tmp_path / "mfcc", (6, 8), name="mfcc", songs_per_split=folds)
+    params = _params(raw_params, model, "mfcc", **settings)
+    meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    assert meta["folds"] == ["fold0", "fold1", "fold2"] and len(meta["history"]) == 3
+    for fold in meta["folds"]:
+        fold_meta = json.loads((tmp_path / f"models/r/{fold}/meta.json").read_text())
+        assert fold_meta["n_train_songs"] == 3 * 2  # one fold trains, one validates, one tests
+        assert (tmp_path / f"curves/r/plots/metrics/{fold}/train/accuracy.tsv").is_file()
+    metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
+    assert metrics["folds"] == 3 and metrics["n_test_songs"] == 18
+    assert {"song_accuracy", "song_accuracy_std", "window_accuracy_std", "song_macro_f1_std"} <= set(metrics)
+    rows = json.loads((tmp_path / "metrics/r/confusion.json").read_text())
+    assert len(rows) == 18  # every song tested exactly once
+    trained = TrainedRun(tmp_path / "models/r")
+    x = np.asarray(FeatureSet(folder).load(FeatureSet(folder).songs()[0]["song_id"]))
+    np.testing.assert_allclose(trained.predict_windows(x),
+                               np.mean([m.predict_windows(x) for m in trained.members], axis=0))
+
+
+def test_kfold_params(raw_params):
+    raw_params["dataset"].update(split="kfold", folds=2)
+    with pytest.raises(ParameterError, match="dataset.folds=2 is out of range; expected an integer >= 3"):
+        validate(raw_params)
+    raw_params["dataset"].update(folds=4, source="gtzan")
+    with pytest.raises(ParameterError, match="dataset.split='kfold' is not used with dataset.source='gtzan'"):
+        validate(raw_params)

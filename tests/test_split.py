@@ -5,7 +5,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genrepipe.split import split_counts, stratified_split
+from genrepipe.split import split_counts, stratified_folds, stratified_split
 
 RATIOS = {"train": 0.6, "valid": 0.2, "test": 0.2}
 
@@ -34,3 +34,17 @@ def test_seeded_and_independent_of_input_order():
     first = stratified_split(ids, labels, RATIOS, seed=1)
     assert stratified_split(ids[::-1], labels[::-1], RATIOS, seed=1) == first
     assert stratified_split(ids, labels, RATIOS, seed=2) != first
+
+
+@given(sizes=st.lists(st.integers(1, 30), min_size=1, max_size=5), k=st.integers(3, 7),
+       seed=st.integers(0, 2**32 - 1))
+def test_folds_partition_the_songs_and_balance_each_class(sizes, k, seed):
+    ids = [f"c{c}.{i:03d}" for c, n in enumerate(sizes) for i in range(n)]
+    labels = [song.split(".")[0] for song in ids]
+    folds = stratified_folds(ids, labels, k, seed)
+    assert set(folds) == set(ids) and set(folds.values()) <= {f"fold{i}" for i in range(k)}
+    for c, n in enumerate(sizes):
+        per_fold = Counter(v for s, v in folds.items() if s.startswith(f"c{c}."))
+        counts = [per_fold[f"fold{i}"] for i in range(k)]
+        assert max(counts) - min(counts) <= 1 and sum(counts) == n
+    assert stratified_folds(ids[::-1], labels[::-1], k, seed) == folds

@@ -13,7 +13,7 @@ from .parallel import map_songs
 from .params import Section
 from .sources import demo, folder, gtzan
 from .sources.songs import MANIFEST_COLUMNS, SKIPPED_COLUMNS, Skip, Song, convert_song
-from .split import SPLITS, stratified_split
+from .split import SPLITS, stratified_folds, stratified_split
 from .store import staging_dir, write_csv
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,13 @@ def download(params: Section, out_dir: str | Path, jobs: int | None = None) -> l
         if not songs:
             raise DataError(f"dataset.source={dataset.source!r}: no usable song "
                             f"({len(skipped)} file(s) skipped)")
-        split = fixed_split or stratified_split([s.song_id for s in songs],
-                                                [s.label for s in songs], dataset.ratios, params.seed)
+        ids, labels = [s.song_id for s in songs], [s.label for s in songs]
+        if fixed_split:
+            split = fixed_split
+        elif dataset.split == "kfold":
+            split = stratified_folds(ids, labels, dataset.folds, params.seed)
+        else:
+            split = stratified_split(ids, labels, dataset.ratios, params.seed)
         for song in songs:
             song.split = split[song.song_id]
         songs.sort(key=lambda s: (s.label, s.song_id))
@@ -73,12 +78,13 @@ def summarise(songs: list[Song], skipped: list[Skip]) -> str:
     """A small table: songs per class and split, then the number skipped and why."""
     counts = Counter((s.label, s.split) for s in songs)
     labels = sorted({s.label for s in songs})
+    splits = [n for n in SPLITS if any(s.split == n for s in songs)] or sorted({s.split for s in songs})
     width = max(len(label) for label in labels + ["class"])
-    lines = [f"{'class':<{width}} " + " ".join(f"{name:>6}" for name in SPLITS)]
+    lines = [f"{'class':<{width}} " + " ".join(f"{name:>6}" for name in splits)]
     for label in labels:
-        lines.append(f"{label:<{width}} " + " ".join(f"{counts[label, n]:>6}" for n in SPLITS))
+        lines.append(f"{label:<{width}} " + " ".join(f"{counts[label, n]:>6}" for n in splits))
     totals = Counter(s.split for s in songs)
-    lines.append(f"{'total':<{width}} " + " ".join(f"{totals[n]:>6}" for n in SPLITS))
+    lines.append(f"{'total':<{width}} " + " ".join(f"{totals[n]:>6}" for n in splits))
     lines.append(f"{len(songs)} songs, {len(skipped)} skipped")
     for reason, n in Counter(s.reason.split(" (")[0] for s in skipped).most_common():
         lines.append(f"  skipped {n}: {reason}")

@@ -59,23 +59,19 @@ def confusion_rows(actual: Sequence[str], predicted: Sequence[str]) -> list[dict
     return [{"actual": a, "predicted": p} for a, p in zip(actual, predicted, strict=True)]
 
 
-def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
-                 out_dir: str | Path, split: str = "test") -> dict:
-    """Score run `name` on `split` and write its metrics, confusion rows and figure.
+def score_split(trained: TrainedRun, features: FeatureSet, split: str
+                ) -> tuple[dict, list[str], list[str]]:
+    """Window and song scores of `trained` on the songs of `split`.
 
     Returns
     -------
-    dict
-        The metrics written to `out_dir/<name>.json`.
+    metrics : dict
+    actual, predicted : list of str
+        Each song's class and predicted class, in song order.
     """
-    trained = TrainedRun(model_dir)
-    features = FeatureSet(features_dir)
-    if features.name != trained.transform:
-        raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} was "
-                        f"trained on {trained.transform!r}")
     songs = features.songs(split)
     if not songs:
-        raise DataError(f"{features_dir}: no {split} songs; check dataset.ratios")
+        raise DataError(f"{features.folder}: no {split} songs; check dataset.ratios")
     index = {c: i for i, c in enumerate(trained.classes)}
     unknown = sorted({s["label"] for s in songs} - set(index))
     if unknown:
@@ -98,17 +94,63 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
         "n_test_songs": len(song_ids),
         "n_test_windows": int(len(window_true)),
     }
+    return (metrics, [trained.classes[i] for i in song_true],
+            [trained.classes[i] for i in song_pred])
+
+
+def fold_summary(per_fold: list[dict]) -> dict:
+    """Mean and standard deviation over folds of every score; counts are summed."""
+    summary: dict = {}
+    for key in ("window_accuracy", "window_macro_f1", "song_accuracy", "song_macro_f1"):
+        values = [m[key] for m in per_fold]
+        summary[key] = float(np.mean(values))
+        summary[f"{key}_std"] = float(np.std(values))
+    summary["song_recall"] = {c: float(np.mean([m["song_recall"][c] for m in per_fold]))
+                              for c in per_fold[0]["song_recall"]}
+    summary["n_test_songs"] = sum(m["n_test_songs"] for m in per_fold)
+    summary["n_test_windows"] = sum(m["n_test_windows"] for m in per_fold)
+    summary["folds"] = len(per_fold)
+    return summary
+
+
+def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
+                 out_dir: str | Path, split: str = "test") -> dict:
+    """Score run `name` on `split` and write its metrics, confusion rows and figure.
+
+    A k-fold run is scored fold by fold (each fold's model on its own test fold): the metrics
+    are the mean and standard deviation over folds, and the confusion matrix covers every song
+    once.
+
+    Returns
+    -------
+    dict
+        The metrics written to `out_dir/<name>.json`.
+    """
+    trained = TrainedRun(model_dir)
+    features = FeatureSet(features_dir)
+    if features.name != trained.transform:
+        raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} was "
+                        f"trained on {trained.transform!r}")
+    if trained.members:
+        per_fold, actual, predicted = [], [], []
+        for fold, member in zip(trained.meta["folds"], trained.members, strict=True):
+            metrics, fold_actual, fold_predicted = score_split(member, features, fold)
+            per_fold.append(metrics)
+            actual += fold_actual
+            predicted += fold_predicted
+        metrics = fold_summary(per_fold)
+        title = f"{name}: all songs, {len(per_fold)}-fold"
+    else:
+        metrics, actual, predicted = score_split(trained, features, split)
+        title = f"{name}: test songs"
     out_dir = Path(out_dir)
     (out_dir / name).mkdir(parents=True, exist_ok=True)
     write_json(out_dir / f"{name}.json", metrics)
-    actual = [trained.classes[i] for i in song_true]
-    predicted = [trained.classes[i] for i in song_pred]
     write_json(out_dir / name / "confusion.json", confusion_rows(actual, predicted))
     write_json(out_dir / name / "info.json", {
         "run": name, "model": trained.model, "transform": trained.transform,
         "train_seconds": trained.meta["train_seconds"], "classes": trained.classes})
-    plot_confusion(actual, predicted, trained.classes, f"{name}: test songs",
-                   out_dir / name / "confusion.png")
+    plot_confusion(actual, predicted, trained.classes, title, out_dir / name / "confusion.png")
     return metrics
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +75,19 @@ class FeatureSet:
     def songs(self, split: str | None = None) -> list[dict]:
         """Index rows (song_id, label, split, n_windows) of one split, or of all songs."""
         return [s for s in self.index["songs"] if split is None or s["split"] == split]
+
+    @property
+    def folds(self) -> list[str]:
+        """The fold names when the dataset was split into k folds (``dataset.split: kfold``)."""
+        names = {s["split"] for s in self.index["songs"]}
+        return sorted((n for n in names if n.startswith("fold")), key=lambda n: int(n[4:]))
+
+    def with_splits(self, mapping: dict[str, str]) -> FeatureSet:
+        """The same store, each song's split renamed through `mapping` (e.g. fold2 -> test)."""
+        view = copy.copy(self)
+        view.index = {**self.index, "songs": [{**s, "split": mapping.get(s["split"], s["split"])}
+                                              for s in self.index["songs"]]}
+        return view
 
     def path(self, song_id: str) -> Path:
         return self.folder / f"{song_id}.npy"

@@ -156,7 +156,8 @@ SCHEMA = Block(fields={
     "dataset": Block(fields={
         "source": Choice(choices=("demo", "gtzan", "folder")),
         "path": Text(nullable=True, default=None),
-        "split": Choice(choices=("ratios",), default="ratios"),
+        "split": Choice(choices=("ratios", "kfold"), default="ratios"),
+        "folds": _int(min=3, max=100, default=5),
         "ratios": Block(fields={name: Number(min=0, max=1) for name in SPLITS}),
         "demo": Block(fields={
             "songs_per_genre": _int(min=1, max=10000, default=30),
@@ -210,6 +211,9 @@ def validate(raw: Any) -> Section:
     """
     params = SCHEMA.check("", raw if raw is not None else {})
     _check_ratios(params.dataset.ratios)
+    if params.dataset.split == "kfold" and params.dataset.source == "gtzan":
+        raise fail("dataset.split", "kfold", "is not used with dataset.source='gtzan'",
+                   "'ratios' (GTZAN keeps its fault-filtered, artist-disjoint split)")
     if params.dataset.source == "folder" and params.dataset.path is None:
         raise fail("dataset.path", None, "is required when dataset.source='folder'",
                    "a folder with one sub-folder per class")

@@ -50,6 +50,9 @@ def load_skops(path: Path):
 class TrainedRun:
     """Everything needed to turn a song's features into class probabilities.
 
+    A k-fold run (``dataset.split: kfold``) holds one model per fold; it predicts with the mean
+    of their probabilities.
+
     Parameters
     ----------
     folder : path-like
@@ -64,6 +67,10 @@ class TrainedRun:
         self.model: str = self.meta["model"]
         self.classes: list[str] = self.meta["classes"]
         self.transform: str = self.meta["transform"]
+        # a k-fold run is an ensemble of its fold models
+        self.members = [TrainedRun(self.folder / fold) for fold in self.meta.get("folds", [])]
+        if self.members:
+            return
         self.stats = BandStats.from_dict(self.meta["normalization"]) if self.meta["normalization"] else None
         if is_keras(self.model):
             from .backend import keras
@@ -90,6 +97,8 @@ class TrainedRun:
         if tuple(windows.shape[1:]) != expected:
             raise DataError(f"features of shape {tuple(windows.shape[1:])} per window do not fit run "
                             f"{self.meta['run']!r}; it was trained on {expected}")
+        if self.members:
+            return np.mean([m.predict_windows(windows, batch_size) for m in self.members], axis=0)
         if not is_keras(self.model):
             return self.pipeline.predict_proba(vectorize(self.model, windows))
         from .backend import keras

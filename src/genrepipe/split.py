@@ -49,3 +49,31 @@ def stratified_split(song_ids: Sequence[str], labels: Sequence[str],
         for position, name in zip(order, names, strict=True):
             assignment[ids[position]] = name
     return assignment
+
+
+def fold_name(i: int) -> str:
+    """The split name of fold `i` (``fold0``, ``fold1``, ...)."""
+    return f"fold{i}"
+
+
+def stratified_folds(song_ids: Sequence[str], labels: Sequence[str], k: int, seed: int) -> dict[str, str]:
+    """Assign every song to one of `k` folds, class by class in seeded random order, so each
+    fold holds about 1/k of every class (StratifiedGroupKFold with one group per song).
+
+    Returns
+    -------
+    dict
+        song_id -> ``fold<i>``.
+    """
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for song_id, label in zip(song_ids, labels, strict=True):
+        by_label[label].append(song_id)
+    rng = np.random.default_rng(seed)
+    assignment, offset = {}, 0
+    for label in sorted(by_label):
+        ids = sorted(by_label[label])
+        for rank, position in enumerate(rng.permutation(len(ids))):
+            # continue the round-robin across classes so small classes do not all start at fold0
+            assignment[ids[position]] = fold_name((offset + rank) % k)
+        offset += len(ids)
+    return assignment

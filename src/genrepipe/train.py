@@ -43,37 +43,71 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
     if features.name != run.transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{run.transform!r}")
-    untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
-    if untrained:
-        raise DataError(f"{features_dir}: no train songs of class(es) {', '.join(untrained)}; "
-                        "every class needs at least one (check dataset.ratios)")
     start = time.perf_counter()
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves:
-        if is_keras(run.model):
-            stats, history = _fit_keras(run.model, settings, features, params, stage, curves)
+        live = _live(curves)
+        folds = features.folds
+        if folds:  # k-fold: one model per fold, tested on it, validated on the next one
+            members = []
+            for i, test_fold in enumerate(folds):
+                valid_fold = folds[(i + 1) % len(folds)]
+                view = features.with_splits({f: "test" if f == test_fold else
+                                             "valid" if f == valid_fold else "train" for f in folds})
+                (stage / test_fold).mkdir()
+                log.info("%s: fold %d of %d (test %s, valid %s)", name, i + 1, len(folds), test_fold,
+                         valid_fold)
+                members.append(_fit(name, run, settings, view, params, stage / test_fold, live,
+                                    prefix=f"{test_fold}/"))
+            meta = {**{k: members[0][k] for k in members[0] if k not in _PER_FIT},
+                    "folds": folds, "history": [m["history"] for m in members]}
         else:
-            stats, history = None, _fit_sklearn(run.model, settings, features, params.seed, stage, curves)
-        meta = {
-            "run": name, "model": run.model, "transform": run.transform,
-            "transform_params": features.index["params"],
-            "classes": features.classes,
-            "window_shape": list(features.window_shape),
-            **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
-                                              "hop_samples")},
-            "normalization": stats.to_dict() if stats else None,
-            "model_params": settings.to_dict(), "seed": params.seed,
-            "n_train_songs": len({s.get("source_song", s["song_id"]) for s in features.songs("train")}),
-            "n_train_windows": sum(s["n_windows"] for s in features.songs("train")),
-            "history": history,
-            "train_seconds": round(time.perf_counter() - start, 2),
-            "versions": _versions(run.model),
-        }
+            meta = _fit(name, run, settings, features, params, stage, live, prefix="")
+        live.end()
+        meta["train_seconds"] = round(time.perf_counter() - start, 2)
         write_json(stage / META, meta)
     return meta
 
 
+# Meta data that differs between the models of a k-fold run (kept in each fold's own meta.json).
+_PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history", "train_seconds")
+
+
+def _fit(name: str, run: Section, settings: Section, features: FeatureSet, params: Section,
+         folder: Path, live, prefix: str) -> dict:
+    """Fit one model on the train split of `features` into `folder`; returns its meta data."""
+    untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
+    if untrained:
+        raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
+                        f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
+                        "least one (check dataset.ratios or dataset.folds)")
+    start = time.perf_counter()
+    if is_keras(run.model):
+        stats, history = _fit_keras(run.model, settings, features, params, folder, live, prefix)
+    else:
+        stats, history = None, _fit_sklearn(run.model, settings, features, params.seed, folder,
+                                            live, prefix)
+    train_songs = features.songs("train")
+    meta = {
+        "run": name, "model": run.model, "transform": run.transform,
+        "transform_params": features.index["params"],
+        "classes": features.classes,
+        "window_shape": list(features.window_shape),
+        **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
+                                          "hop_samples")},
+        "normalization": stats.to_dict() if stats else None,
+        "model_params": settings.to_dict(), "seed": params.seed,
+        "n_train_songs": len({s.get("source_song", s["song_id"]) for s in train_songs}),
+        "n_train_windows": sum(s["n_windows"] for s in train_songs),
+        "history": history,
+        "train_seconds": round(time.perf_counter() - start, 2),
+        "versions": _versions(run.model),
+    }
+    write_json(folder / META, meta)
+    return meta
+
+
 def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int, stage: Path,
-                 curves: Path) -> dict:
+                 live, prefix: str) -> dict:
     import skops.io
 
     from .models.classic import CALIBRATED, build_classifier, calibration_splits, split_vectors
@@ -87,20 +121,17 @@ def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int,
     history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
     if len(y_valid):
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
-    live = _live(curves)
-    live.log_metric("train/accuracy", history["train_accuracy"])
+    live.step = 0
+    live.log_metric(prefix + "train/accuracy", history["train_accuracy"])
     if "valid_accuracy" in history:
-        live.log_metric("eval/accuracy", history["valid_accuracy"])
+        live.log_metric(prefix + "eval/accuracy", history["valid_accuracy"])
     live.next_step()
-    live.end()
     skops.io.dump(pipeline, stage / SKOPS_FILE)
     return history
 
 
 def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Section, stage: Path,
-               curves: Path):
-    from dvclive.keras import DVCLiveCallback
-
+               live, prefix: str):
     from .backend import keras, seed_everything
     from .loader import WindowSequence
     from .models import BAND_NORMALISED
@@ -126,7 +157,7 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
     callbacks = [
         keras.callbacks.EarlyStopping(monitor=monitor, patience=settings.patience,
                                       restore_best_weights=True),
-        DVCLiveCallback(live=_live(curves)),
+        _curves_callback(live, prefix),
     ]
     fit = network.fit(train, validation_data=valid, epochs=settings.epochs, callbacks=callbacks,
                       verbose=2)
@@ -134,6 +165,27 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
     losses = fit.history[monitor]
     return stats, {"epochs_run": len(losses), "best_epoch": int(np.argmin(losses)) + 1,
                    "best_" + monitor: float(min(losses))}
+
+
+def _curves_callback(live, prefix: str):
+    """dvclive's Keras callback, with metric names under `prefix` (one folder per fold) and the
+    logger left open for the next fold (train_run ends it)."""
+    from dvclive.keras import DVCLiveCallback
+    from dvclive.utils import standardize_metric_name
+
+    class Curves(DVCLiveCallback):
+        def on_train_begin(self, logs=None):
+            self.live.step = 0
+
+        def on_epoch_end(self, epoch, logs=None):
+            for metric, value in (logs or {}).items():
+                self.live.log_metric(prefix + standardize_metric_name(metric, "dvclive.keras"), value)
+            self.live.next_step()
+
+        def on_train_end(self, logs=None):
+            pass
+
+    return Curves(live=live)
 
 
 def _live(folder: Path):
