@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
-from .schema import Block, Choice, Either, ListOf, MapOf, NamedMap, Number, Section, Text, fail
+from .schema import (AnyMapping, Block, Choice, Either, ListOf, MapOf, NamedMap, Number, Section,
+                     Text, fail)
 
 PARAMS_FILE = "params.yaml"
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
@@ -35,6 +36,12 @@ _TOP_DB = Number(min=0, min_exclusive=True, nullable=True, default=80.0)
 
 TRANSFORM_SPECS = {
     "fft": Block(fields={"n_bins": _int(min=1, default=256), "dtype": _DTYPE}),
+    "embed": Block(fields={
+        "model": Text(),
+        "layer": Text(),
+        "input": AnyMapping(nullable=True, default=None),
+        "dtype": _DTYPE,
+    }),
     "waveform": Block(fields={
         "sample_rate": _int(min=1000, max=192000, nullable=True, default=8000),
         "dtype": _DTYPE,
@@ -64,14 +71,14 @@ TRANSFORM_SPECS = {
 
 # Dimensions of one window's features: fft and waveform give a vector, the others an image
 # (bands x frames).
-TRANSFORM_RANKS = {"fft": 1, "waveform": 1, "stft": 2, "mfcc": 2, "mel": 2}
+TRANSFORM_RANKS = {"fft": 1, "waveform": 1, "embed": 1, "stft": 2, "mfcc": 2, "mel": 2}
 SPECTRAL = ("fft", "stft", "mfcc", "mel")
 IMAGES = ("stft", "mfcc", "mel")
 # Models trained on one vector per window (scikit-learn).
 VECTOR_MODELS = ("svc", "rfc", "linsvm", "logreg", "knn", "mlp", "perceptron", "elm")
 # Which transforms each model can take.
 MODEL_TRANSFORMS = {
-    **{m: SPECTRAL for m in VECTOR_MODELS},
+    **{m: SPECTRAL + ("embed",) for m in VECTOR_MODELS},
     "cnn1d": SPECTRAL,
     "cnn2d": IMAGES,
     "samplecnn": ("waveform",),
@@ -267,6 +274,14 @@ def _check_transform_fits(name: str, tp: Section, window_samples: int, sample_ra
     if name == "waveform" and tp.sample_rate is not None and tp.sample_rate > sample_rate:
         raise fail("transforms.waveform.sample_rate", tp.sample_rate, "is above sample_rate",
                    f"<= {sample_rate}, or null to keep it")
+    if name == "embed" and tp.input is not None:
+        inner = tp.input.get("transform")
+        if inner not in TRANSFORM_SPECS or inner == "embed":
+            raise fail("transforms.embed.input.transform", inner, "is not allowed",
+                       "one of: " + ", ".join(t for t in TRANSFORM_SPECS if t != "embed"))
+        settings = TRANSFORM_SPECS[inner].check("transforms.embed.input",
+                                                {k: v for k, v in tp.input.items() if k != "transform"})
+        _check_transform_fits(inner, settings, window_samples, sample_rate)
     if name == "mfcc" and tp.n_mfcc > tp.n_mels:
         raise fail("transforms.mfcc.n_mfcc", tp.n_mfcc, "exceeds n_mels",
                    f"<= transforms.mfcc.n_mels = {tp.n_mels}")

@@ -162,6 +162,19 @@ class Block(Spec):
 
 
 @dataclass(frozen=True)
+class AnyMapping(Spec):
+    """A mapping checked elsewhere (its keys depend on another value)."""
+
+    def describe(self) -> str:
+        return self._or_null("a mapping")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise fail(key, value, "has the wrong type", self.describe())
+        return Section(value)
+
+
+@dataclass(frozen=True)
 class MapOf(Spec):
     """A mapping whose keys come from `specs` (any subset, at least `min_len`), each with its own spec."""
 

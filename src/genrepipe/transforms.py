@@ -107,9 +107,17 @@ def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
     return librosa.feature.mfcc(S=log_mel, n_mfcc=n_mfcc)
 
 
+def compute_embed(y: np.ndarray, sr: int, **params) -> np.ndarray:
+    """A trained network's activations at a named layer (see `genrepipe.embed`)."""
+    from .embed import compute_embed as embed
+
+    return embed(y, sr, **params)
+
+
 TRANSFORMS: dict[str, Callable[..., np.ndarray]] = {
     "fft": compute_fft,
     "waveform": compute_waveform,
+    "embed": compute_embed,
     "stft": compute_stft,
     "mfcc": compute_mfcc,
     "mel": compute_mel,

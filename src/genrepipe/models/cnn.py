@@ -44,7 +44,7 @@ def build_network(model: str, input_shape: tuple[int, ...], n_classes: int,
 
 def _head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], name: str) -> keras.Model:
     x = layers.Dropout(settings["dropout"])(x)
-    x = layers.Dense(settings["dense"], activation="relu")(x)
+    x = layers.Dense(settings["dense"], activation="relu", name="embedding")(x)
     x = layers.Dropout(settings["dropout"])(x)
     outputs = layers.Dense(n_classes, activation="softmax")(x)
     network = keras.Model(inputs, outputs, name=name)

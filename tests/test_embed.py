@@ -1,0 +1,95 @@
+"""The embed transform: a trained network's activations, as features for another dataset."""
+
+import copy
+
+import numpy as np
+import pytest
+import yaml
+
+from genrepipe.download import download
+from genrepipe.errors import DataError, ParameterError
+from genrepipe.evaluate import evaluate_run
+from genrepipe.features import transform_all
+from genrepipe.params import validate
+from genrepipe.segment import segment_all
+from genrepipe.train import train_run
+from genrepipe.transforms import compute
+
+from conftest import ROOT
+
+MEL = {"n_mels": 32, "n_fft": 256, "hop_length": 128}
+CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 12, "epochs": 2, "batch_size": 8}
+
+
+def _pipeline(root, genres, seed, transforms, runs, models):
+    raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
+    raw.update(sample_rate=8000, window=1, seed=seed, transforms=transforms, runs=runs, models=models)
+    raw["dataset"]["demo"].update(songs_per_genre=3, duration=3, genres=genres)
+    params = validate(raw)
+    download(params, root / "raw", jobs=2)
+    segment_all(params, root / "raw", root / "windows", jobs=2)
+    for name in params.transforms:
+        transform_all(name, params, root / "windows", root / name, jobs=1)
+    for name, run in params.runs.items():
+        train_run(name, params, root / run.transform, root / f"models/{name}", root / f"curves/{name}")
+    return params
+
+
+@pytest.fixture(scope="module")
+def source_run(tmp_path_factory):
+    """A cnn2d trained on one 'dataset' (three demo genres)."""
+    root = tmp_path_factory.mktemp("source")
+    _pipeline(root, ["disco", "jazz", "metal"], 1, {"mel": MEL},
+              {"cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}, {"cnn2d": CNN})
+    return root / "models/cnn2d-mel"
+
+
+def test_embedding_of_windows(source_run):
+    windows = np.random.default_rng(0).normal(0, 0.1, (5, 8000)).astype(np.float32)
+    params = {"model": str(source_run), "layer": "embedding"}
+    out = compute("embed", windows, 8000, params)
+    assert out.shape == (5, 12) and out.dtype == np.float32 and np.isfinite(out).all()
+    loop = np.stack([compute("embed", w[None], 8000, params)[0] for w in windows])
+    np.testing.assert_allclose(out, loop, rtol=1e-5, atol=1e-6)
+    # the windows are resampled to the run's rate when the pipeline's differs
+    assert compute("embed", np.zeros((2, 16000), np.float32), 16000, params).shape == (2, 12)
+
+
+def test_embed_errors(source_run, tmp_path):
+    windows = np.zeros((2, 8000), np.float32)
+    with pytest.raises(DataError, match="transforms.embed.layer='nope' is not a layer of .* expected one of: "):
+        compute("embed", windows, 8000, {"model": str(source_run), "layer": "nope"})
+    with pytest.raises(DataError, match="takes 1 s windows \\(8000 samples at 8000 Hz\\); set window: 1"):
+        compute("embed", np.zeros((2, 12000), np.float32), 8000, {"model": str(source_run), "layer": "embedding"})
+    with pytest.raises(DataError, match="not a genrepipe model folder .* nor a .keras file"):
+        compute("embed", windows, 8000, {"model": str(tmp_path), "layer": "embedding"})
+
+
+def test_a_bare_keras_file_with_its_input_transform(source_run):
+    windows = np.random.default_rng(1).normal(0, 0.1, (3, 8000)).astype(np.float32)
+    bare = {"model": str(source_run / "model.keras"), "layer": "embedding",
+            "input": {"transform": "mel", **MEL, "top_db": 80.0}}
+    assert compute("embed", windows, 8000, bare).shape == (3, 12)
+
+
+def test_embed_params_are_checked(raw_params):
+    raw_params["transforms"]["embed"] = {"model": "m.keras", "layer": "x", "input": {"transform": "cqt"}}
+    with pytest.raises(ParameterError, match="transforms.embed.input.transform='cqt' is not allowed"):
+        validate(raw_params)
+    raw_params["transforms"]["embed"] = {"model": "m.keras", "layer": "x", "input": {"transform": "mel", "n_mels": 0}}
+    with pytest.raises(ParameterError, match="transforms.embed.input.n_mels=0 is out of range"):
+        validate(raw_params)
+    raw_params["transforms"]["embed"] = {"layer": "x"}
+    with pytest.raises(ParameterError, match="transforms.embed.model=None is missing"):
+        validate(raw_params)
+
+
+def test_transfer_to_another_dataset(source_run, tmp_path):
+    """Embeddings of the source run feed an SVM on a different set of genres."""
+    _pipeline(tmp_path, ["classical", "rock"], 2,
+              {"embed": {"model": str(source_run), "layer": "embedding"}},
+              {"svc-embed": {"model": "svc", "transform": "embed"}}, {"svc": {"C": 1.0}})
+    features = np.load(tmp_path / "embed" / "classical.00000.npy")
+    assert features.shape == (3, 12)
+    metrics = evaluate_run("svc-embed", tmp_path / "models/svc-embed", tmp_path / "embed", tmp_path / "metrics")
+    assert metrics["n_test_songs"] == 2
