@@ -3,7 +3,7 @@
 import argparse
 
 from genrepipe.download import download
-from genrepipe.params import load_params
+from genrepipe.params import dask_address, load_params
 from genrepipe.stage import run_stage
 
 
@@ -12,7 +12,7 @@ def main() -> None:
     parser.add_argument("out_dir", help="output folder (data/raw)")
     args = parser.parse_args()
     params = load_params()
-    download(params, args.out_dir, jobs=params.executor.jobs)
+    download(params, args.out_dir, jobs=params.executor.jobs, dask=dask_address(params))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import argparse
 import logging
 
-from genrepipe.params import load_params
+from genrepipe.params import dask_address, load_params
 from genrepipe.segment import segment_all
 from genrepipe.stage import run_stage
 
@@ -16,7 +16,8 @@ def main() -> None:
     parser.add_argument("out_dir", help="output folder (data/windows)")
     args = parser.parse_args()
     params = load_params()
-    index = segment_all(params, args.raw_dir, args.out_dir, jobs=params.executor.jobs)
+    index = segment_all(params, args.raw_dir, args.out_dir, jobs=params.executor.jobs,
+                        dask=dask_address(params))
     songs = index["songs"]
     padded = sum(1 for s in songs if s["short"] == "padded")
     log.info("%d songs, %d windows of %d samples (hop %d); %d short songs padded, %d skipped",

@@ -5,7 +5,7 @@ import logging
 
 from genrepipe.errors import ParameterError
 from genrepipe.features import transform_all
-from genrepipe.params import load_params
+from genrepipe.params import dask_address, load_params
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.transform")
@@ -23,7 +23,7 @@ def main() -> None:
                              f"expected one of: {', '.join(params.transforms)}")
     log.info("%s with %s", args.name, params.transforms[args.name].to_dict())
     index = transform_all(args.name, params, args.windows_dir, args.out_dir,
-                          jobs=params.executor.jobs)
+                          jobs=params.executor.jobs, dask=dask_address(params))
     log.info("%d songs -> %s per window, %s; %d skipped", len(index["songs"]), index["shape"],
              index["dtype"], len(index["skipped"]))
 

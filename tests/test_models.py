@@ -248,3 +248,18 @@ def test_kfold_params(raw_params):
     raw_params["dataset"].update(folds=4, source="gtzan")
     with pytest.raises(ParameterError, match="dataset.split='kfold' is not used with dataset.source='gtzan'"):
         validate(raw_params)
+
+
+def test_mixed_precision_trains_in_float16_and_restores_the_policy(raw_params, tmp_path):
+    from genrepipe.backend import keras
+
+    folder = make_feature_store(tmp_path / "mel", (8, 8))
+    raw_params["train"] = {"mixed_precision": True}
+    params = _params(raw_params, "cnn2d", "mel", **TINY_CNN)
+    train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+    assert keras.mixed_precision.global_policy().name == "float32"
+    trained = TrainedRun(tmp_path / "m")
+    conv = next(layer for layer in trained.network.layers if layer.__class__.__name__ == "Conv2D")
+    assert conv.dtype_policy.name == "mixed_float16"
+    probs = trained.predict_windows(np.asarray(FeatureSet(folder).load("a.test0")))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-3)

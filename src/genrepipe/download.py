@@ -22,7 +22,8 @@ MANIFEST = "manifest.csv"
 SKIPPED = "skipped.csv"
 
 
-def download(params: Section, out_dir: str | Path, jobs: int | None = None) -> list[Song]:
+def download(params: Section, out_dir: str | Path, jobs: int | None = None,
+             dask: str | None = None) -> list[Song]:
     """Build `out_dir` (data/raw) from `params.dataset`; the folder appears only when complete.
 
     Returns
@@ -41,18 +42,18 @@ def download(params: Section, out_dir: str | Path, jobs: int | None = None) -> l
         if dataset.source == "demo":
             tasks = demo.demo_jobs(dataset.demo.genres, dataset.demo.songs_per_genre, params.seed,
                                    dataset.demo.duration, sr, raw)
-            results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs")
+            results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
             skipped: list[Skip] = []
         elif dataset.source == "folder":
             tasks, skipped = folder.scan_folder(dataset.path, raw, sr)
-            results = map_songs(convert_song, tasks, jobs, desc="decoding")
+            results = map_songs(convert_song, tasks, jobs, desc="decoding", dask=dask)
         else:
             archive = gtzan.fetch_archive(dataset.gtzan.urls, dataset.gtzan.hash,
                                           dataset.gtzan.cache_dir, dataset.gtzan.retries)
             with tempfile.TemporaryDirectory(prefix="genrepipe-gtzan-", dir=archive.parent) as tmp:
                 gtzan.safe_extract(archive, tmp)
                 tasks, fixed_split, skipped = gtzan.gtzan_jobs(Path(tmp), raw, sr)
-                results = map_songs(convert_song, tasks, jobs, desc="decoding")
+                results = map_songs(convert_song, tasks, jobs, desc="decoding", dask=dask)
         songs = [r for r in results if isinstance(r, Song)]
         skipped += [r for r in results if isinstance(r, Skip)]
         if not songs:

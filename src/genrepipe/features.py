@@ -15,7 +15,7 @@ from .transforms import TransformJob, transform_song
 
 
 def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Path,
-                  jobs: int | None = None) -> dict:
+                  jobs: int | None = None, dask: str | None = None) -> dict:
     """Compute transform `name` (params from `params.transforms[name]`) for every song.
 
     Returns
@@ -25,14 +25,14 @@ def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Pat
         one window's features, window geometry, one row per song (label, split, window count)
         and the songs skipped with their reason.
     """
-    windows_dir = Path(windows_dir)
+    windows_dir = Path(windows_dir).resolve()  # absolute: tasks may run in other processes or machines
     windows = read_json(windows_dir / INDEX)
     settings = params.transforms[name]
     with staging_dir(out_dir) as stage:
         tasks = [TransformJob(s["song_id"], str(windows_dir / f"{s['song_id']}.npy"), str(stage),
                               name, tuple(settings.items()), windows["sample_rate"])
                  for s in windows["songs"]]
-        rows = map_songs(transform_song, tasks, jobs, desc=name)
+        rows = map_songs(transform_song, tasks, jobs, desc=name, dask=dask)
         shapes = {tuple(row["shape"][1:]) for row in rows if "shape" in row}
         if len(shapes) != 1:
             raise DataError(f"{windows_dir}: {name} gave {len(shapes)} different window shapes "

@@ -1,8 +1,8 @@
-"""Run one task per song, in parallel worker processes, with a progress bar.
+"""Run one task per song, in local worker processes or on a Dask cluster, with a progress bar.
 
-Tasks write their own output files and return small records, so no large array crosses a
-process boundary. Results come back in input order whatever order workers finish in, which
-keeps every index file byte-identical between runs and between `jobs` settings.
+Tasks write their own output files (atomically) and return small records, so no large array
+crosses a process boundary. Results come back in input order whatever order workers finish
+in, which keeps every index file byte-identical between runs, `jobs` settings and executors.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ def default_jobs() -> int:
 
 
 def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-              desc: str = "songs") -> list[R]:
-    """Apply `task` to every item, in `jobs` processes (None: all cores; 1: this process).
+              desc: str = "songs", dask: str | None = None) -> list[R]:
+    """Apply `task` to every item, in `jobs` processes (None: all cores; 1: this process), or
+    on the Dask cluster at address `dask`.
 
     Parameters
     ----------
@@ -43,12 +44,18 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
         Worker processes.
     desc : str
         Label of the progress bar.
+    dask : str or None
+        Address of a running Dask scheduler (``tcp://host:port``). Its workers must see the
+        project's files at the same paths (the same machine, or a shared filesystem) and have
+        genrepipe installed.
 
     Returns
     -------
     list
         `task(item)` for every item, in the order of `items`.
     """
+    if dask is not None:
+        return _map_dask(task, items, dask, desc)
     jobs = default_jobs() if jobs is None else jobs
     jobs = max(1, min(jobs, len(items)))
     bar = tqdm(total=len(items), desc=desc, unit="song", disable=None, leave=False)
@@ -67,6 +74,27 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
             return results
     finally:
         bar.close()
+
+
+def _map_dask(task: Callable[[T], R], items: Sequence[T], address: str, desc: str) -> list[R]:
+    """Submit one task per item to an existing Dask cluster and gather the results in order."""
+    from dask.distributed import Client, as_completed
+
+    from .errors import DataError
+
+    try:
+        client = Client(address, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise DataError(f"executor.address={address!r}: no Dask scheduler answered ({exc}); "
+                        "start one (dask scheduler / LocalCluster) or use executor.kind: local") from None
+    with client:
+        log.info("%s: %d tasks on the Dask cluster at %s (%d workers)", desc, len(items), address,
+                 len(client.scheduler_info()["workers"]))
+        futures = client.map(task, list(items), pure=False)
+        with tqdm(total=len(items), desc=desc, unit="song", disable=None, leave=False) as bar:
+            for _ in as_completed(futures, loop=client.loop):
+                bar.update()
+        return client.gather(futures)
 
 
 def _limit_threads() -> None:

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
-from .schema import (AnyMapping, Block, Choice, Either, ListOf, MapOf, NamedMap, Number, Section,
-                     Text, fail)
+from .schema import (AnyMapping, Block, Choice, Either, Flag, ListOf, MapOf, NamedMap, Number,
+                     Section, Text, fail)
 
 PARAMS_FILE = "params.yaml"
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
@@ -192,9 +192,13 @@ SCHEMA = Block(fields={
                                         "transform": Choice(choices=tuple(TRANSFORM_SPECS))}),
                      min_len=0, default={}),
     "executor": Block(fields={
+        "kind": Choice(choices=("local", "dask"), default="local"),
+        "address": Text(prefixes=("tcp://", "tls://", "ws://", "wss://", "inproc://"), nullable=True,
+                        default=None),
         "jobs": _int(min=1, max=512, nullable=True, default=None),
         "workers": _int(min=1, max=64, default=2),
     }),
+    "train": Block(fields={"mixed_precision": Flag(default=False)}),
 })
 
 
@@ -218,6 +222,9 @@ def validate(raw: Any) -> Section:
     """
     params = SCHEMA.check("", raw if raw is not None else {})
     _check_ratios(params.dataset.ratios)
+    if params.executor.kind == "dask" and params.executor.address is None:
+        raise fail("executor.address", None, "is required when executor.kind='dask'",
+                   "the scheduler address, e.g. tcp://10.0.0.5:8786")
     if params.dataset.split == "kfold" and params.dataset.source == "gtzan":
         raise fail("dataset.split", "kfold", "is not used with dataset.source='gtzan'",
                    "'ratios' (GTZAN keeps its fault-filtered, artist-disjoint split)")
@@ -285,6 +292,11 @@ def _check_transform_fits(name: str, tp: Section, window_samples: int, sample_ra
     if name == "mfcc" and tp.n_mfcc > tp.n_mels:
         raise fail("transforms.mfcc.n_mfcc", tp.n_mfcc, "exceeds n_mels",
                    f"<= transforms.mfcc.n_mels = {tp.n_mels}")
+
+
+def dask_address(params: Section) -> str | None:
+    """The Dask scheduler to run per-song tasks on, or None to run them locally."""
+    return params.executor.address if params.executor.kind == "dask" else None
 
 
 def hop_seconds(params: Section) -> float:

@@ -83,6 +83,19 @@ class Number(Spec):
 
 
 @dataclass(frozen=True)
+class Flag(Spec):
+    """true or false."""
+
+    def describe(self) -> str:
+        return self._or_null("true or false")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise fail(key, value, "has the wrong type", self.describe())
+        return value
+
+
+@dataclass(frozen=True)
 class Choice(Spec):
     """One string out of a fixed set."""
 

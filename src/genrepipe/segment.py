@@ -106,7 +106,8 @@ def segment_song(job: SegmentJob) -> dict:
 INDEX = "index.json"
 
 
-def segment_all(params, raw_dir: str | Path, out_dir: str | Path, jobs: int | None = None) -> dict:
+def segment_all(params, raw_dir: str | Path, out_dir: str | Path, jobs: int | None = None,
+                dask: str | None = None) -> dict:
     """The segment stage: window every song of `raw_dir/manifest.csv` into `out_dir`.
 
     Returns
@@ -120,7 +121,7 @@ def segment_all(params, raw_dir: str | Path, out_dir: str | Path, jobs: int | No
     from .parallel import map_songs
     from .store import read_csv, staging_dir, write_json
 
-    raw_dir = Path(raw_dir)
+    raw_dir = Path(raw_dir).resolve()  # absolute: tasks may run in other processes or machines
     songs = read_csv(raw_dir / MANIFEST)
     window_samples = round(params.window * params.sample_rate)
     hop_samples = round(hop_seconds(params) * params.sample_rate)
@@ -134,7 +135,7 @@ def segment_all(params, raw_dir: str | Path, out_dir: str | Path, jobs: int | No
             (s, job(s, (settings, params.seed, number, copy)))
             for number, s in enumerate(songs) if s["split"] == "train"
             for copy in range(1, params.augment.copies + 1)]
-        rows = map_songs(segment_song, [t for _, t in tasks], jobs, desc="segmenting")
+        rows = map_songs(segment_song, [t for _, t in tasks], jobs, desc="segmenting", dask=dask)
         index = {
             "sample_rate": params.sample_rate, "window": params.window, "hop": hop_seconds(params),
             "window_samples": window_samples, "hop_samples": hop_samples,

@@ -105,9 +105,10 @@ def staging_dir(final: str | os.PathLike) -> Iterator[Path]:
     """Build a stage's output folder under `<final>.partial`, then move it to `final`.
 
     A leftover `.partial` folder from a killed run is ours and is cleared first. On an error the
-    partial folder is removed and `final` is left as it was.
+    partial folder is removed and `final` is left as it was. The yielded path is absolute, so
+    tasks running elsewhere (Dask workers with another working directory) write to the same place.
     """
-    final = Path(final)
+    final = Path(final).resolve()
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     if partial.exists():
         shutil.rmtree(partial)

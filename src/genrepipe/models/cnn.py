@@ -46,7 +46,8 @@ def _head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], na
     x = layers.Dropout(settings["dropout"])(x)
     x = layers.Dense(settings["dense"], activation="relu", name="embedding")(x)
     x = layers.Dropout(settings["dropout"])(x)
-    outputs = layers.Dense(n_classes, activation="softmax")(x)
+    # float32 probabilities even under a mixed-precision policy
+    outputs = layers.Dense(n_classes, activation="softmax", dtype="float32")(x)
     network = keras.Model(inputs, outputs, name=name)
     network.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
                     loss="sparse_categorical_crossentropy", metrics=["accuracy"])

@@ -40,7 +40,8 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int) -> tuple[list[ConvertJ
                     skipped.append(Skip(str(path), reason))
                     continue
                 song_id = _unique_id(f"{entry.name}.{path.stem}", used_ids)
-                jobs.append(ConvertJob(str(path), entry.name, song_id, str(raw_dir), sr))
+                jobs.append(ConvertJob(str(path.resolve()), entry.name, song_id, str(raw_dir), sr,
+                                       origin=str(path)))
     labels = {job.label for job in jobs}
     if len(labels) < 2:
         raise DataError(f"dataset.path={str(root)!r}: found {len(labels)} class sub-folder(s) "

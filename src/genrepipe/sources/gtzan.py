@@ -50,7 +50,7 @@ def fetch_archive(urls: tuple[str, ...], known_hash: str, cache_dir: str | Path 
     import pooch
     import requests
 
-    cache = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
+    cache = Path(cache_dir).expanduser().resolve() if cache_dir else default_cache_dir()
     failures = []
     for url in urls:
         fetcher = pooch.create(path=cache, base_url="", registry={ARCHIVE_NAME: known_hash},
