@@ -8,12 +8,15 @@ STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: repro test bench clean lock help
+.PHONY: venv repro test bench clean lock help
+BENCH_ARGS ?=
 
 help:
+	@echo "make venv    build .venv (pinned versions) only"
 	@echo "make repro   build .venv if needed, then run the DVC pipeline (dvc repro)"
 	@echo "             TF=gpu make repro installs TensorFlow's CUDA build instead of the CPU one"
 	@echo "make test    build .venv if needed, then run the test suite"
+	@echo "make bench   speed and memory figures -> bench/results.md (BENCH_ARGS=--scale 0.1 for a quick run)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
 	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
 
@@ -29,6 +32,8 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+venv: $(STAMP)
+
 # DVC leaves a re-run's output as a copy when identical bytes are already cached: relink it.
 repro: $(STAMP)
 	$(BIN)/dvc repro
@@ -39,6 +44,11 @@ repro: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The no-op `dvc repro` figure needs the pipeline up to date first.
+bench: $(STAMP)
+	$(BIN)/dvc repro --quiet
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf data/raw data/windows data/features models/*

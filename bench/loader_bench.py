@@ -1,0 +1,61 @@
+"""Training speed of the 2D CNN fed by the PyDataset from disk, against the same batches from
+arrays held in memory (already normalised: the fastest a loader can be)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from genrepipe.backend import keras, seed_everything
+from genrepipe.features import FeatureSet
+from genrepipe.loader import WindowSequence
+from genrepipe.models.cnn import build_network, input_layout
+from genrepipe.normalize import band_stats
+from genrepipe.params import model_params
+
+
+class ArraySequence(keras.utils.PyDataset):
+    """The same batches as a WindowSequence, sliced from in-memory arrays."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, order: np.ndarray, batch_size: int, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.order, self.batch_size = x, y, order, batch_size
+
+    def __len__(self) -> int:
+        return -(-len(self.order) // self.batch_size)
+
+    def __getitem__(self, i):
+        chosen = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        return self.x[chosen], self.y[chosen]
+
+
+def _steps_per_second(network, sequence, steps: int) -> float:
+    start = time.perf_counter()
+    network.fit(sequence, epochs=1, steps_per_epoch=steps, verbose=0)
+    return steps / (time.perf_counter() - start)
+
+
+def loader_rates(mel_dir, params, steps: int = 60) -> tuple[float, float]:
+    """(steps/s from disk, steps/s from memory), best of two alternating timings each."""
+    seed_everything(params.seed)
+    features = FeatureSet(mel_dir)
+    settings = model_params(params, "cnn2d")
+    stats = band_stats(features)
+
+    def prepare(x):
+        return input_layout("cnn2d", stats.apply(x))
+
+    disk = WindowSequence(features, "train", features.classes, settings.batch_size, params.seed,
+                          prepare=prepare, workers=params.executor.workers)
+    x = np.concatenate([prepare(np.asarray(features.load(s["song_id"]))) for s in features.songs("train")])
+    memory = ArraySequence(x, disk.labels, disk.order, settings.batch_size,
+                           workers=params.executor.workers)
+    steps = min(steps, len(disk))
+    network = build_network("cnn2d", x.shape[1:], len(features.classes), settings)
+    network.fit(memory, epochs=1, steps_per_epoch=5, verbose=0)  # compile and warm up
+    rates = {"disk": [], "memory": []}
+    for _ in range(2):
+        rates["disk"].append(_steps_per_second(network, disk, steps))
+        rates["memory"].append(_steps_per_second(network, memory, steps))
+    return max(rates["disk"]), max(rates["memory"])

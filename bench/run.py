@@ -1,0 +1,175 @@
+"""`make bench`: genrepipe's speed and memory, each figure a ratio to a baseline measured in the
+same run, on a GTZAN-scale synthetic set (1000 demo songs x 30 s; `--scale` for quick runs).
+
+Writes bench/results.md (and prints it) with the machine's core count and the versions used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from naive import NAIVE  # noqa: E402
+
+from genrepipe.download import download  # noqa: E402
+from genrepipe.features import transform_all  # noqa: E402
+from genrepipe.parallel import default_jobs  # noqa: E402
+from genrepipe.params import validate  # noqa: E402
+from genrepipe.segment import segment_all  # noqa: E402
+
+TRANSFORMS = ("fft", "stft", "mfcc", "mel")
+PACKAGES = ("numpy", "librosa", "scikit-learn", "keras", "tensorflow-cpu", "dvc", "dask")
+
+
+def timed(fn, *args, **kwargs) -> float:
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def bench_params(scale: float) -> object:
+    raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
+    raw["dataset"]["demo"]["songs_per_genre"] = max(2, round(100 * scale))
+    raw["transforms"] = {t: raw["transforms"][t] for t in TRANSFORMS}
+    raw["runs"] = {}
+    return validate(raw)
+
+
+def transform_rows(params, work: Path, songs: int, naive_songs: int) -> tuple[list, dict]:
+    """Transform stage (all cores, then one) against the naive per-window loop, per transform."""
+    windows = work / "windows"
+    rows, seconds = [], {1: 0.0, default_jobs(): 0.0}
+    every = [s["song_id"] for s in json.loads((windows / "index.json").read_text())["songs"]]
+    subset = every[::max(1, len(every) // naive_songs)][:naive_songs]  # spread over the genres
+    for name in TRANSFORMS:
+        for jobs in sorted(seconds, reverse=True):
+            out = work / f"{name}-{jobs}"
+            seconds[jobs] += (t := timed(transform_all, name, params, windows, out, jobs=jobs))
+            if jobs == default_jobs():
+                stage_rate = songs / t
+            shutil.rmtree(out)
+        naive = NAIVE[name](params.transforms[name], params.sample_rate)
+        naive_out = work / f"naive-{name}"
+        naive_out.mkdir()
+        naive_seconds = timed(naive, windows, subset, naive_out)
+        shutil.rmtree(naive_out)
+        naive_rate = len(subset) / naive_seconds
+        rows.append((f"transform stage vs naive per-window loop: {name}", f"{stage_rate:.1f} songs/s",
+                     f"{naive_rate:.1f} songs/s", stage_rate / naive_rate, ">= 3x", stage_rate / naive_rate >= 3))
+    return rows, seconds
+
+
+def peak_rss(features: Path, epochs: int) -> float:
+    """Peak RSS (MiB) of a training process: cnn2d on `features`, in a fresh interpreter."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench/train_peak.py"), str(features), str(epochs)],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def replicate(features: Path, target: Path, times: int) -> None:
+    """A feature store with every song `times` times (hard links under new ids): `times` x songs."""
+    index = json.loads((features / "index.json").read_text())
+    target.mkdir()
+    songs = []
+    for song in index["songs"]:
+        for k in range(times):
+            song_id = f"{song['song_id']}~x{k}"
+            os.link(features / f"{song['song_id']}.npy", target / f"{song_id}.npy")
+            songs.append({**song, "song_id": song_id, "source_song": song_id})
+    (target / "index.json").write_text(json.dumps({**index, "songs": songs}))
+
+
+def noop_repro() -> tuple[float, float]:
+    """Median wall time of a no-op `dvc repro` on the project, and of `dvc --version` (startup)."""
+    dvc = str(Path(sys.executable).parent / "dvc")
+    repro = [timed(subprocess.run, [dvc, "repro", "--quiet"], cwd=ROOT, check=True) for _ in range(3)]
+    startup = [timed(subprocess.run, [dvc, "--version"], cwd=ROOT, check=True, capture_output=True)
+               for _ in range(3)]
+    return statistics.median(repro), statistics.median(startup)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1000 songs (default 1)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results.md")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 1x / 8x training runs")
+    args = parser.parse_args()
+    params = bench_params(args.scale)
+    songs = 10 * params.dataset.demo.songs_per_genre
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="genrepipe-bench-") as tmp:
+        work = Path(tmp)
+        print(f"generating {songs} demo songs of 30 s ...", flush=True)
+        download(params, work / "raw")
+        segment_all(params, work / "raw", work / "windows")
+        print("transforms ...", flush=True)
+        transform_rows_, seconds = transform_rows(params, work, songs, naive_songs=min(40, songs))
+        rows += transform_rows_
+        jobs = default_jobs()
+        rows.append((f"transform stage, jobs={jobs} vs jobs=1 (all four)", f"{seconds[jobs]:.1f} s",
+                     f"{seconds[1]:.1f} s", seconds[1] / seconds[jobs], ">= 1.6x", seconds[1] / seconds[jobs] >= 1.6))
+        per_1000 = seconds[jobs] * 1000 / songs
+        rows.append(("all four transforms, per 1000 songs x 30 s", f"{per_1000:.1f} s", "60 s budget",
+                     60 / per_1000, "< 60 s", per_1000 < 60))
+        transform_all("mel", params, work / "windows", work / "mel", jobs=jobs)
+        shutil.rmtree(work / "windows")
+
+        print("loader ...", flush=True)
+        from loader_bench import loader_rates
+
+        disk, memory = loader_rates(work / "mel", params)
+        rows.append(("2D CNN steps/s: PyDataset from disk vs arrays in memory", f"{disk:.2f} steps/s",
+                     f"{memory:.2f} steps/s", disk / memory, ">= 0.9x", disk / memory >= 0.9))
+
+        if not args.skip_memory:
+            print("memory (training at 1x and 8x songs) ...", flush=True)
+            replicate(work / "mel", work / "mel8", 8)
+            one, eight = peak_rss(work / "mel", 1), peak_rss(work / "mel8", 1)
+            rows.append(("peak RSS of training (1 epoch, cnn2d on mel), 8x songs vs 1x", f"{eight:.0f} MiB",
+                         f"{one:.0f} MiB", eight / one, "<= 1.3x", eight / one <= 1.3))
+
+    print("no-op dvc repro ...", flush=True)
+    repro, startup = noop_repro()
+    rows.append(("no-op `dvc repro` (full default pipeline) vs `dvc --version`", f"{repro:.2f} s",
+                 f"{startup:.2f} s", repro / startup, "< 5 s", repro < 5))
+    report = render(rows, args.scale, songs)
+    args.out.write_text(report)
+    print(report)
+
+
+def render(rows, scale: float, songs: int) -> str:
+    versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)
+    lines = [
+        "# genrepipe benchmark", "",
+        f"Produced by `make bench` (`python bench/run.py --scale {scale:g}`): {songs} synthetic demo "
+        "songs of 30 s. Every figure is measured in the same run as its baseline; the ratio is "
+        "figure / baseline (for the 60 s budget: budget / figure; for `dvc repro`, time / `dvc` "
+        "startup, the target being absolute).", "",
+        f"Machine: {default_jobs()} cores usable ({os.cpu_count()} online), {platform.machine()}, "
+        f"Python {platform.python_version()}. Versions: {versions}.", "",
+        "| figure | measured | baseline | ratio | target | met |", "|---|---|---|---|---|---|",
+    ]
+    for figure, measured, baseline, ratio, target, met in rows:
+        lines.append(f"| {figure} | {measured} | {baseline} | {ratio:.2f}x | {target} | {'yes' if met else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Run the train stage's code (cnn2d on a mel store) in this process; print its peak RSS in MiB."""
+
+import copy
+import resource
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from genrepipe.params import validate
+from genrepipe.train import train_run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    features, epochs = Path(sys.argv[1]), int(sys.argv[2])
+    raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
+    raw["runs"] = {"cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}
+    raw["models"]["cnn2d"]["epochs"] = epochs
+    params = validate(raw)
+    with tempfile.TemporaryDirectory() as tmp:
+        train_run("cnn2d-mel", params, features, Path(tmp) / "model", Path(tmp) / "curves")
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+if __name__ == "__main__":
+    main()
