@@ -11,7 +11,7 @@ from .errors import DataError
 from .parallel import map_songs
 from .segment import INDEX
 from .store import load_array, read_json, staging_dir, write_json
-from .transforms import TransformJob, transform_song
+from .transforms import TransformJob, compute, transform_song
 
 
 def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Path,
@@ -32,6 +32,8 @@ def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Pat
         tasks = [TransformJob(s["song_id"], str(windows_dir / f"{s['song_id']}.npy"), str(stage),
                               name, tuple(settings.items()), windows["sample_rate"])
                  for s in windows["songs"]]
+        if dask is None and name != "embed":  # workers are forked from here: warm them up once
+            warm_up(name, settings, windows["sample_rate"], windows["window_samples"])
         rows = map_songs(transform_song, tasks, jobs, desc=name, dask=dask)
         shapes = {tuple(row["shape"][1:]) for row in rows if "shape" in row}
         if len(shapes) != 1:
@@ -51,6 +53,12 @@ def transform_all(name: str, params, windows_dir: str | Path, out_dir: str | Pat
         }
         write_json(stage / INDEX, index)
     return index
+
+
+def warm_up(name: str, settings, sr: int, window_samples: int) -> None:
+    """Run the transform once on silence in this process, so that forked workers inherit the
+    imported librosa and its compiled numba functions instead of paying for them each."""
+    compute(name, np.zeros((1, window_samples), np.float32), sr, settings)
 
 
 class FeatureSet:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,33 @@ def compute_waveform(y: np.ndarray, sr: int, sample_rate: int | None) -> np.ndar
     return librosa.resample(y, orig_sr=sr, target_sr=sample_rate, res_type="soxr_hq", axis=-1)
 
 
+@lru_cache(maxsize=16)
+def _hann(n_fft: int) -> np.ndarray:
+    import librosa
+
+    return librosa.filters.get_window("hann", n_fft, fftbins=True).astype(np.float32)
+
+
+def stft(y: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
+    """``librosa.stft(y, n_fft=n_fft, hop_length=hop_length)``, computed in one pass.
+
+    The same definition (frames centred by zero padding of n_fft // 2 on both sides, periodic
+    Hann window, one-sided FFT) as librosa's defaults, tested equal to it; it transforms all
+    frames of all windows in one `scipy.fft.rfft` call on a strided view instead of librosa's
+    blocks, which is about 1.5 to 2 times faster on a stack of windows.
+
+    Returns
+    -------
+    np.ndarray, shape (..., 1 + n_fft // 2, n_frames), complex64 for float32 input
+    """
+    from scipy.fft import rfft
+
+    pad = n_fft // 2
+    padded = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(pad, pad)], mode="constant")
+    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)[..., ::hop_length, :]
+    return np.swapaxes(rfft(frames * _hann(n_fft), axis=-1), -1, -2)
+
+
 def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
                  top_db: float | None) -> np.ndarray:
     """Log-magnitude STFT in dB (``librosa.amplitude_to_db`` with ref=1).
@@ -74,13 +102,36 @@ def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
     """
     import librosa
 
-    magnitude = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length))
+    magnitude = np.abs(stft(y, n_fft=n_fft, hop_length=hop_length))
     return _clip_per_window(librosa.amplitude_to_db(magnitude, ref=1.0, top_db=None), top_db)
+
+
+@lru_cache(maxsize=16)
+def _mel_basis(sr: int, n_fft: int, n_mels: int):
+    """librosa's (Slaney) mel filter bank as a sparse matrix, built once per process.
+
+    Each triangular filter spans a few FFT bins, so a sparse product does ~1 % of the
+    multiplications of the dense one librosa uses.
+    """
+    import librosa
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix(librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, dtype=np.float32))
+
+
+def _apply_filterbank(basis, power: np.ndarray) -> np.ndarray:
+    """``basis @ power`` over the frequency axis of a (..., n_freq, n_frames) array."""
+    *lead, n_freq, n_frames = power.shape
+    batch = int(np.prod(lead))
+    columns = power.reshape(batch, n_freq, n_frames).transpose(1, 0, 2).reshape(n_freq, -1)
+    out = np.asarray(basis @ columns).reshape(basis.shape[0], batch, n_frames).transpose(1, 0, 2)
+    return out.reshape(*lead, basis.shape[0], n_frames)
 
 
 def compute_mel(y: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int,
                 top_db: float | None) -> np.ndarray:
-    """Log-power mel spectrogram in dB (``librosa.power_to_db`` with ref=1).
+    """Log-power mel spectrogram in dB: ``librosa.power_to_db(librosa.feature.melspectrogram(...))``
+    with ref=1, computed from one `stft` of the whole batch and a cached filter bank.
 
     Returns
     -------
@@ -88,9 +139,10 @@ def compute_mel(y: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int
     """
     import librosa
 
-    power = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length,
-                                           n_mels=n_mels)
-    return _clip_per_window(librosa.power_to_db(power, ref=1.0, top_db=None), top_db)
+    spectrum = stft(y, n_fft=n_fft, hop_length=hop_length)
+    power = np.square(spectrum.real) + np.square(spectrum.imag)  # |X|^2 without a square root
+    mel = _apply_filterbank(_mel_basis(sr, n_fft, n_mels), power)
+    return _clip_per_window(librosa.power_to_db(mel, ref=1.0, top_db=None), top_db)
 
 
 def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
@@ -148,8 +200,8 @@ class TransformJob:
 def transform_song(job: TransformJob) -> dict:
     """Run one TransformJob (in a worker): the song's shape, or why it was skipped."""
     params = dict(job.params)
-    features = compute(job.name, np.asarray(load_array(job.windows)), job.sr, params)
-    features = features.astype(params.get("dtype", "float32"))
+    features = compute(job.name, load_array(job.windows, mmap=False), job.sr, params)
+    features = features.astype(params.get("dtype", "float32"), copy=False)
     if not np.isfinite(features).all():
         return {"song_id": job.song_id, "skipped": f"non-finite {job.name} features"}
     save_array(Path(job.out_dir) / f"{job.song_id}.npy", features)
