@@ -201,7 +201,8 @@ def transform_song(job: TransformJob) -> dict:
     """Run one TransformJob (in a worker): the song's shape, or why it was skipped."""
     params = dict(job.params)
     features = compute(job.name, load_array(job.windows, mmap=False), job.sr, params)
-    features = features.astype(params.get("dtype", "float32"), copy=False)
+    # C order: one contiguous block per window on disk (fast to write, and to memory-map by window)
+    features = np.ascontiguousarray(features, dtype=params.get("dtype", "float32"))
     if not np.isfinite(features).all():
         return {"song_id": job.song_id, "skipped": f"non-finite {job.name} features"}
     save_array(Path(job.out_dir) / f"{job.song_id}.npy", features)
