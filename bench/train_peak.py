@@ -1,4 +1,5 @@
-"""Run the train stage's code (cnn2d on a mel store) in this process; print its peak RSS in MiB."""
+"""Run the train stage's code (cnn2d on a mel store) in this process; print its peak RSS in MiB
+and the number of windows it trained on."""
 
 import copy
 import resource
@@ -21,8 +22,8 @@ def main() -> None:
     raw["models"]["cnn2d"]["epochs"] = epochs
     params = validate(raw)
     with tempfile.TemporaryDirectory() as tmp:
-        train_run("cnn2d-mel", params, features, Path(tmp) / "model", Path(tmp) / "curves")
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        meta = train_run("cnn2d-mel", params, features, Path(tmp) / "model", Path(tmp) / "curves")
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, meta["n_train_windows"])
 
 
 if __name__ == "__main__":

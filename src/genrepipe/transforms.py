@@ -21,10 +21,10 @@ from .store import load_array, save_array
 
 
 def _clip_per_window(x: np.ndarray, top_db: float | None) -> np.ndarray:
-    """Floor each window's dB image at its own maximum minus `top_db` (None: no floor)."""
+    """Floor each window's dB image at its own maximum minus `top_db` (None: no floor), in place."""
     if top_db is None:
         return x
-    return np.maximum(x, x.max(axis=(-2, -1), keepdims=True) - top_db)
+    return np.maximum(x, x.max(axis=(-2, -1), keepdims=True) - top_db, out=x)
 
 
 def compute_fft(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
@@ -91,7 +91,7 @@ def stft(y: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
     pad = n_fft // 2
     padded = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(pad, pad)], mode="constant")
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)[..., ::hop_length, :]
-    return np.swapaxes(rfft(frames * _hann(n_fft), axis=-1), -1, -2)
+    return np.swapaxes(rfft(frames * _hann(n_fft), axis=-1, overwrite_x=True), -1, -2)
 
 
 def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
@@ -102,10 +102,25 @@ def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
     -------
     np.ndarray, shape (..., 1 + n_fft // 2, n_frames)
     """
-    import librosa
+    spectrum = stft(y, n_fft=n_fft, hop_length=hop_length)
+    # amplitude_to_db squares the magnitude and calls power_to_db(amin=1e-10): start from |X|^2
+    return _clip_per_window(power_to_db(_power(spectrum)), top_db)
 
-    magnitude = np.abs(stft(y, n_fft=n_fft, hop_length=hop_length))
-    return _clip_per_window(librosa.amplitude_to_db(magnitude, ref=1.0, top_db=None), top_db)
+
+def _power(spectrum: np.ndarray) -> np.ndarray:
+    """|X|^2 of a complex spectrum, without a square root."""
+    power = np.square(spectrum.real)
+    power += np.square(spectrum.imag)
+    return power
+
+
+def power_to_db(power: np.ndarray, amin: float = 1e-10) -> np.ndarray:
+    """``librosa.power_to_db(power, ref=1.0, amin=amin, top_db=None)``, in place (`power` is
+    overwritten): 10 log10(max(power, amin)), without librosa's temporaries."""
+    np.maximum(power, amin, out=power)
+    np.log10(power, out=power)
+    power *= 10.0
+    return power
 
 
 @lru_cache(maxsize=16)
@@ -124,9 +139,10 @@ def _mel_basis(sr: int, n_fft: int, n_mels: int):
 def _apply_filterbank(basis, power: np.ndarray) -> np.ndarray:
     """``basis @ power`` over the frequency axis of a (..., n_freq, n_frames) array."""
     *lead, n_freq, n_frames = power.shape
-    batch = int(np.prod(lead))
-    columns = power.reshape(batch, n_freq, n_frames).transpose(1, 0, 2).reshape(n_freq, -1)
-    out = np.asarray(basis @ columns).reshape(basis.shape[0], batch, n_frames).transpose(1, 0, 2)
+    images = power.reshape(-1, n_freq, n_frames)
+    out = np.empty((len(images), basis.shape[0], n_frames), dtype=power.dtype)
+    for i, image in enumerate(images):  # sparse @ dense, one window at a time: no transposes
+        out[i] = basis @ image
     return out.reshape(*lead, basis.shape[0], n_frames)
 
 
@@ -139,12 +155,9 @@ def compute_mel(y: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int
     -------
     np.ndarray, shape (..., n_mels, n_frames)
     """
-    import librosa
-
-    spectrum = stft(y, n_fft=n_fft, hop_length=hop_length)
-    power = np.square(spectrum.real) + np.square(spectrum.imag)  # |X|^2 without a square root
+    power = _power(stft(y, n_fft=n_fft, hop_length=hop_length))
     mel = _apply_filterbank(_mel_basis(sr, n_fft, n_mels), power)
-    return _clip_per_window(librosa.power_to_db(mel, ref=1.0, top_db=None), top_db)
+    return _clip_per_window(power_to_db(mel), top_db)
 
 
 def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
