@@ -104,3 +104,18 @@ def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
         compute("cqt", windows, SR, {})
     with pytest.raises(ParameterError, match="n_bins=5000 is out of range"):
         compute_fft(windows, SR, n_bins=5000)
+
+
+@pytest.mark.parametrize("name", ["stft", "mel", "mfcc"])
+def test_cache_sized_blocks_equal_one_block(windows, name, monkeypatch):
+    """Spectral transforms run block by block of windows; the blocks' seams change nothing, for
+    any leading shape."""
+    import genrepipe.transforms as transforms
+
+    stack = np.stack([windows, windows[::-1]])  # (2, 3, n_samples)
+    monkeypatch.setattr(transforms, "_BLOCK_BYTES", 1 << 40)
+    whole = compute(name, stack, SR, SETTINGS[name])
+    monkeypatch.setattr(transforms, "_BLOCK_BYTES", 1)  # one window per block
+    blocks = compute(name, stack, SR, SETTINGS[name])
+    assert blocks.shape == whole.shape and blocks.shape[:2] == (2, 3)
+    np.testing.assert_array_equal(blocks, whole)

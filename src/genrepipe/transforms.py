@@ -94,6 +94,32 @@ def stft(y: np.ndarray, n_fft: int, hop_length: int) -> np.ndarray:
     return np.swapaxes(rfft(frames * _hann(n_fft), axis=-1, overwrite_x=True), -1, -2)
 
 
+# A block of windows is transformed from start to end (frames, spectrum, filter bank, dB) before
+# the next block starts, so its arrays stay in the core's cache: a song's whole stack at once
+# streams ~30 MB through memory per step and two workers then share the memory bus (measured:
+# 1.63x with two processes instead of 1.97x, and a slower single process).
+_BLOCK_BYTES = 2 << 20
+
+
+def _in_blocks(kernel: Callable[[np.ndarray], np.ndarray], y: np.ndarray, n_fft: int,
+               hop_length: int) -> np.ndarray:
+    """`kernel` (a function of a (n_windows, n_samples) stack that treats each window alone)
+    applied to blocks of windows of about `_BLOCK_BYTES` of STFT frames, results stacked."""
+    *lead, n_samples = y.shape
+    flat = y.reshape(-1, n_samples)
+    frame_bytes = (1 + n_samples // hop_length) * n_fft * flat.itemsize
+    step = max(1, _BLOCK_BYTES // frame_bytes)
+    if len(flat) <= step:
+        out = kernel(flat)
+    else:
+        first = kernel(flat[:step])
+        out = np.empty((len(flat), *first.shape[1:]), dtype=first.dtype)
+        out[:step] = first
+        for start in range(step, len(flat), step):
+            out[start:start + step] = kernel(flat[start:start + step])
+    return out.reshape(*lead, *out.shape[1:])
+
+
 def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
                  top_db: float | None) -> np.ndarray:
     """Log-magnitude STFT in dB (``librosa.amplitude_to_db`` with ref=1).
@@ -102,9 +128,12 @@ def compute_stft(y: np.ndarray, sr: int, n_fft: int, hop_length: int,
     -------
     np.ndarray, shape (..., 1 + n_fft // 2, n_frames)
     """
-    spectrum = stft(y, n_fft=n_fft, hop_length=hop_length)
-    # amplitude_to_db squares the magnitude and calls power_to_db(amin=1e-10): start from |X|^2
-    return _clip_per_window(power_to_db(_power(spectrum)), top_db)
+    def kernel(block: np.ndarray) -> np.ndarray:
+        spectrum = stft(block, n_fft=n_fft, hop_length=hop_length)
+        # amplitude_to_db squares the magnitude and calls power_to_db(amin=1e-10): start from |X|^2
+        return _clip_per_window(power_to_db(_power(spectrum)), top_db)
+
+    return _in_blocks(kernel, y, n_fft, hop_length)
 
 
 def _power(spectrum: np.ndarray) -> np.ndarray:
@@ -146,18 +175,25 @@ def _apply_filterbank(basis, power: np.ndarray) -> np.ndarray:
     return out.reshape(*lead, basis.shape[0], n_frames)
 
 
+def _log_mel(block: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int,
+             top_db: float | None) -> np.ndarray:
+    """The log-mel spectrogram of a (n_windows, n_samples) block."""
+    power = _power(stft(block, n_fft=n_fft, hop_length=hop_length))
+    mel = _apply_filterbank(_mel_basis(sr, n_fft, n_mels), power)
+    return _clip_per_window(power_to_db(mel), top_db)
+
+
 def compute_mel(y: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int,
                 top_db: float | None) -> np.ndarray:
     """Log-power mel spectrogram in dB: ``librosa.power_to_db(librosa.feature.melspectrogram(...))``
-    with ref=1, computed from one `stft` of the whole batch and a cached filter bank.
+    with ref=1, from our `stft` and a cached filter bank.
 
     Returns
     -------
     np.ndarray, shape (..., n_mels, n_frames)
     """
-    power = _power(stft(y, n_fft=n_fft, hop_length=hop_length))
-    mel = _apply_filterbank(_mel_basis(sr, n_fft, n_mels), power)
-    return _clip_per_window(power_to_db(mel), top_db)
+    return _in_blocks(lambda block: _log_mel(block, sr, n_mels, n_fft, hop_length, top_db),
+                      y, n_fft, hop_length)
 
 
 def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
@@ -170,8 +206,11 @@ def compute_mfcc(y: np.ndarray, sr: int, n_mfcc: int, n_mels: int, n_fft: int,
     """
     import librosa
 
-    log_mel = compute_mel(y, sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, top_db=top_db)
-    return librosa.feature.mfcc(S=log_mel, n_mfcc=n_mfcc)
+    def kernel(block: np.ndarray) -> np.ndarray:
+        log_mel = _log_mel(block, sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length, top_db=top_db)
+        return librosa.feature.mfcc(S=log_mel, n_mfcc=n_mfcc)
+
+    return _in_blocks(kernel, y, n_fft, hop_length)
 
 
 def compute_embed(y: np.ndarray, sr: int, **params) -> np.ndarray:
