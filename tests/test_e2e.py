@@ -34,9 +34,10 @@ def out_hashes(repo) -> dict:
 
 
 def untimed(hashes: dict) -> dict:
-    """Outputs that must be byte-identical between runs: all but the model folders and the
-    info.json next to each run's metrics, which record the training time."""
-    return {p: h for p, h in hashes.items() if not (p.startswith("models/") or p.endswith("info.json"))}
+    """Outputs that must be byte-identical between runs: all but the model folders, the
+    info.json next to each run's metrics and the summary table, which record training times."""
+    timed = ("info.json", "summary.md")
+    return {p: h for p, h in hashes.items() if not (p.startswith("models/") or p.endswith(timed))}
 
 
 def test_repro_noop_checkout_and_window_experiment(project):
