@@ -111,7 +111,6 @@ def _init_worker() -> None:
     threadpool_limits(1)
 
 
-
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
