@@ -17,12 +17,15 @@ def main() -> None:
     parser.add_argument("features_dir", help="input folder (data/features/<transform>)")
     parser.add_argument("model_dir", help="output model folder (models/<run>)")
     parser.add_argument("curves_dir", help="output training curves folder (metrics/train/<run>)")
+    parser.add_argument("timing_dir", help="where the training time goes, outside DVC's outputs "
+                        "(metrics/timing)")
     args = parser.parse_args()
     params = load_params()
     if args.run not in params.runs:
         raise ParameterError(f"run={args.run!r} is not in params.yaml runs; expected one of: "
                              f"{', '.join(params.runs)}")
-    meta = train_run(args.run, params, args.features_dir, args.model_dir, args.curves_dir)
+    meta = train_run(args.run, params, args.features_dir, args.model_dir, args.curves_dir,
+                     args.timing_dir)
     scope = (f"{len(meta['folds'])} folds" if "folds" in meta
              else f"{meta['n_train_windows']} train windows")
     log.info("%s: %s on %s, %s, %.1f s, %s", args.run, meta["model"], meta["transform"], scope,

@@ -1,9 +1,8 @@
 """The one place that chooses the Keras backend; import `keras` from here, never directly.
 
 TensorFlow is the default (measured ~40 % faster than JAX or torch for our 2D CNN on 2 CPU
-cores, and dvclive's Keras callback needs it). Another backend is one environment variable
-away (`KERAS_BACKEND=jax`), since the model code is plain Keras 3. TensorFlow uses a GPU
-when it sees one, with no code change.
+cores). Another backend is one environment variable away (`KERAS_BACKEND=jax`), since the
+model code is plain Keras 3. TensorFlow uses a GPU when it sees one, with no code change.
 """
 
 import os

@@ -149,7 +149,7 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     write_json(out_dir / name / "confusion.json", confusion_rows(actual, predicted))
     write_json(out_dir / name / "info.json", {
         "run": name, "model": trained.model, "transform": trained.transform,
-        "train_seconds": trained.meta["train_seconds"], "classes": trained.classes})
+        "classes": trained.classes})
     plot_confusion(actual, predicted, trained.classes, title, out_dir / name / "confusion.png")
     return metrics
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from .errors import DataError
 from .store import atomic_open, atomic_path, read_json
 
-COLUMNS = ("run", "model", "transform", "window acc.", "song acc.", "song macro-F1",
-           "train time (s)", "test songs")
+COLUMNS = ("run", "model", "transform", "window acc.", "song acc.", "song macro-F1", "test songs")
 
 
 def collect(runs_dir: str | Path) -> list[dict]:
@@ -30,8 +29,7 @@ def summary_table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         cells = (r["run"], r["model"], r["transform"], f"{r['window_accuracy']:.3f}",
-                 f"{r['song_accuracy']:.3f}", f"{r['song_macro_f1']:.3f}",
-                 f"{r['train_seconds']:.1f}", str(r["n_test_songs"]))
+                 f"{r['song_accuracy']:.3f}", f"{r['song_macro_f1']:.3f}", str(r["n_test_songs"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -1,8 +1,11 @@
 """The train stage: fit one run (a model on a transform's features) and write its model folder.
 
-The model folder `models/<run>/` is built under a temporary name and renamed when complete.
-Training curves go to `metrics/train/<run>/` through dvclive (per epoch for CNNs; one step
-with the final train and valid accuracy for scikit-learn models).
+The model folder `models/<run>/` is built under a temporary name and renamed when complete;
+the same inputs give the same bytes in it (no times, canonical archives), so DVC sees an
+unchanged model after a forced re-run. Training curves go to `metrics/train/<run>/` in the
+layout `dvc plots` reads (per epoch for CNNs; one step with the final train and valid accuracy
+for scikit-learn models). How long training took goes to `metrics/timing/<run>.json`, a file
+DVC does not track.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .archives import canonical_keras, canonical_skops
+from .curves import Curves, keras_metric_name
 from .errors import DataError
 from .features import FeatureSet
 from .models import is_keras
@@ -24,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str | Path,
-              curves_dir: str | Path) -> dict:
+              curves_dir: str | Path, timing_dir: str | Path | None = None) -> dict:
     """Train run `name` of `params.runs` and write `out_dir` (model + meta.json).
 
     Returns
@@ -44,8 +49,8 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{run.transform!r}")
     start = time.perf_counter()
-    with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves:
-        live = _live(curves)
+    with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
+        live = Curves(curves_folder)
         folds = features.folds
         if folds:  # k-fold: one model per fold, tested on it, validated on the next one
             members = []
@@ -62,14 +67,17 @@ def train_run(name: str, params: Section, features_dir: str | Path, out_dir: str
                     "folds": folds, "history": [m["history"] for m in members]}
         else:
             meta = _fit(name, run, settings, features, params, stage, live, prefix="")
-        live.end()
-        meta["train_seconds"] = round(time.perf_counter() - start, 2)
+        live.close()
         write_json(stage / META, meta)
-    return meta
+    seconds = round(time.perf_counter() - start, 2)
+    if timing_dir is not None:  # not a DVC output: times differ between identical runs
+        Path(timing_dir).mkdir(parents=True, exist_ok=True)
+        write_json(Path(timing_dir) / f"{name}.json", {"run": name, "train_seconds": seconds})
+    return {**meta, "train_seconds": seconds}
 
 
 # Meta data that differs between the models of a k-fold run (kept in each fold's own meta.json).
-_PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history", "train_seconds")
+_PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
 
 
 def _fit(name: str, run: Section, settings: Section, features: FeatureSet, params: Section,
@@ -80,7 +88,6 @@ def _fit(name: str, run: Section, settings: Section, features: FeatureSet, param
         raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
                         f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
                         "least one (check dataset.ratios or dataset.folds)")
-    start = time.perf_counter()
     if is_keras(run.model):
         stats, history = _fit_keras(run.model, settings, features, params, folder, live, prefix)
     else:
@@ -99,7 +106,6 @@ def _fit(name: str, run: Section, settings: Section, features: FeatureSet, param
         "n_train_songs": len({s.get("source_song", s["song_id"]) for s in train_songs}),
         "n_train_windows": sum(s["n_windows"] for s in train_songs),
         "history": history,
-        "train_seconds": round(time.perf_counter() - start, 2),
         "versions": _versions(run.model),
     }
     write_json(folder / META, meta)
@@ -121,12 +127,11 @@ def _fit_sklearn(model: str, settings: Section, features: FeatureSet, seed: int,
     history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
     if len(y_valid):
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
-    live.step = 0
-    live.log_metric(prefix + "train/accuracy", history["train_accuracy"])
+    live.log(prefix + "train/accuracy", history["train_accuracy"], step=0)
     if "valid_accuracy" in history:
-        live.log_metric(prefix + "eval/accuracy", history["valid_accuracy"])
-    live.next_step()
+        live.log(prefix + "eval/accuracy", history["valid_accuracy"], step=0)
     skops.io.dump(pipeline, stage / SKOPS_FILE)
+    canonical_skops(stage / SKOPS_FILE)
     return history
 
 
@@ -168,45 +173,22 @@ def _fit_keras(model: str, settings: Section, features: FeatureSet, params: Sect
     finally:
         keras.mixed_precision.set_global_policy("float32")
     network.save(stage / KERAS_FILE)
+    canonical_keras(stage / KERAS_FILE)
     losses = fit.history[monitor]
     return stats, {"epochs_run": len(losses), "best_epoch": int(np.argmin(losses)) + 1,
                    "best_" + monitor: float(min(losses))}
 
 
-def _curves_callback(live, prefix: str):
-    """dvclive's Keras callback, with metric names under `prefix` (one folder per fold) and the
-    logger left open for the next fold (train_run ends it)."""
-    from dvclive.keras import DVCLiveCallback
-    from dvclive.utils import standardize_metric_name
+def _curves_callback(live: Curves, prefix: str):
+    """A Keras callback logging every epoch's metrics under `prefix` (one folder per fold)."""
+    from .backend import keras
 
-    class Curves(DVCLiveCallback):
-        def on_train_begin(self, logs=None):
-            self.live.step = 0
-
+    class LogCurves(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            for metric, value in (logs or {}).items():
-                self.live.log_metric(prefix + standardize_metric_name(metric, "dvclive.keras"), value)
-            self.live.next_step()
+            for key, value in (logs or {}).items():
+                live.log(prefix + keras_metric_name(key), value, step=epoch)
 
-        def on_train_end(self, logs=None):
-            pass
-
-    return Curves(live=live)
-
-
-def _live(folder: Path):
-    """dvclive as a plain file logger into `folder`: no dvc.yaml edits, no experiment of its own.
-
-    DVC already runs this stage and tracks its outputs, so the logger needs no access to the
-    repository (dvclive 3.49 fails in a git repo without commits when it looks).
-    """
-    from dvclive import Live
-
-    class StageLive(Live):
-        def _init_dvc(self):
-            self._dvc_file = self._init_dvc_file()
-
-    return StageLive(dir=str(folder), save_dvc_exp=False, dvcyaml=None, report=None)
+    return LogCurves()
 
 
 def _versions(model: str) -> dict:
