@@ -2,8 +2,8 @@
 
 import argparse
 
-from genrepipe.download import download
 from genrepipe.params import dask_address, load_params
+from genrepipe.pipeline.download import download
 from genrepipe.stage import run_stage
 
 
@@ -12,7 +12,8 @@ def main() -> None:
     parser.add_argument("out_dir", help="output folder (data/raw)")
     args = parser.parse_args()
     params = load_params()
-    download(params, args.out_dir, jobs=params.executor.jobs, dask=dask_address(params))
+    download(args.out_dir, dataset=params.dataset, sample_rate=params.sample_rate, seed=params.seed,
+             jobs=params.executor.jobs, dask=dask_address(params.executor))
 
 
 if __name__ == "__main__":

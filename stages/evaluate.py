@@ -3,7 +3,7 @@
 import argparse
 import logging
 
-from genrepipe.evaluate import evaluate_run
+from genrepipe.pipeline.evaluate import evaluate_run
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.evaluate")

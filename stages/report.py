@@ -3,7 +3,7 @@
 import argparse
 import logging
 
-from genrepipe.report import summary_table, write_report
+from genrepipe.pipeline.report import summary_table, write_report
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.report")

@@ -2,11 +2,13 @@
 
 import argparse
 import logging
+import os
 
 from genrepipe.errors import ParameterError
+from genrepipe.models.registry import model_settings
 from genrepipe.params import load_params
 from genrepipe.stage import run_stage
-from genrepipe.train import train_run
+from genrepipe.workspace import default_jobs
 
 log = logging.getLogger("genrepipe.train")
 
@@ -24,8 +26,21 @@ def main() -> None:
     if args.run not in params.runs:
         raise ParameterError(f"run={args.run!r} is not in params.yaml runs; expected one of: "
                              f"{', '.join(params.runs)}")
-    meta = train_run(args.run, params, args.features_dir, args.model_dir, args.curves_dir,
-                     args.timing_dir)
+    run = params.runs[args.run]
+    n_jobs = params.executor.jobs or default_jobs()
+    # TensorFlow and BLAS take their thread counts when first loaded: share the cores now
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(n_jobs))
+    from threadpoolctl import threadpool_limits
+
+    from genrepipe.pipeline.train import train_run
+
+    with threadpool_limits(n_jobs):
+        meta = train_run(args.run, model=run.model, transform=run.transform,
+                         settings=model_settings(params.models, run.model), seed=params.seed,
+                         mixed_precision=params.train.mixed_precision,
+                         features_dir=args.features_dir, out_dir=args.model_dir,
+                         curves_dir=args.curves_dir, timing_dir=args.timing_dir, n_jobs=n_jobs,
+                         loader_workers=params.executor.workers)
     scope = (f"{len(meta['folds'])} folds" if "folds" in meta
              else f"{meta['n_train_windows']} train windows")
     log.info("%s: %s on %s, %s, %.1f s, %s", args.run, meta["model"], meta["transform"], scope,

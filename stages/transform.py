@@ -1,11 +1,11 @@
-"""Stage `transform@<name>`: compute one representation (fft, stft, mfcc, mel) for every song."""
+"""Stage `transform@<name>`: compute one representation (fft, stft, mfcc, mel, ...) for every song."""
 
 import argparse
 import logging
 
 from genrepipe.errors import ParameterError
-from genrepipe.features import transform_all
 from genrepipe.params import dask_address, load_params
+from genrepipe.pipeline.transform import transform_all
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.transform")
@@ -21,9 +21,10 @@ def main() -> None:
     if args.name not in params.transforms:
         raise ParameterError(f"transform={args.name!r} is not in params.yaml transforms; "
                              f"expected one of: {', '.join(params.transforms)}")
-    log.info("%s with %s", args.name, params.transforms[args.name].to_dict())
-    index = transform_all(args.name, params, args.windows_dir, args.out_dir,
-                          jobs=params.executor.jobs, dask=dask_address(params))
+    settings = params.transforms[args.name]
+    log.info("%s with %s", args.name, settings.to_dict())
+    index = transform_all(args.name, settings, args.windows_dir, args.out_dir,
+                          jobs=params.executor.jobs, dask=dask_address(params.executor))
     log.info("%d songs -> %s per window, %s; %d skipped", len(index["songs"]), index["shape"],
              index["dtype"], len(index["skipped"]))
 

@@ -98,3 +98,43 @@ def make_feature_store(folder: Path, window_shape: tuple[int, ...], classes=("a"
              "hop_samples": 8000, "songs": rows, "skipped": []}
     (folder / "index.json").write_text(json.dumps(index))
     return folder
+
+
+# The stage bodies take the params they read; these helpers pass them from a validated params
+# tree exactly as the scripts in stages/ do.
+
+def download_stage(params, out_dir, **kwargs):
+    from genrepipe.pipeline.download import download
+
+    return download(out_dir, dataset=params.dataset, sample_rate=params.sample_rate,
+                    seed=params.seed, **kwargs)
+
+
+def segment_stage(params, raw_dir, out_dir, **kwargs):
+    """The augment stage (into `<out_dir>-augmented`), then the segment stage."""
+    from genrepipe.params import hop_seconds
+    from genrepipe.pipeline.augment import augment_all
+    from genrepipe.pipeline.segment import segment_all
+
+    augmented = Path(f"{out_dir}-augmented")
+    augment_all(raw_dir, augmented, augment=params.augment, seed=params.seed, **kwargs)
+    return segment_all(raw_dir, augmented, out_dir, sample_rate=params.sample_rate,
+                       window=params.window, hop=hop_seconds(params.window, params.hop),
+                       short=params.segment.short, **kwargs)
+
+
+def transform_stage(name, params, windows_dir, out_dir, **kwargs):
+    from genrepipe.pipeline.transform import transform_all
+
+    return transform_all(name, params.transforms[name], windows_dir, out_dir, **kwargs)
+
+
+def train_stage(name, params, features_dir, out_dir, curves_dir, **kwargs):
+    from genrepipe.models.registry import model_settings
+    from genrepipe.pipeline.train import train_run
+
+    run = params.runs[name]
+    return train_run(name, model=run.model, transform=run.transform,
+                     settings=model_settings(params.models, run.model), seed=params.seed,
+                     mixed_precision=params.train.mixed_precision, features_dir=features_dir,
+                     out_dir=out_dir, curves_dir=curves_dir, **kwargs)

@@ -8,15 +8,15 @@ import skops.io
 
 from genrepipe.archives import ZIP_EPOCH, canonical_keras, canonical_skops
 from genrepipe.backend import keras, seed_everything
-from genrepipe.models.classic import build_classifier
-from genrepipe.predictor import load_skops
+from genrepipe.models.classic import build_classifier, load as load_skops
+from genrepipe.models.registry import get_model
 
 
 def _fitted_pipeline():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(60, 6)).astype(np.float32), np.repeat([0, 1, 2], 20)
     settings = {"C": 1.0, "gamma": "scale"}
-    return build_classifier("svc", settings, seed=0, cv=3).fit(x, y), x
+    return build_classifier(get_model("svc"), settings, seed=0, cv=3).fit(x, y), x
 
 
 def test_skops_copies_of_one_pipeline_give_one_file_that_loads(tmp_path):

@@ -4,12 +4,11 @@ import numpy as np
 import pytest
 
 from genrepipe.augment import augment_signal
-from genrepipe.download import download
-from genrepipe.features import transform_all
 from genrepipe.params import validate
-from genrepipe.segment import segment_all
 
-from conftest import tone
+from conftest import (download_stage as download, segment_stage as segment_all, tone,
+                      transform_stage as transform_all)
+
 
 SETTINGS = {"copies": 1, "pitch_shift": {"probability": 1.0, "semitones": 2.0},
             "time_stretch": {"probability": 1.0, "rate": 0.2}}

@@ -7,13 +7,11 @@ import pytest
 import yaml
 from dask.distributed import LocalCluster
 
-from genrepipe.download import download
 from genrepipe.errors import DataError
-from genrepipe.features import transform_all
 from genrepipe.params import dask_address, validate
-from genrepipe.segment import segment_all
 
-from conftest import run
+from conftest import (download_stage as download, run, segment_stage as segment_all,
+                      transform_stage as transform_all)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +43,8 @@ def test_dask_outputs_are_byte_identical_to_local(tiny, cluster, tmp_path):
     local = validate(tiny)
     tiny["executor"].update(kind="dask", address=cluster.scheduler_address)
     remote = validate(tiny)
-    address = dask_address(remote)
-    assert address == cluster.scheduler_address and dask_address(local) is None
+    address = dask_address(remote.executor)
+    assert address == cluster.scheduler_address and dask_address(local.executor) is None
     download(local, tmp_path / "a/raw", jobs=2)
     download(remote, tmp_path / "b/raw", dask=address)
     assert _same_tree(tmp_path / "a/raw", tmp_path / "b/raw") == 2  # manifest and skipped

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from genrepipe.download import download
+from conftest import download_stage as download
 from genrepipe.params import GENRES, validate
 from genrepipe.sources.compose import Grid, plan_song, render_song, song_rng
 from genrepipe.sources.instruments import INSTRUMENTS

@@ -1,4 +1,4 @@
-"""The embed transform: a trained network's activations, as features for another dataset."""
+"""Embeddings: a trained network's activations, as features for another dataset."""
 
 import copy
 
@@ -6,30 +6,32 @@ import numpy as np
 import pytest
 import yaml
 
-from genrepipe.download import download
 from genrepipe.errors import DataError, ParameterError
-from genrepipe.evaluate import evaluate_run
-from genrepipe.features import transform_all
+from genrepipe.pipeline.evaluate import evaluate_run
 from genrepipe.params import validate
-from genrepipe.segment import segment_all
-from genrepipe.train import train_run
-from genrepipe.transforms import compute
+from genrepipe.embed import compute_embedding
+from genrepipe.pipeline.embed import embed_all
 
-from conftest import ROOT
+from conftest import (ROOT, download_stage as download, segment_stage as segment_all, train_stage
+                      as train_run, transform_stage as transform_all)
+
 
 MEL = {"n_mels": 32, "n_fft": 256, "hop_length": 128}
 CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 12, "epochs": 2, "batch_size": 8}
 
 
-def _pipeline(root, genres, seed, transforms, runs, models):
+def _pipeline(root, genres, seed, transforms, runs, models, embeddings=None):
     raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
-    raw.update(sample_rate=8000, window=1, seed=seed, transforms=transforms, runs=runs, models=models)
+    raw.update(sample_rate=8000, window=1, seed=seed, transforms=transforms, runs=runs, models=models,
+               embeddings=embeddings or {})
     raw["dataset"]["demo"].update(songs_per_genre=3, duration=3, genres=genres)
     params = validate(raw)
     download(params, root / "raw", jobs=2)
     segment_all(params, root / "raw", root / "windows", jobs=2)
     for name in params.transforms:
         transform_all(name, params, root / "windows", root / name, jobs=1)
+    for name, settings in params.embeddings.items():
+        embed_all(name, settings, root / "windows", root / name, jobs=1)
     for name, run in params.runs.items():
         train_run(name, params, root / run.transform, root / f"models/{name}", root / f"curves/{name}")
     return params
@@ -47,49 +49,54 @@ def source_run(tmp_path_factory):
 def test_embedding_of_windows(source_run):
     windows = np.random.default_rng(0).normal(0, 0.1, (5, 8000)).astype(np.float32)
     params = {"model": str(source_run), "layer": "embedding"}
-    out = compute("embed", windows, 8000, params)
+    out = compute_embedding("e", windows, 8000, params)
     assert out.shape == (5, 12) and out.dtype == np.float32 and np.isfinite(out).all()
-    loop = np.stack([compute("embed", w[None], 8000, params)[0] for w in windows])
+    loop = np.stack([compute_embedding("e", w[None], 8000, params)[0] for w in windows])
     np.testing.assert_allclose(out, loop, rtol=1e-5, atol=1e-6)
     # the windows are resampled to the run's rate when the pipeline's differs
-    assert compute("embed", np.zeros((2, 16000), np.float32), 16000, params).shape == (2, 12)
+    assert compute_embedding("e", np.zeros((2, 16000), np.float32), 16000, params).shape == (2, 12)
 
 
 def test_embed_errors(source_run, tmp_path):
     windows = np.zeros((2, 8000), np.float32)
-    with pytest.raises(DataError, match="transforms.embed.layer='nope' is not a layer of .* expected one of: "):
-        compute("embed", windows, 8000, {"model": str(source_run), "layer": "nope"})
+    with pytest.raises(DataError, match="embeddings layer='nope' is not a layer of .* expected one of: "):
+        compute_embedding("e", windows, 8000, {"model": str(source_run), "layer": "nope"})
     with pytest.raises(DataError, match="takes 1 s windows \\(8000 samples at 8000 Hz\\); set window: 1"):
-        compute("embed", np.zeros((2, 12000), np.float32), 8000, {"model": str(source_run), "layer": "embedding"})
+        compute_embedding("e", np.zeros((2, 12000), np.float32), 8000, {"model": str(source_run), "layer": "embedding"})
     with pytest.raises(DataError, match="not a genrepipe model folder .* nor a .keras file"):
-        compute("embed", windows, 8000, {"model": str(tmp_path), "layer": "embedding"})
+        compute_embedding("e", windows, 8000, {"model": str(tmp_path), "layer": "embedding"})
 
 
 def test_a_bare_keras_file_with_its_input_transform(source_run):
     windows = np.random.default_rng(1).normal(0, 0.1, (3, 8000)).astype(np.float32)
     bare = {"model": str(source_run / "model.keras"), "layer": "embedding",
             "input": {"transform": "mel", **MEL, "top_db": 80.0}}
-    assert compute("embed", windows, 8000, bare).shape == (3, 12)
+    assert compute_embedding("e", windows, 8000, bare).shape == (3, 12)
 
 
-def test_embed_params_are_checked(raw_params):
-    raw_params["transforms"]["embed"] = {"model": "m.keras", "layer": "x", "input": {"transform": "cqt"}}
-    with pytest.raises(ParameterError, match="transforms.embed.input.transform='cqt' is not allowed"):
+def test_embedding_params_are_checked(raw_params):
+    embeddings = raw_params["embeddings"] = {}
+    embeddings["e"] = {"model": "m.keras", "layer": "x", "input": {"transform": "cqt"}}
+    with pytest.raises(ParameterError, match="embeddings.e.input.transform='cqt' is not allowed"):
         validate(raw_params)
-    raw_params["transforms"]["embed"] = {"model": "m.keras", "layer": "x", "input": {"transform": "mel", "n_mels": 0}}
-    with pytest.raises(ParameterError, match="transforms.embed.input.n_mels=0 is out of range"):
+    embeddings["e"] = {"model": "m.keras", "layer": "x", "input": {"transform": "mel", "n_mels": 0}}
+    with pytest.raises(ParameterError, match="embeddings.e.input.n_mels=0 is out of range"):
         validate(raw_params)
-    raw_params["transforms"]["embed"] = {"layer": "x"}
-    with pytest.raises(ParameterError, match="transforms.embed.model=None is missing"):
+    embeddings["e"] = {"layer": "x"}
+    with pytest.raises(ParameterError, match="embeddings.e.model=None is missing"):
+        validate(raw_params)
+    embeddings.clear()
+    embeddings["mel"] = {"model": "m.keras", "layer": "x"}
+    with pytest.raises(ParameterError, match="embeddings.mel=.* has the name of a transform"):
         validate(raw_params)
 
 
 def test_transfer_to_another_dataset(source_run, tmp_path):
     """Embeddings of the source run feed an SVM on a different set of genres."""
-    _pipeline(tmp_path, ["classical", "rock"], 2,
-              {"embed": {"model": str(source_run), "layer": "embedding"}},
-              {"svc-embed": {"model": "svc", "transform": "embed"}}, {"svc": {"C": 1.0}})
-    features = np.load(tmp_path / "embed" / "classical.00000.npy")
+    _pipeline(tmp_path, ["classical", "rock"], 2, {"mel": MEL},
+              {"svc-cnn": {"model": "svc", "transform": "cnn"}}, {"svc": {"C": 1.0}},
+              embeddings={"cnn": {"model": str(source_run), "layer": "embedding"}})
+    features = np.load(tmp_path / "cnn" / "classical.00000.npy")
     assert features.shape == (3, 12)
-    metrics = evaluate_run("svc-embed", tmp_path / "models/svc-embed", tmp_path / "embed", tmp_path / "metrics")
+    metrics = evaluate_run("svc-cnn", tmp_path / "models/svc-cnn", tmp_path / "cnn", tmp_path / "metrics")
     assert metrics["n_test_songs"] == 2

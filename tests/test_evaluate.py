@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from genrepipe.errors import DataError
-from genrepipe.evaluate import confusion_rows, score, song_probabilities
-from genrepipe.report import collect, summary_table, write_report
+from genrepipe.pipeline.evaluate import confusion_rows, score, song_probabilities
+from genrepipe.pipeline.report import collect, summary_table, write_report
 
 
 def test_song_prediction_is_the_mean_of_its_windows():

@@ -10,13 +10,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import soundfile as sf
 
-from genrepipe.download import download
 from genrepipe.errors import ChecksumError, DataError
 from genrepipe.params import GENRES, validate
 from genrepipe.sources.gtzan import safe_extract, split_lists
 from genrepipe.store import read_csv
 
-from conftest import tone
+from conftest import download_stage as download, tone
+
 
 LISTED = split_lists()
 UNLISTED = sorted(f"{g}.{i:05d}" for g in GENRES for i in range(100) if f"{g}.{i:05d}" not in LISTED)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from genrepipe.features import FeatureSet
+from genrepipe.featureset import FeatureSet
 from genrepipe.loader import WindowSequence
 from genrepipe.normalize import BandStats, band_stats
 

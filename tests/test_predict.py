@@ -8,15 +8,12 @@ import pytest
 import soundfile as sf
 
 from genrepipe.cli import main
-from genrepipe.download import download
-from genrepipe.features import transform_all
 from genrepipe.params import validate
 from genrepipe.predict import predict_song
-from genrepipe.predictor import TrainedRun
-from genrepipe.segment import segment_all
-from genrepipe.train import train_run
+from genrepipe.trained import TrainedRun
 
-from conftest import tone
+from conftest import (download_stage as download, segment_stage as segment_all, tone, train_stage
+                      as train_run, transform_stage as transform_all)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +43,7 @@ def project(tmp_path_factory, request):
     for name, run in params.runs.items():
         train_run(name, params, root / f"data/features/{run.transform}", root / f"models/{name}",
                   root / f"metrics/train/{name}")
-    from genrepipe.evaluate import evaluate_run
+    from genrepipe.pipeline.evaluate import evaluate_run
 
     for name, run in params.runs.items():
         evaluate_run(name, root / f"models/{name}", root / f"data/features/{run.transform}", root / "metrics/runs")

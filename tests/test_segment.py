@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genrepipe.errors import ParameterError
-from genrepipe.segment import frame_signal, n_windows
+from genrepipe.windows import frame_signal, n_windows
 
 sizes = st.integers(min_value=0, max_value=5000)
 positive = st.integers(min_value=1, max_value=700)

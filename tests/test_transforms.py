@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from genrepipe.errors import ParameterError
-from genrepipe.transforms import TRANSFORMS, compute, compute_fft
+from genrepipe.transforms.fft import compute as compute_fft
+from genrepipe.transforms.registry import TRANSFORMS, compute
 
 from conftest import tone
 
@@ -26,12 +27,12 @@ def windows() -> np.ndarray:
 
 
 def test_every_transform_is_tested():
-    assert set(SETTINGS) == set(TRANSFORMS) - {"embed"}  # embed needs a trained network: test_embed.py
+    assert set(SETTINGS) == set(TRANSFORMS)
 
 
 @pytest.mark.parametrize("n_fft, hop_length", [(512, 128), (256, 100), (1024, 333), (64, 64)])
 def test_one_pass_stft_equals_librosa(windows, n_fft, hop_length):
-    from genrepipe.transforms import stft
+    from genrepipe.transforms.spectral import stft
 
     ours = stft(windows, n_fft=n_fft, hop_length=hop_length)
     theirs = librosa.stft(windows, n_fft=n_fft, hop_length=hop_length)
@@ -100,7 +101,7 @@ def test_top_db_floors_each_window_on_its_own(windows):
 
 def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
     assert compute("fft", windows, SR, {"n_bins": 8, "dtype": "float16"}).shape == (3, 8)
-    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, waveform, embed, stft, mfcc, mel"):
+    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, waveform, stft, mfcc, mel"):
         compute("cqt", windows, SR, {})
     with pytest.raises(ParameterError, match="n_bins=5000 is out of range"):
         compute_fft(windows, SR, n_bins=5000)
@@ -110,12 +111,12 @@ def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
 def test_cache_sized_blocks_equal_one_block(windows, name, monkeypatch):
     """Spectral transforms run block by block of windows; the blocks' seams change nothing, for
     any leading shape."""
-    import genrepipe.transforms as transforms
+    import genrepipe.transforms.spectral as spectral
 
     stack = np.stack([windows, windows[::-1]])  # (2, 3, n_samples)
-    monkeypatch.setattr(transforms, "_BLOCK_BYTES", 1 << 40)
+    monkeypatch.setattr(spectral, "_BLOCK_BYTES", 1 << 40)
     whole = compute(name, stack, SR, SETTINGS[name])
-    monkeypatch.setattr(transforms, "_BLOCK_BYTES", 1)  # one window per block
+    monkeypatch.setattr(spectral, "_BLOCK_BYTES", 1)  # one window per block
     blocks = compute(name, stack, SR, SETTINGS[name])
     assert blocks.shape == whole.shape and blocks.shape[:2] == (2, 3)
     np.testing.assert_array_equal(blocks, whole)

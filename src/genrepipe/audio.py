@@ -23,7 +23,8 @@ class BadAudio(Exception):
     """A file that cannot become a song; the message is the reason listed in skipped.csv."""
 
 
-def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
+def load_audio(path: str | os.PathLike, sr: int, offset: float = 0.0,
+               duration: float | None = None) -> np.ndarray:
     """Decode `path` to a mono float32 signal at `sr` Hz, with librosa (soundfile, then audioread).
 
     Parameters
@@ -32,6 +33,11 @@ def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
         Any format librosa can decode: wav, flac, ogg, mp3, au, ...
     sr : int > 0
         Target sample rate; the file is resampled (soxr, high quality) when it differs.
+    offset : float >= 0
+        Seconds skipped at the start.
+    duration : float > 0 or None
+        At most this many seconds are read (None: to the end). Decoders seek or stop early, so a
+        two-hour file costs no more memory than `duration` seconds of it.
 
     Returns
     -------
@@ -48,7 +54,7 @@ def load_audio(path: str | os.PathLike, sr: int) -> np.ndarray:
         with warnings.catch_warnings():
             # librosa warns when it falls back to audioread; the fallback is intended.
             warnings.simplefilter("ignore")
-            y, native_sr = librosa.load(path, sr=None, mono=False)
+            y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset, duration=duration)
     except Exception as exc:  # any decoder failure means: skip this file, say why
         raise BadAudio(f"undecodable ({_decoder_complaint(exc, path)})") from None
     check_signal(y)

@@ -1,21 +1,24 @@
 """Audio augmentation of training songs (seed 002): random pitch shift and time stretch.
 
-Applied in the segment stage to the training split only: each training song gets
+Applied in the augment stage to the training split only: each training song gets
 `augment.copies` extra versions, each drawn from its own seeded generator, windowed like the
 original and marked with the song it came from, so no split ever sees another's audio.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 
-def augmentation_rng(seed: int, song_number: int, copy: int) -> np.random.Generator:
-    """The generator of one augmented copy: independent of run order and of other songs."""
-    return np.random.default_rng(np.random.SeedSequence([seed, song_number, copy]))
+def augmentation_rng(seed: int, song_id: str, copy: int) -> np.random.Generator:
+    """The generator of one augmented copy: it depends on the seed, the song's id and the copy
+    number only, never on run order or on which other songs exist."""
+    song = int.from_bytes(hashlib.sha256(song_id.encode()).digest()[:8], "little")
+    return np.random.default_rng(np.random.SeedSequence([seed, song, copy]))
 
 
 def augment_signal(y: np.ndarray, sr: int, settings: Mapping[str, Any],

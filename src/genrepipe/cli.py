@@ -61,7 +61,7 @@ def _resolve_model_dir(args) -> Path:
 def _predict(args) -> int:
     from .errors import ParameterError
     from .predict import plot_rankings, plot_timelines, predict_song
-    from .predictor import TrainedRun
+    from .trained import TrainedRun
 
     if args.top < 1:
         raise ParameterError(f"--top={args.top}: expected an integer >= 1")

@@ -1,4 +1,4 @@
-"""The `embed` transform: activations of a trained network, up to a named layer, per window.
+"""Embeddings: a trained network's activations at a named layer, per window (the embed stage).
 
 Transfer learning (seeds 001 and 002): a network trained elsewhere (for example a genrepipe
 CNN trained on GTZAN) turns each window into a vector that scikit-learn classifiers learn from
@@ -19,32 +19,37 @@ from typing import Any
 
 import numpy as np
 
+from .backend import keras
 from .errors import DataError
+from .models.network import prepare
+from .models.registry import META
+from .normalize import BandStats
+from .trained import TrainedRun
+from .transforms.registry import compute
+from .workspace import resolve_path
 
-META = "meta.json"
 
-
-def compute_embed(y: np.ndarray, sr: int, model: str, layer: str,
-                  input: Mapping[str, Any] | None = None) -> np.ndarray:
-    """Activations of `layer` of the network `model` for each window of `y`.
+def compute_embedding(name: str, y: np.ndarray, sr: int, settings: Mapping[str, Any]) -> np.ndarray:
+    """Activations of `settings["layer"]` of the network `settings["model"]` for each window.
 
     Parameters
     ----------
+    name : str
+        The embedding's name (its key under `embeddings`).
     y : np.ndarray, shape (n_windows, n_samples)
     sr : int > 0
-    model : str
-        A genrepipe model folder, or a `.keras` file.
-    layer : str
-        Name of the layer whose output is the embedding.
-    input : mapping or None
-        For a `.keras` file: ``{"transform": <name>, **its params}``.
+    settings : mapping
+        ``model`` (a genrepipe model folder, or a `.keras` file), ``layer`` (the layer whose
+        output is the embedding) and, for a `.keras` file, ``input``: ``{"transform": <name>,
+        **its params}``.
 
     Returns
     -------
     np.ndarray, shape (n_windows, n_units), float32
     """
-    frozen = tuple(sorted((input or {}).items()))
-    return _embedder(model, layer, frozen)(np.asarray(y, dtype=np.float32), sr)
+    frozen = tuple(sorted((settings.get("input") or {}).items()))
+    embedder = _embedder(str(resolve_path(settings["model"])), settings["layer"], frozen)
+    return embedder(np.asarray(y, dtype=np.float32), sr)
 
 
 @lru_cache(maxsize=4)
@@ -57,36 +62,30 @@ class Embedder:
     """A network cut at `layer`, with the input pipeline it expects."""
 
     def __init__(self, model: str, layer: str, input: dict):
-        from .backend import keras
-
-        path = Path(model).expanduser()
+        path = Path(model)
         self.trained = None
         if (path / META).is_file():
-            from .predictor import TrainedRun
-
             self.trained = TrainedRun(path)
-            if self.trained.members or not hasattr(self.trained, "network"):
-                raise DataError(f"transforms.embed.model={model!r}: a Keras run trained without "
+            if self.trained.members or not self.trained.entry.is_keras:
+                raise DataError(f"embeddings model={model!r}: a Keras run trained without "
                                 "k-fold is needed (a .keras network)")
-            network = self.trained.network
+            network = self.trained.model_object
         elif path.suffix == ".keras" and path.is_file():
             if not input.get("transform"):
-                raise DataError(f"transforms.embed.input is needed for the bare network {model!r}: "
+                raise DataError(f"embeddings input is needed for the bare network {model!r}: "
                                 "{transform: <name>, ...its params}")
             network = keras.saving.load_model(path)
         else:
-            raise DataError(f"transforms.embed.model={model!r}: not a genrepipe model folder "
+            raise DataError(f"embeddings model={model!r}: not a genrepipe model folder "
                             "(with meta.json) nor a .keras file")
         names = [lyr.name for lyr in network.layers]
         if layer not in names:
-            raise DataError(f"transforms.embed.layer={layer!r} is not a layer of {model!r}; "
+            raise DataError(f"embeddings layer={layer!r} is not a layer of {model!r}; "
                             f"expected one of: {', '.join(names)}")
         self.network = keras.Model(network.inputs, network.get_layer(layer).output)
         self.input = input
 
     def __call__(self, windows: np.ndarray, sr: int, batch_size: int = 64) -> np.ndarray:
-        from .backend import keras
-
         x = self._inputs(windows, sr)
         out = [keras.ops.convert_to_numpy(self.network(x[i:i + batch_size], training=False))
                for i in range(0, len(x), batch_size)]
@@ -94,8 +93,6 @@ class Embedder:
         return out.reshape(len(windows), -1).astype(np.float32)
 
     def _inputs(self, windows: np.ndarray, sr: int) -> np.ndarray:
-        from .transforms import compute
-
         if self.trained is None:  # a bare network: the named transform, reshaped to its input
             params = {k: v for k, v in self.input.items() if k != "transform"}
             features = compute(self.input["transform"], windows, sr, params)
@@ -104,8 +101,6 @@ class Embedder:
                 raise DataError(f"{self.input['transform']} features {features.shape[1:]} do not fit "
                                 f"the network's input {expected}")
             return features.reshape(len(windows), *expected).astype(np.float32)
-        from .models.cnn import input_layout
-
         meta = self.trained.meta
         if sr != meta["sample_rate"]:
             import librosa
@@ -118,6 +113,5 @@ class Embedder:
                             f"window: {meta['window']:g} (and hop) to use it")
         features = compute(meta["transform"], windows, meta["sample_rate"], meta["transform_params"])
         features = features.astype(meta["transform_params"].get("dtype", "float32"))
-        stats = self.trained.stats
-        x = stats.apply(features) if stats else features.astype(np.float32)
-        return input_layout(self.trained.model, x)
+        stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
+        return prepare(self.trained.entry, stats, features)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .backend import keras
-from .features import FeatureSet
+from .featureset import FeatureSet
 
 
 class WindowSequence(keras.utils.PyDataset):

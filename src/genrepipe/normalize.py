@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import FeatureSet
+from .featureset import FeatureSet
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,14 @@ in, which keeps every index file byte-identical between runs, `jobs` settings an
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from tqdm import tqdm
+
+from .workspace import default_jobs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -23,18 +22,10 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 
-def default_jobs() -> int:
-    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
               desc: str = "songs", dask: str | None = None) -> list[R]:
-    """Apply `task` to every item, in `jobs` processes (None: all cores; 1: this process), or
-    on the Dask cluster at address `dask`.
+    """Apply `task` to every item, in `jobs` processes (1: this process), or on the Dask
+    cluster at address `dask`.
 
     Parameters
     ----------
@@ -43,7 +34,8 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
     items : sequence
         One item per song.
     jobs : int >= 1 or None
-        Worker processes.
+        Worker processes (None: `workspace.default_jobs()`, the cores shared among the
+        project's running stages).
     desc : str
         Label of the progress bar.
     dask : str or None
@@ -63,7 +55,6 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
     bar = tqdm(total=len(items), desc=desc, unit="song", disable=None, leave=False)
     try:
         if jobs == 1:
-            keep_freed_memory()
             results = []
             for item in items:
                 results.append(task(item))
@@ -101,32 +92,9 @@ def _map_dask(task: Callable[[T], R], items: Sequence[T], address: str, desc: st
 
 
 def _init_worker() -> None:
-    """One thread per worker process (the processes already use every core), and freed
-    memory kept for the next song."""
-    keep_freed_memory()
+    """One thread per worker process (the processes already use their share of the cores)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         return
     threadpool_limits(1)
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
-
-
-def keep_freed_memory(mmap_below: int = 64 << 20, trim_above: int = 256 << 20) -> None:
-    """Let glibc keep freed buffers of up to `mmap_below` bytes in the heap (not hand them back
-    to the kernel) while less than `trim_above` bytes are free at its top.
-
-    Each song allocates and frees the same few large arrays (windows, frames, spectra). By
-    default glibc serves every one with a fresh mmap and unmaps it when freed, so every song
-    pays the page faults of touching new memory again: about a third of the time of an STFT or
-    mel transform (measured). A no-op where the C library is not glibc.
-    """
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(_M_MMAP_THRESHOLD, mmap_below)
-        libc.mallopt(_M_TRIM_THRESHOLD, trim_above)
-    except (OSError, AttributeError, TypeError):  # pragma: no cover - not glibc
-        log.debug("mallopt not available (C library %s): freed memory goes back to the system", name)

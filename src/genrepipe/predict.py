@@ -13,9 +13,10 @@ import numpy as np
 
 from .audio import BadAudio, load_audio
 from .errors import DataError
-from .predictor import TrainedRun
-from .segment import frame_signal
-from .transforms import compute
+from .store import atomic_path
+from .trained import TrainedRun
+from .transforms.registry import compute
+from .windows import frame_signal
 
 
 @dataclass
@@ -77,7 +78,7 @@ def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
 
 def best_run(runs_dir: str | Path) -> str:
     """The run with the highest song accuracy in `runs_dir` (metrics/runs)."""
-    from .report import collect
+    from .pipeline.report import collect
 
     return collect(runs_dir)[0]["run"]
 
@@ -88,8 +89,6 @@ def plot_rankings(predictions: list[SongPrediction], path: str | Path, title: st
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from .store import atomic_path
 
     n = len(predictions)
     fig, axes = plt.subplots(n, 1, figsize=(7, 0.35 * len(predictions[0].classes) * n + 1.2),
@@ -113,8 +112,6 @@ def plot_timelines(predictions: list[SongPrediction], path: str | Path, title: s
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from .store import atomic_path
 
     n = len(predictions)
     classes = predictions[0].classes

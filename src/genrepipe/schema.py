@@ -82,6 +82,16 @@ class Number(Spec):
         return value if self.integer else float(value)
 
 
+def integer(min: float | None = None, max: float | None = None, **kw) -> Number:
+    """An integer within optional bounds."""
+    return Number(min=min, max=max, integer=True, **kw)
+
+
+def positive(**kw) -> Number:
+    """A number > 0."""
+    return Number(min=0, min_exclusive=True, **kw)
+
+
 @dataclass(frozen=True)
 class Flag(Spec):
     """true or false."""
@@ -171,7 +181,7 @@ class Block(Spec):
                 raise fail(f"{prefix}{name}", None, "is missing", spec.describe())
             else:
                 out[name] = spec.check(f"{prefix}{name}", spec.default)
-        return Section(out)
+        return Section(out, key)
 
 
 @dataclass(frozen=True)
@@ -184,7 +194,7 @@ class AnyMapping(Spec):
     def clean(self, key: str, value: Any) -> Any:
         if not isinstance(value, Mapping):
             raise fail(key, value, "has the wrong type", self.describe())
-        return Section(value)
+        return Section(value, key)
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,7 @@ class MapOf(Spec):
                 raise fail(f"{key}.{name}", item, "is an unknown key",
                            "one of: " + ", ".join(self.specs))
             out[name] = self.specs[name].check(f"{key}.{name}", {} if item is None else item)
-        return Section(out)
+        return Section(out, key)
 
 
 @dataclass(frozen=True)
@@ -229,7 +239,7 @@ class NamedMap(Spec):
             if not isinstance(name, str) or not re.match(self.pattern, name):
                 raise fail(f"{key}.{name}", item, "has an invalid name", self.describe())
             out[name] = self.item.check(f"{key}.{name}", item)
-        return Section(out)
+        return Section(out, key)
 
 
 @dataclass(frozen=True)
@@ -250,24 +260,90 @@ class Either(Spec):
         raise fail(key, value, "is not allowed", self.describe())
 
 
+# Dotted keys read from tracked sections since `record_reads()`; None = not recording. Only the
+# dvc.yaml honesty check records (GENREPIPE_TRACE): which params does each stage really read?
+_reads: set[str] | None = None
+
+
+def record_reads() -> None:
+    """Start recording which keys of tracked sections are read (see `Section.track`)."""
+    global _reads
+    _reads = set()
+
+
+def recorded_reads() -> list[str]:
+    """The dotted keys read since `record_reads()`, sorted."""
+    return sorted(_reads or ())
+
+
 class Section(dict):
-    """A validated block: a plain dict that also allows attribute access (`p.dataset.source`)."""
+    """A validated block: a plain dict that also allows attribute access (`p.dataset.source`).
+
+    `_key` is the block's dotted key. Once `track()`ed, reading a key (`p.window`, `p["window"]`,
+    `p.get("window")`) records the key, and reading the whole block (`items()`, `values()`,
+    `to_dict()`) records the block, while recording is on.
+    """
+
+    def __init__(self, data=(), path: str = ""):
+        super().__init__(data)
+        self._key = path  # attributes start with _: they never hide a params key
+        self._tracked = False
+
+    def track(self) -> Section:
+        """Record reads of this block and of every block inside it (returns self)."""
+        self._tracked = True
+        for value in dict.values(self):
+            if isinstance(value, Section):
+                value.track()
+        return self
+
+    def _read(self, key: str | None = None) -> None:
+        if self._tracked and _reads is not None:
+            _reads.add(".".join(p for p in (self._key, key) if p))
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
 
+    def __getitem__(self, key: str) -> Any:
+        self._read(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        return default
+
+    def items(self):
+        self._read()
+        return dict.items(self)
+
+    def values(self):
+        self._read()
+        return dict.values(self)
+
     def to_dict(self) -> dict:
         """A plain, YAML/JSON-ready copy (tuples become lists)."""
-        return {k: _plain(v) for k, v in self.items()}
+        self._read()
+        return {k: plain(v) for k, v in dict.items(self)}
+
+    def __copy__(self) -> Section:
+        copied = Section(dict.items(self), self._key)
+        copied._tracked = self._tracked
+        return copied
+
+    def __reduce__(self):  # pickles (to worker processes) as a plain, untracked section
+        return (Section, (dict(dict.items(self)), self._key))
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Section):
-        return value.to_dict()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
+def plain(value: Any) -> Any:
+    """A plain, YAML/JSON-ready copy of a params value (mappings as dicts, tuples as lists)."""
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
     return value
-

@@ -1,15 +1,27 @@
-"""What every stage script shares: logging setup and the one-line error contract with DVC."""
+"""What every stage script shares: logging, the one-line error contract with DVC, registration
+as a running stage of the project, and (for the dvc.yaml honesty test) a trace of what it read.
+
+With `GENREPIPE_TRACE=<folder>` in the environment, a stage writes `<folder>/<stage>.json` when
+it ends: the project files it imported (`src/genrepipe/...`, `stages/...`) and the params keys it
+read. `tests/test_dvc_graph.py` compares them with what `dvc.yaml` declares.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+from . import schema
 from .errors import GenrepipeError
+from .workspace import registered_stage
 
 log = logging.getLogger("genrepipe")
+TRACE_ENV = "GENREPIPE_TRACE"
 
 
 def run_stage(name: str, main: Callable[[], object]) -> None:
@@ -19,13 +31,38 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
     """
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    trace = os.environ.get(TRACE_ENV)
+    if trace:
+        schema.record_reads()
     start = time.perf_counter()
     try:
-        main()
+        with registered_stage():
+            main()
     except GenrepipeError as exc:
         print(f"genrepipe {name}: error: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print(f"genrepipe {name}: interrupted", file=sys.stderr)
         sys.exit(130)
+    if trace:
+        write_trace(Path(trace) / f"{os.environ.get('DVC_STAGE', name)}.json")
     log.info("%s done in %.1f s", name, time.perf_counter() - start)
+
+
+def imported_files() -> list[str]:
+    """The project files this process imported: its script and every genrepipe module, as
+    paths relative to the project (`stages/train.py`, `src/genrepipe/models/svc.py`)."""
+    package = Path(sys.modules["genrepipe"].__file__).parent
+    files = {f"src/genrepipe/{Path(module.__file__).relative_to(package).as_posix()}"
+             for name, module in list(sys.modules.items())
+             if (name == "genrepipe" or name.startswith("genrepipe.")) and getattr(module, "__file__", None)}
+    script = Path(sys.argv[0])
+    if script.suffix == ".py":
+        files.add(Path(os.path.relpath(script.resolve(), Path.cwd().resolve())).as_posix())
+    return sorted(files)
+
+
+def write_trace(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"modules": imported_files(), "params": schema.recorded_reads()},
+                               indent=1) + "\n")

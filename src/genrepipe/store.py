@@ -20,7 +20,10 @@ from typing import IO, Any
 
 import numpy as np
 
+from .errors import DataError
+
 PARTIAL_SUFFIX = ".partial"
+INDEX = "index.json"  # the index every stage writes next to its per-song files
 
 
 @contextlib.contextmanager
@@ -58,8 +61,21 @@ def save_array(path: str | os.PathLike, array: np.ndarray) -> None:
 
 
 def load_array(path: str | os.PathLike, mmap: bool = True) -> np.ndarray:
-    """Read a `.npy` file, memory-mapped by default (nothing is loaded until indexed)."""
-    return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    """Read a `.npy` file, memory-mapped by default (nothing is loaded until indexed).
+
+    Raises
+    ------
+    DataError
+        When the file is missing or damaged (truncated, not a `.npy`), naming it.
+    """
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found; re-run `dvc repro` (or `dvc checkout`) to "
+                        "restore it") from None
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"{path}: not a readable .npy file ({exc}); re-run `dvc repro` "
+                        "(`dvc status` shows what changed)") from None
 
 
 def write_json(path: str | os.PathLike, data: Any) -> None:
@@ -69,10 +85,16 @@ def write_json(path: str | os.PathLike, data: Any) -> None:
         handle.write("\n")
 
 
-def read_json(path: str | os.PathLike) -> Any:
-    """Read a JSON file."""
-    with open(path) as handle:
-        return json.load(handle)
+def read_json(path: str | os.PathLike, what: str = "a JSON file") -> Any:
+    """Read a JSON file; a missing or damaged one is a DataError that names it and says
+    `what` was expected there."""
+    try:
+        with open(path) as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found; expected {what} (run `dvc repro`)") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not valid JSON ({exc}); expected {what}") from None
 
 
 def write_csv(path: str | os.PathLike, columns: Sequence[str],
@@ -85,10 +107,20 @@ def write_csv(path: str | os.PathLike, columns: Sequence[str],
             writer.writerow({key: row[key] for key in columns})
 
 
-def read_csv(path: str | os.PathLike) -> list[dict[str, str]]:
-    """Read a CSV file with a header into a list of dicts (values are strings)."""
-    with open(path, newline="") as handle:
-        return list(csv.DictReader(handle))
+def read_csv(path: str | os.PathLike, what: str = "a CSV file") -> list[dict[str, str]]:
+    """Read a CSV file with a header into a list of dicts (values are strings); a missing one
+    is a DataError that names it and says `what` was expected there."""
+    try:
+        with open(path, newline="") as handle:
+            return list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found; expected {what} (run `dvc repro`)") from None
+
+
+def display_path(path: str | os.PathLike) -> str:
+    """A path as text any file can hold: bytes of its name that are not UTF-8 (Python keeps them
+    as surrogates) are written as backslash escapes, e.g. ``caf\\xe9.wav`` for Latin-1 ``café.wav``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def md5_file(path: str | os.PathLike, chunk_size: int = 1 << 20) -> str:

@@ -72,3 +72,9 @@ class ExtremeLearningMachine(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+
+def estimator(settings, seed: int, n_jobs: int) -> ExtremeLearningMachine:
+    """The `elm` model of the registry."""
+    return ExtremeLearningMachine(n_hidden=settings["n_hidden"], alpha=settings["alpha"],
+                                  random_state=seed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -85,3 +86,15 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         state = self.__dict__.copy()
         state.pop("_cached", None)  # a Keras model is rebuilt from weights_, never saved
         return state
+
+
+def estimator(settings, seed: int, n_jobs: int):
+    """The classifier on the random features: an RBF SVM (calibrated: see `models.classic`)."""
+    return SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed)
+
+
+def featurizer(settings, seed: int, window_shape: tuple[int, ...]) -> RandomCNNFeatures:
+    """The step before the scaler: the random CNN's features of each window."""
+    return RandomCNNFeatures(window_shape=tuple(window_shape), filters=tuple(settings["filters"]),
+                             kernel_size=settings["kernel_size"], pool_size=settings["pool_size"],
+                             random_state=seed)

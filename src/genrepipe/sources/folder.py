@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..audio import AUDIO_EXTENSIONS, is_audio_name
 from ..errors import DataError
+from ..store import display_path
+from ..workspace import resolve_path
 from .songs import ConvertJob, Skip
 
 
@@ -14,37 +16,41 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int) -> tuple[list[ConvertJ
     """List the songs of `root/<class>/...` (searched recursively) and the files skipped.
 
     Hidden files and folders, files outside a class folder, and files without an audio
-    extension are skipped and listed. Song ids are `<class>.<file stem>`, made unique.
+    extension are skipped and listed. Song ids are `<class>.<file stem>`, made unique and
+    file-system safe. Paths are recorded as `root` was written (relative paths stay relative,
+    see `workspace.resolve_path`), with bytes of a name that are not UTF-8 as backslash escapes.
 
     Raises
     ------
     DataError
         When `root` is not a folder or holds fewer than two class sub-folders with audio.
     """
-    root = Path(root).expanduser()
+    given, root = Path(root), resolve_path(root)
     if not root.is_dir():
-        raise DataError(f"dataset.path={str(root)!r}: not a folder; expected a folder with "
-                        "one sub-folder per class")
+        raise DataError(f"dataset.path={display_path(given)!r}: not a folder (looked in "
+                        f"{display_path(root)}); expected a folder with one sub-folder per class")
     jobs: list[ConvertJob] = []
     skipped: list[Skip] = []
     used_ids: set[str] = set()
     for entry in sorted(root.iterdir()):
+        shown = display_path(given / entry.name)
         if entry.name.startswith("."):
-            skipped.append(Skip(str(entry), "hidden"))
+            skipped.append(Skip(shown, "hidden"))
         elif not entry.is_dir():
-            skipped.append(Skip(str(entry), "not inside a class sub-folder"))
+            skipped.append(Skip(shown, "not inside a class sub-folder"))
         else:
+            label = display_path(entry.name)
             for path in sorted(p for p in entry.rglob("*") if p.is_file()):
+                shown = display_path(given / path.relative_to(root))
                 reason = _skip_reason(path.relative_to(entry))
                 if reason:
-                    skipped.append(Skip(str(path), reason))
+                    skipped.append(Skip(shown, reason))
                     continue
-                song_id = _unique_id(f"{entry.name}.{path.stem}", used_ids)
-                jobs.append(ConvertJob(str(path.resolve()), entry.name, song_id, str(raw_dir), sr,
-                                       origin=str(path)))
+                song_id = _unique_id(f"{label}.{display_path(path.stem)}", used_ids)
+                jobs.append(ConvertJob(str(path), label, song_id, str(raw_dir), sr, origin=shown))
     labels = {job.label for job in jobs}
     if len(labels) < 2:
-        raise DataError(f"dataset.path={str(root)!r}: found {len(labels)} class sub-folder(s) "
+        raise DataError(f"dataset.path={display_path(given)!r}: found {len(labels)} class sub-folder(s) "
                         "with audio; expected at least 2 (one sub-folder per class)")
     return jobs, skipped
 

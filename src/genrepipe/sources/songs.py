@@ -8,6 +8,7 @@ from pathlib import Path
 from ..audio import BadAudio, load_audio, write_wav
 from ..store import md5_file
 
+MANIFEST = "manifest.csv"  # data/raw/manifest.csv: one row per song, its split and its source
 MANIFEST_COLUMNS = ("song_id", "label", "split", "path", "duration_s", "source", "md5")
 SKIPPED_COLUMNS = ("path", "reason")
 
@@ -44,7 +45,8 @@ class ConvertJob:
     """Decode `source` and write it as canonical WAV at `raw_dir/<label>/<song_id>.wav`.
 
     `origin` is what the manifest records as the song's source (default: `source`), e.g. the
-    member name inside an archive that was extracted to a temporary folder.
+    member name inside an archive that was extracted to a temporary folder. Only `max_duration`
+    seconds from `offset` on are decoded (None: to the end).
     """
 
     source: str
@@ -53,12 +55,14 @@ class ConvertJob:
     raw_dir: str
     sr: int
     origin: str = ""
+    offset: float = 0.0
+    max_duration: float | None = None
 
 
 def convert_song(job: ConvertJob) -> Song | Skip:
     """Run one ConvertJob in a worker: a Song on success, a Skip with the reason otherwise."""
     try:
-        y = load_audio(job.source, job.sr)
+        y = load_audio(job.source, job.sr, offset=job.offset, duration=job.max_duration)
     except BadAudio as exc:
         return Skip(job.origin or job.source, str(exc))
     relative = f"{job.label}/{job.song_id}.wav"

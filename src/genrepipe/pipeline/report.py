@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import DataError
-from .store import atomic_open, atomic_path, read_json
+from ..errors import DataError
+from ..store import atomic_open, atomic_path, read_json
 
 COLUMNS = ("run", "model", "transform", "window acc.", "song acc.", "song macro-F1", "test songs")
 

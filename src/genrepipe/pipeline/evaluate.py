@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
-from .features import FeatureSet
-from .predictor import TrainedRun
-from .store import atomic_path, write_json
+from ..errors import DataError
+from ..featureset import FeatureSet
+from ..store import atomic_path, write_json
+from ..trained import TrainedRun
 
 
 def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]

@@ -3,28 +3,41 @@ and write `manifest.csv` and `skipped.csv` next to the audio."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from .errors import DataError
-from .parallel import map_songs
-from .params import Section
-from .sources import demo, folder, gtzan
-from .sources.songs import MANIFEST_COLUMNS, SKIPPED_COLUMNS, Skip, Song, convert_song
-from .split import SPLITS, stratified_folds, stratified_split
-from .store import staging_dir, write_csv
+from ..errors import DataError
+from ..parallel import map_songs
+from ..sources import demo, folder, gtzan
+from ..sources.songs import MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, Skip, Song, convert_song
+from ..split import SPLITS, stratified_folds, stratified_split
+from ..store import staging_dir, write_csv
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.csv"
 SKIPPED = "skipped.csv"
 
 
-def download(params: Section, out_dir: str | Path, jobs: int | None = None,
-             dask: str | None = None) -> list[Song]:
-    """Build `out_dir` (data/raw) from `params.dataset`; the folder appears only when complete.
+def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: int, seed: int,
+             jobs: int | None = None, dask: str | None = None) -> list[Song]:
+    """Build `out_dir` (data/raw) from the `dataset` params; the folder appears only when complete.
+
+    Parameters
+    ----------
+    out_dir : path-like
+    dataset : mapping
+        The `dataset` block of params.yaml.
+    sample_rate : int > 0
+        Every song is decoded and resampled to it.
+    seed : int
+        Seeds the demo songs and the split.
+    jobs, dask
+        Where the per-song work runs (see `parallel.map_songs`); never changes the output.
 
     Returns
     -------
@@ -36,36 +49,44 @@ def download(params: Section, out_dir: str | Path, jobs: int | None = None,
     DataError
         When the source yields no usable song, or cannot be read or downloaded.
     """
-    dataset, sr = params.dataset, params.sample_rate
+    source, sr = dataset["source"], sample_rate
     with staging_dir(out_dir) as raw:
         fixed_split = None
-        if dataset.source == "demo":
-            tasks = demo.demo_jobs(dataset.demo.genres, dataset.demo.songs_per_genre, params.seed,
-                                   dataset.demo.duration, sr, raw)
+
+        def decode(tasks):
+            span = dict(offset=dataset["offset"], max_duration=dataset["max_duration"])
+            return map_songs(convert_song, [dataclasses.replace(t, **span) for t in tasks], jobs,
+                             desc="decoding", dask=dask)
+
+        if source == "demo":
+            settings = dataset["demo"]
+            tasks = demo.demo_jobs(settings["genres"], settings["songs_per_genre"], seed,
+                                   settings["duration"], sr, raw)
             results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
             skipped: list[Skip] = []
-        elif dataset.source == "folder":
-            tasks, skipped = folder.scan_folder(dataset.path, raw, sr)
-            results = map_songs(convert_song, tasks, jobs, desc="decoding", dask=dask)
+        elif source == "folder":
+            tasks, skipped = folder.scan_folder(dataset["path"], raw, sr)
+            results = decode(tasks)
         else:
-            archive = gtzan.fetch_archive(dataset.gtzan.urls, dataset.gtzan.hash,
-                                          dataset.gtzan.cache_dir, dataset.gtzan.retries)
+            settings = dataset["gtzan"]
+            archive = gtzan.fetch_archive(settings["urls"], settings["hash"],
+                                          settings["cache_dir"], settings["retries"])
             with tempfile.TemporaryDirectory(prefix="genrepipe-gtzan-", dir=archive.parent) as tmp:
                 gtzan.safe_extract(archive, tmp)
                 tasks, fixed_split, skipped = gtzan.gtzan_jobs(Path(tmp), raw, sr)
-                results = map_songs(convert_song, tasks, jobs, desc="decoding", dask=dask)
+                results = decode(tasks)
         songs = [r for r in results if isinstance(r, Song)]
         skipped += [r for r in results if isinstance(r, Skip)]
         if not songs:
-            raise DataError(f"dataset.source={dataset.source!r}: no usable song "
+            raise DataError(f"dataset.source={source!r}: no usable song "
                             f"({len(skipped)} file(s) skipped)")
         ids, labels = [s.song_id for s in songs], [s.label for s in songs]
         if fixed_split:
             split = fixed_split
-        elif dataset.split == "kfold":
-            split = stratified_folds(ids, labels, dataset.folds, params.seed)
+        elif dataset["split"] == "kfold":
+            split = stratified_folds(ids, labels, dataset["folds"], seed)
         else:
-            split = stratified_split(ids, labels, dataset.ratios, params.seed)
+            split = stratified_split(ids, labels, dataset["ratios"], seed)
         for song in songs:
             song.split = split[song.song_id]
         songs.sort(key=lambda s: (s.label, s.song_id))

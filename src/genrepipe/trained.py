@@ -8,43 +8,14 @@ current params.yaml, so a model trained yesterday still predicts after params ch
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import numpy as np
 
 from .errors import DataError
-from .normalize import BandStats
-from .models import is_keras
-from .models.classic import vectorize
+from .models.registry import FAMILIES, META, get_model
 from .store import read_json
-
-META = "meta.json"
-KERAS_FILE = "model.keras"
-SKOPS_FILE = "model.skops"
-# The only non-default types our scikit-learn pipelines contain; anything else is refused.
-TRUSTED_SKOPS_TYPES = (
-    "genrepipe.models.elm.ExtremeLearningMachine",
-    "genrepipe.models.randomcnn.RandomCNNFeatures",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
-    "sklearn.metrics._dist_metrics.EuclideanDistance64",
-    "sklearn.neighbors._ball_tree.BallTree",
-    "sklearn.neighbors._kd_tree.KDTree",
-    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
-    "sklearn.tree._tree.Tree",
-)
-
-
-def load_skops(path: Path):
-    """Load a scikit-learn pipeline saved with skops, trusting only the types we save."""
-    import skops.io
-
-    untrusted = skops.io.get_untrusted_types(file=path)
-    unexpected = sorted(set(untrusted) - set(TRUSTED_SKOPS_TYPES))
-    if unexpected:
-        raise DataError(f"{path}: holds types genrepipe does not save ({', '.join(unexpected)}); "
-                        "refusing to load it")
-    return skops.io.load(path, trusted=untrusted)
 
 
 class TrainedRun:
@@ -63,21 +34,16 @@ class TrainedRun:
         self.folder = Path(folder)
         if not (self.folder / META).is_file():
             raise DataError(f"{self.folder}: not a trained run (no {META}); run `dvc repro` first")
-        self.meta = read_json(self.folder / META)
+        self.meta = read_json(self.folder / META, what="a trained run's meta data")
         self.model: str = self.meta["model"]
+        self.entry = get_model(self.model)
         self.classes: list[str] = self.meta["classes"]
         self.transform: str = self.meta["transform"]
         # a k-fold run is an ensemble of its fold models
         self.members = [TrainedRun(self.folder / fold) for fold in self.meta.get("folds", [])]
-        if self.members:
-            return
-        self.stats = BandStats.from_dict(self.meta["normalization"]) if self.meta["normalization"] else None
-        if is_keras(self.model):
-            from .backend import keras
-
-            self.network = keras.saving.load_model(self.folder / KERAS_FILE)
-        else:
-            self.pipeline = load_skops(self.folder / SKOPS_FILE)
+        if not self.members:
+            self.family = importlib.import_module(FAMILIES[self.entry.family].module)
+            self.model_object = self.family.load(self.folder / self.entry.file)
 
     def predict_windows(self, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """Class probabilities of each window.
@@ -87,7 +53,7 @@ class TrainedRun:
         windows : np.ndarray, shape (n_windows, *window_shape)
             Features from this run's transform, with its params.
         batch_size : int > 0
-            Windows per forward pass of a CNN.
+            Windows per forward pass of a network.
 
         Returns
         -------
@@ -99,13 +65,5 @@ class TrainedRun:
                             f"{self.meta['run']!r}; it was trained on {expected}")
         if self.members:
             return np.mean([m.predict_windows(windows, batch_size) for m in self.members], axis=0)
-        if not is_keras(self.model):
-            return self.pipeline.predict_proba(vectorize(self.model, windows))
-        from .backend import keras
-        from .models.cnn import input_layout
-
-        x = self.stats.apply(windows) if self.stats else np.asarray(windows, dtype=np.float32)
-        x = input_layout(self.model, x)
-        chunks = [keras.ops.convert_to_numpy(self.network(x[i:i + batch_size], training=False))
-                  for i in range(0, len(x), batch_size)]
-        return np.concatenate(chunks).astype(np.float64)
+        return self.family.predict_windows(self.model_object, self.entry, self.meta, windows,
+                                           batch_size)

@@ -1,0 +1,67 @@
+"""The read side of a transform's output `data/features/<t>`: its index and per-song arrays."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DataError
+from .store import INDEX, load_array, read_json
+
+
+class FeatureSet:
+    """A transform's index (`index.json`) and the per-song arrays, memory-mapped.
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder written by the transform stage.
+
+    Raises
+    ------
+    DataError
+        When the folder has no readable index.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.index = read_json(self.folder / INDEX, what="the output of a transform stage")
+        self.name: str = self.index["transform"]
+        self.window_shape: tuple[int, ...] = tuple(self.index["shape"])
+        self.classes: list[str] = sorted({s["label"] for s in self.index["songs"]})
+
+    def songs(self, split: str | None = None) -> list[dict]:
+        """Index rows (song_id, label, split, n_windows) of one split, or of all songs."""
+        return [s for s in self.index["songs"] if split is None or s["split"] == split]
+
+    @property
+    def folds(self) -> list[str]:
+        """The fold names when the dataset was split into k folds (``dataset.split: kfold``)."""
+        names = {s["split"] for s in self.index["songs"]}
+        return sorted((n for n in names if n.startswith("fold")), key=lambda n: int(n[4:]))
+
+    def with_splits(self, mapping: dict[str, str]) -> FeatureSet:
+        """The same store, each song's split renamed through `mapping` (e.g. fold2 -> test)."""
+        view = copy.copy(self)
+        view.index = {**self.index, "songs": [{**s, "split": mapping.get(s["split"], s["split"])}
+                                              for s in self.index["songs"]]}
+        return view
+
+    def path(self, song_id: str) -> Path:
+        return self.folder / f"{song_id}.npy"
+
+    def load(self, song_id: str) -> np.ndarray:
+        """One song's features, shape (n_windows, *window_shape), memory-mapped.
+
+        Raises
+        ------
+        DataError
+            When the file is missing, damaged or not of the index's shape.
+        """
+        array = load_array(self.path(song_id))
+        if array.shape[1:] != self.window_shape:
+            raise DataError(f"{self.path(song_id)}: features of shape {array.shape[1:]} per window; "
+                            f"the index says {self.window_shape} (re-run `dvc repro`)")
+        return array

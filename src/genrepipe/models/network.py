@@ -1,0 +1,132 @@
+"""The Keras family: what every network shares (input noise, conv blocks, the dense head and
+compilation), training from disk through the `PyDataset` loader with early stopping, and
+saving / loading as a byte-stable `.keras` archive.
+
+Plain Keras 3: no backend-specific calls, so another Keras backend is a one-line change.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..archives import canonical_keras
+from ..backend import keras, seed_everything
+from ..curves import keras_metric_name
+from ..errors import DataError
+from ..featureset import FeatureSet
+from ..normalize import BandStats, band_stats
+from .registry import ModelEntry
+
+layers = keras.layers
+log = logging.getLogger(__name__)
+
+
+def input_noise(x, settings: Mapping[str, Any]):
+    """Gaussian noise on the (normalised) input while training, when `augment.noise_std` > 0."""
+    if settings["augment"]["noise_std"] > 0:
+        return layers.GaussianNoise(settings["augment"]["noise_std"])(x)
+    return x
+
+
+def conv_blocks(x, conv, pool, settings: Mapping[str, Any]):
+    """One block per entry of `filters`: conv (`kernel_size`), batch norm, ReLU, max pool."""
+    for filters in settings["filters"]:
+        x = conv(filters, settings["kernel_size"], padding="same", use_bias=False)(x)
+        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+        x = pool(settings["pool_size"], padding="same")(x)
+    return x
+
+
+def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], name: str) -> keras.Model:
+    """Dropout, dense (named `embedding`), dropout, softmax; compiled with Adam."""
+    x = layers.Dropout(settings["dropout"])(x)
+    x = layers.Dense(settings["dense"], activation="relu", name="embedding")(x)
+    x = layers.Dropout(settings["dropout"])(x)
+    # float32 probabilities even under a mixed-precision policy
+    outputs = layers.Dense(n_classes, activation="softmax", dtype="float32")(x)
+    network = keras.Model(inputs, outputs, name=name)
+    network.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return network
+
+
+def prepare(entry: ModelEntry, stats: BandStats | None, windows: np.ndarray) -> np.ndarray:
+    """Windows of features -> the network's input: normalised (band-normalised models), then
+    laid out by the model's own `layout`."""
+    x = stats.apply(windows) if stats is not None else np.asarray(windows, dtype=np.float32)
+    return importlib.import_module(entry.module).layout(x)
+
+
+def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
+        seed: int, loader_workers: int, mixed_precision: bool, log_metric, **_) -> dict:
+    """Train on the train split of `features` (early stopping on valid), save
+    `folder/model.keras`; returns the meta data to record (normalisation, history)."""
+    from ..loader import WindowSequence
+
+    seed_everything(seed)
+    stats = band_stats(features, "train") if entry.band_normalised else None
+    module = importlib.import_module(entry.module)
+    loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
+                       prepare=lambda x: prepare(entry, stats, x), workers=loader_workers)
+    train = WindowSequence(features, "train", shuffle=True, **loader_args)
+    valid = (WindowSequence(features, "valid", shuffle=False, **loader_args)
+             if features.songs("valid") else None)
+    input_shape = prepare(entry, stats, np.zeros((1, *features.window_shape), np.float32)).shape[1:]
+    # float16 compute with float32 weights: faster on GPUs with tensor cores (slower on CPUs)
+    keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
+    try:
+        network = module.build_network(input_shape, len(features.classes), settings)
+        log.info("%s: %d parameters, input %s, %d batches per epoch", entry.name,
+                 network.count_params(), input_shape, len(train))
+        monitor = "val_loss" if valid is not None else "loss"
+        callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
+                                                   restore_best_weights=True),
+                     _Curves(log_metric)]
+        fitted = network.fit(train, validation_data=valid, epochs=settings["epochs"],
+                             callbacks=callbacks, verbose=2)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    network.save(folder / entry.file)
+    canonical_keras(folder / entry.file)
+    losses = fitted.history[monitor]
+    history = {"epochs_run": len(losses), "best_epoch": int(np.argmin(losses)) + 1,
+               "best_" + monitor: float(min(losses))}
+    return {"normalization": stats.to_dict() if stats else None, "history": history}
+
+
+class _Curves(keras.callbacks.Callback):
+    """Every epoch's metrics to `log_metric(name, value, step)`."""
+
+    def __init__(self, log_metric):
+        super().__init__()
+        self.log_metric = log_metric
+
+    def on_epoch_end(self, epoch, logs=None):
+        for key, value in (logs or {}).items():
+            self.log_metric(keras_metric_name(key), value, epoch)
+
+
+def load(path: Path) -> keras.Model:
+    """Load a `.keras` network saved by `fit`."""
+    if not path.is_file():
+        raise DataError(f"{path}: not found; expected the model of a trained run")
+    try:
+        return keras.saving.load_model(path)
+    except Exception as exc:  # a damaged archive: zipfile, JSON, h5 or Keras errors
+        raise DataError(f"{path}: not a readable Keras model ({type(exc).__name__}: {exc})") from None
+
+
+def predict_windows(network: keras.Model, entry: ModelEntry, meta: Mapping[str, Any],
+                    windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """Class probabilities of each window, shape (n_windows, n_classes), in batches."""
+    stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
+    x = prepare(entry, stats, windows)
+    chunks = [keras.ops.convert_to_numpy(network(x[i:i + batch_size], training=False))
+              for i in range(0, len(x), batch_size)]
+    return np.concatenate(chunks).astype(np.float64)

@@ -1,0 +1,55 @@
+"""The rows a scikit-learn model learns from: one vector per window, streamed song by song."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..featureset import FeatureSet
+
+
+def window_vectors(windows: np.ndarray) -> np.ndarray:
+    """One vector per window: a 1-D feature as it is; for a (bands, frames) image, the mean and
+    standard deviation over time of each band (2 * bands values).
+
+    Parameters
+    ----------
+    windows : np.ndarray, shape (n_windows, d) or (n_windows, bands, frames)
+
+    Returns
+    -------
+    np.ndarray, shape (n_windows, d) or (n_windows, 2 * bands), float32
+    """
+    windows = np.asarray(windows, dtype=np.float32)
+    if windows.ndim == 2:
+        return windows
+    if windows.ndim == 3:
+        return np.concatenate([windows.mean(axis=-1), windows.std(axis=-1)], axis=-1)
+    raise ParameterError(f"windows.ndim={windows.ndim}; expected 2 (vectors) or 3 (images)")
+
+
+def vectorize(windows: np.ndarray, whole_windows: bool = False) -> np.ndarray:
+    """The rows of a scikit-learn model: summary vectors, or whole windows flattened."""
+    if whole_windows:
+        return np.asarray(windows, dtype=np.float32).reshape(len(windows), -1)
+    return window_vectors(windows)
+
+
+def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_windows: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Stream one split song by song into (X, y, source song of each row).
+
+    The source song of an augmented copy is the song it was made from, so that folds grouped by
+    it keep a song and its copies together.
+    """
+    label_index = {name: i for i, name in enumerate(classes)}
+    xs, ys, ids = [], [], []
+    for song in features.songs(split):
+        vectors = vectorize(features.load(song["song_id"]), whole_windows)
+        xs.append(vectors)
+        ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
+        ids += [song.get("source_song", song["song_id"])] * len(vectors)
+    if not xs:
+        width = vectorize(np.zeros((1, *features.window_shape), np.float32), whole_windows).shape[1]
+        return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
+    return np.concatenate(xs), np.concatenate(ys), ids

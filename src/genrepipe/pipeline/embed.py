@@ -1,0 +1,19 @@
+"""The embed stage: a trained network's activations for every windowed song (see `embed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..embed import compute_embedding
+from .transform import transform_all
+
+
+def embed_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path, out_dir: str | Path,
+              jobs: int | None = None, dask: str | None = None) -> dict:
+    """Write embedding `name` (its `embeddings.<name>` block: model, layer, input, dtype) of
+    every song into `out_dir`, indexed like a transform's output (a run names it as its
+    transform). The network is loaded in each worker, never here before they fork."""
+    return transform_all(name, settings, windows_dir, out_dir, jobs=jobs, dask=dask,
+                         function=compute_embedding, warm=False)

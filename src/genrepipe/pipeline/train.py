@@ -1,0 +1,135 @@
+"""The train stage: fit one run (a model on a transform's features) and write its model folder.
+
+The model folder `models/<run>/` is built under a temporary name and renamed when complete;
+the same inputs give the same bytes in it (no times, canonical archives), so DVC sees an
+unchanged model after a forced re-run. Training curves go to `metrics/train/<run>/` in the
+layout `dvc plots` reads (per epoch for CNNs; one step with the final train and valid accuracy
+for scikit-learn models). How long training took goes to `metrics/timing/<run>.json`, a file
+DVC does not track.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..curves import Curves
+from ..errors import DataError
+from ..featureset import FeatureSet
+from ..models.registry import FAMILIES, META, get_model
+from ..schema import plain
+from ..store import staging_dir, write_json
+
+log = logging.getLogger(__name__)
+
+
+def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, Any], seed: int,
+              mixed_precision: bool, features_dir: str | Path, out_dir: str | Path,
+              curves_dir: str | Path, timing_dir: str | Path | None = None, n_jobs: int = 1,
+              loader_workers: int = 2) -> dict:
+    """Train run `name` (model `model` with its params block `settings`, on the features of
+    `transform` in `features_dir`) and write `out_dir` (model + meta.json).
+
+    Parameters
+    ----------
+    mixed_precision : bool
+        float16 compute for Keras models (`train.mixed_precision`).
+    n_jobs, loader_workers : int
+        Threads for scikit-learn models that use them and for loading batches from disk;
+        they never change the output.
+
+    Returns
+    -------
+    dict
+        The meta data written next to the model, and the training time in seconds.
+
+    Raises
+    ------
+    DataError
+        When the features are not those of the run's transform, or a class has no train song.
+    """
+    entry = get_model(model)
+    features = FeatureSet(features_dir)
+    if features.name != transform:
+        raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
+                        f"{transform!r}")
+    options = dict(seed=seed, n_jobs=n_jobs, loader_workers=loader_workers,
+                   mixed_precision=mixed_precision)
+    start = time.perf_counter()
+    with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
+        curves = Curves(curves_folder)
+        folds = features.folds
+        if folds:  # k-fold: one model per fold, tested on it, validated on the next one
+            members = []
+            for i, test_fold in enumerate(folds):
+                valid_fold = folds[(i + 1) % len(folds)]
+                view = features.with_splits({f: "test" if f == test_fold else
+                                             "valid" if f == valid_fold else "train" for f in folds})
+                (stage / test_fold).mkdir()
+                log.info("%s: fold %d of %d (test %s, valid %s)", name, i + 1, len(folds), test_fold,
+                         valid_fold)
+                members.append(_fit(name, entry, transform, settings, view, stage / test_fold,
+                                    curves, f"{test_fold}/", options))
+            meta = {**{k: members[0][k] for k in members[0] if k not in _PER_FIT},
+                    "folds": folds, "history": [m["history"] for m in members]}
+        else:
+            meta = _fit(name, entry, transform, settings, features, stage, curves, "", options)
+        curves.close()
+        write_json(stage / META, meta)
+    seconds = round(time.perf_counter() - start, 2)
+    if timing_dir is not None:  # not a DVC output: times differ between identical runs
+        Path(timing_dir).mkdir(parents=True, exist_ok=True)
+        write_json(Path(timing_dir) / f"{name}.json", {"run": name, "train_seconds": seconds})
+    return {**meta, "train_seconds": seconds}
+
+
+# Meta data that differs between the models of a k-fold run (kept in each fold's own meta.json).
+_PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
+
+
+def _fit(name: str, entry, transform: str, settings: Mapping[str, Any], features: FeatureSet,
+         folder: Path, curves: Curves, prefix: str, options: dict) -> dict:
+    """Fit one model on the train split of `features` into `folder`; returns its meta data."""
+    untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
+    if untrained:
+        raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
+                        f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
+                        "least one (check dataset.ratios or dataset.folds)")
+    family = importlib.import_module(FAMILIES[entry.family].module)
+    fitted = family.fit(entry, settings, features, folder,
+                        log_metric=lambda metric, value, step: curves.log(prefix + metric, value, step),
+                        **options)
+    train_songs = features.songs("train")
+    meta = {
+        "run": name, "model": entry.name, "transform": transform,
+        "transform_params": features.index["params"],
+        "classes": features.classes,
+        "window_shape": list(features.window_shape),
+        **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
+                                          "hop_samples")},
+        "normalization": fitted["normalization"],
+        "model_params": plain(settings), "seed": options["seed"],
+        "n_train_songs": len({s.get("source_song", s["song_id"]) for s in train_songs}),
+        "n_train_windows": sum(s["n_windows"] for s in train_songs),
+        "history": fitted["history"],
+        "versions": _versions(entry.is_keras),
+    }
+    write_json(folder / META, meta)
+    return meta
+
+
+def _versions(keras_model: bool) -> dict:
+    from importlib.metadata import version
+
+    names = ["numpy", "librosa"] + (["keras", "tensorflow-cpu"] if keras_model else ["scikit-learn", "skops"])
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except Exception:  # a GPU build is named tensorflow, not tensorflow-cpu
+            continue
+    return found

@@ -1,0 +1,127 @@
+"""The transform registry: every representation genrepipe computes, in one place.
+
+An entry gives the transform's name (its key under `transforms` in params.yaml, its DVC stage
+`transform@<name>` and its module `genrepipe.transforms.<name>`), the kind of features it gives
+per window (which models can take them), its params spec (defaults and checks) and the checks
+that need the window length. The params schema, the run pairing, the transform stage,
+`genrepipe predict` and `genrepipe list` all read it.
+
+Adding a transform: one entry here, a module `transforms/<name>.py` with
+``compute(y, sr, **params)`` acting on the last axis of ``y`` (a stack of windows), and a
+block under `transforms` in params.yaml.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ParameterError
+from ..schema import Block, Choice, Number, Section, fail, integer
+
+# What one window's features are, which decides the models that can take them:
+KINDS = {
+    "vector": "one vector per window",
+    "image": "a (bands, frames) image per window",
+    "waveform": "the samples of the window",
+}
+DTYPES = ("float32", "float16")
+
+
+@dataclass(frozen=True)
+class TransformEntry:
+    """One transform: its kind of output, its params spec and the checks that span keys."""
+
+    name: str
+    kind: str
+    spec: Block
+    summary: str
+    # (settings, window_samples, sample_rate) -> None; raises ParameterError
+    check: Callable[[Section, int, int], None] | None = None
+
+    @property
+    def module(self) -> str:
+        """Where `compute(y, sr, **params)` lives."""
+        return f"genrepipe.transforms.{self.name}"
+
+
+def _block(**fields) -> Block:
+    return Block(fields={**fields, "dtype": Choice(choices=DTYPES, default="float32")})
+
+
+def _spectral(name: str, settings: Section, window_samples: int) -> None:
+    if settings.n_fft > window_samples:
+        raise fail(f"transforms.{name}.n_fft", settings.n_fft, "is longer than one window",
+                   f"<= window * sample_rate = {window_samples}")
+
+
+def _check_fft(settings: Section, window_samples: int, sr: int) -> None:
+    if settings.n_bins > window_samples // 2 + 1:
+        raise fail("transforms.fft.n_bins", settings.n_bins, "exceeds the spectrum length",
+                   f"<= {window_samples // 2 + 1} (window samples / 2 + 1)")
+
+
+def _check_waveform(settings: Section, window_samples: int, sr: int) -> None:
+    if settings.sample_rate is not None and settings.sample_rate > sr:
+        raise fail("transforms.waveform.sample_rate", settings.sample_rate, "is above sample_rate",
+                   f"<= {sr}, or null to keep it")
+
+
+def _check_mfcc(settings: Section, window_samples: int, sr: int) -> None:
+    _spectral("mfcc", settings, window_samples)
+    if settings.n_mfcc > settings.n_mels:
+        raise fail("transforms.mfcc.n_mfcc", settings.n_mfcc, "exceeds n_mels",
+                   f"<= transforms.mfcc.n_mels = {settings.n_mels}")
+
+
+_TOP_DB = Number(min=0, min_exclusive=True, nullable=True, default=80.0)
+
+TRANSFORMS: dict[str, TransformEntry] = {entry.name: entry for entry in (
+    TransformEntry(
+        "fft", "vector", _block(n_bins=integer(min=1, default=256)),
+        "magnitude spectrum `abs(rfft(y)) / n`, averaged into `n_bins` equal-width bands",
+        _check_fft),
+    TransformEntry(
+        "waveform", "waveform",
+        _block(sample_rate=integer(min=1000, max=192000, nullable=True, default=8000)),
+        "the window's samples, resampled to `sample_rate` (null: kept)", _check_waveform),
+    TransformEntry(
+        "stft", "image",
+        _block(n_fft=integer(min=16, default=1024), hop_length=integer(min=1, default=512),
+               top_db=_TOP_DB),
+        "log-magnitude STFT in dB (`amplitude_to_db`, ref 1) `(1 + n_fft/2, frames)`",
+        lambda s, n, sr: _spectral("stft", s, n)),
+    TransformEntry(
+        "mfcc", "image",
+        _block(n_mfcc=integer(min=1, max=128, default=20), n_mels=integer(min=1, default=128),
+               n_fft=integer(min=16, default=2048), hop_length=integer(min=1, default=512),
+               top_db=_TOP_DB),
+        "MFCCs of the log-mel spectrogram `(n_mfcc, frames)`", _check_mfcc),
+    TransformEntry(
+        "mel", "image",
+        _block(n_mels=integer(min=1, default=128), n_fft=integer(min=16, default=2048),
+               hop_length=integer(min=1, default=512), top_db=_TOP_DB),
+        "log-power mel spectrogram in dB (`power_to_db`, ref 1) `(n_mels, frames)`",
+        lambda s, n, sr: _spectral("mel", s, n)),
+)}
+
+
+def get_transform(name: str) -> TransformEntry:
+    """The registry entry of `name`; an unknown name fails with the list of known ones."""
+    try:
+        return TRANSFORMS[name]
+    except KeyError:
+        raise ParameterError(f"transform={name!r} is not supported; expected one of: "
+                             + ", ".join(TRANSFORMS)) from None
+
+
+def compute(name: str, y: np.ndarray, sr: int, settings: Mapping[str, Any]) -> np.ndarray:
+    """Apply transform `name` to a stack of windows `y` (shape (..., n_samples)) at `sr` Hz,
+    with its params block `settings` (all keys but `dtype`, which is the caller's business)."""
+    entry = get_transform(name)
+    kwargs = {k: v for k, v in settings.items() if k != "dtype"}
+    return importlib.import_module(entry.module).compute(y, sr, **kwargs)

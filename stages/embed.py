@@ -1,0 +1,31 @@
+"""Stage `embed@<name>`: a trained network's activations for every song (`embeddings.<name>`)."""
+
+import argparse
+import logging
+
+from genrepipe.errors import ParameterError
+from genrepipe.params import dask_address, load_params
+from genrepipe.pipeline.embed import embed_all
+from genrepipe.stage import run_stage
+
+log = logging.getLogger("genrepipe.embed")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("name", help="embedding name, a key of `embeddings` in params.yaml")
+    parser.add_argument("windows_dir", help="input folder (data/windows)")
+    parser.add_argument("out_dir", help="output folder (data/features/<name>)")
+    args = parser.parse_args()
+    params = load_params()
+    if args.name not in params.embeddings:
+        raise ParameterError(f"embedding={args.name!r} is not in params.yaml embeddings; "
+                             f"expected one of: {', '.join(params.embeddings) or '(none)'}")
+    index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir,
+                      jobs=params.executor.jobs, dask=dask_address(params.executor))
+    log.info("%d songs -> %s per window; %d skipped", len(index["songs"]), index["shape"],
+             len(index["skipped"]))
+
+
+if __name__ == "__main__":
+    run_stage("embed", main)
