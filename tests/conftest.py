@@ -35,9 +35,10 @@ def tone(freq: float = 440.0, seconds: float = 1.0, sr: int = 8000, amplitude: f
     return np.stack([y] * channels, axis=1) if channels > 1 else y
 
 
-def run(cmd: list[str], cwd: Path, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+def run(cmd: list[str], cwd: Path, check: bool = True, env_extra: dict | None = None,
+        **kwargs) -> subprocess.CompletedProcess:
     """Run a command with the project's venv first on PATH, as `make` does."""
-    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ["PATH"]}
+    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ["PATH"], **(env_extra or {})}
     result = subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=True, **kwargs)
     if check and result.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n"
@@ -48,6 +49,12 @@ def run(cmd: list[str], cwd: Path, check: bool = True, **kwargs) -> subprocess.C
 @pytest.fixture
 def project(tmp_path: Path):
     """A copy of the project in a fresh git repo with DVC initialised, and a params editor."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path):
+    """A copy of the project under `tmp_path/repo` (git and DVC initialised), and a function
+    that changes its params.yaml (`set_params(window=5, dataset__source="folder")`)."""
     repo = tmp_path / "repo"
     repo.mkdir()
     for name in PROJECT_FILES:

@@ -7,6 +7,7 @@ raises `ParameterError("params.yaml: <key>=<value> <problem>; expected <allowed>
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -260,20 +261,20 @@ class Either(Spec):
         raise fail(key, value, "is not allowed", self.describe())
 
 
-# Dotted keys read from tracked sections since `record_reads()`; None = not recording. Only the
-# dvc.yaml honesty check records (GENREPIPE_TRACE): which params does each stage really read?
-_reads: set[str] | None = None
-
-
-def record_reads() -> None:
-    """Start recording which keys of tracked sections are read (see `Section.track`)."""
-    global _reads
-    _reads = set()
+# Dotted keys of values read from tracked sections (None: not recording), and of the blocks
+# reached on the way. Only the dvc.yaml honesty check records, with GENREPIPE_TRACE set (see
+# `genrepipe.stage`): which params does each stage really read?
+_reads: set[str] | None = set() if os.environ.get("GENREPIPE_TRACE") else None
+_visits: set[str] = set()
 
 
 def recorded_reads() -> list[str]:
-    """The dotted keys read since `record_reads()`, sorted."""
-    return sorted(_reads or ())
+    """The dotted keys read (when recording), sorted: every value read, and every block
+    reached with nothing read inside it (it may have been used whole, e.g. by `json.dumps`)."""
+    reads = set(_reads or ())
+    reads |= {block for block in _visits
+              if not any(key.startswith(block + ".") for key in reads | _visits)}
+    return sorted(reads)
 
 
 class Section(dict):
@@ -299,7 +300,9 @@ class Section(dict):
 
     def _read(self, key: str | None = None) -> None:
         if self._tracked and _reads is not None:
-            _reads.add(".".join(p for p in (self._key, key) if p))
+            dotted = ".".join(p for p in (self._key, key) if p)
+            child = dict.get(self, key) if key is not None else None
+            (_visits if isinstance(child, Section) else _reads).add(dotted)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import schema
 from .errors import GenrepipeError
 from .workspace import registered_stage
 
@@ -32,8 +31,6 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     trace = os.environ.get(TRACE_ENV)
-    if trace:
-        schema.record_reads()
     start = time.perf_counter()
     try:
         with registered_stage():
@@ -63,6 +60,8 @@ def imported_files() -> list[str]:
 
 
 def write_trace(path: Path) -> None:
+    """The project files imported and the params read (by a stage that loaded params)."""
+    schema = sys.modules.get("genrepipe.schema")  # recording starts when it is imported
+    params = schema.recorded_reads() if schema is not None else []
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"modules": imported_files(), "params": schema.recorded_reads()},
-                               indent=1) + "\n")
+    path.write_text(json.dumps({"modules": imported_files(), "params": params}, indent=1) + "\n")

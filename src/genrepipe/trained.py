@@ -39,6 +39,10 @@ class TrainedRun:
         self.entry = get_model(self.model)
         self.classes: list[str] = self.meta["classes"]
         self.transform: str = self.meta["transform"]
+        # The model's own module is part of how its input is prepared (a network's `layout`) and
+        # of what its saved file holds (the estimator classes skops rebuilds): load it for every
+        # model, so that it is what the evaluate stage depends on, whatever the model.
+        importlib.import_module(self.entry.module)
         # a k-fold run is an ensemble of its fold models
         self.members = [TrainedRun(self.folder / fold) for fold in self.meta.get("folds", [])]
         if not self.members:
