@@ -8,11 +8,11 @@ import time
 import numpy as np
 
 from genrepipe.backend import keras, seed_everything
-from genrepipe.features import FeatureSet
+from genrepipe.featureset import FeatureSet
 from genrepipe.loader import WindowSequence
-from genrepipe.models.cnn import build_network, input_layout
+from genrepipe.models.cnn2d import build_network, layout
+from genrepipe.models.registry import model_settings
 from genrepipe.normalize import band_stats
-from genrepipe.params import model_params
 
 
 class ArraySequence(keras.utils.PyDataset):
@@ -40,11 +40,11 @@ def loader_rates(mel_dir, params, steps: int = 60) -> tuple[float, float]:
     """(steps/s from disk, steps/s from memory), best of two alternating timings each."""
     seed_everything(params.seed)
     features = FeatureSet(mel_dir)
-    settings = model_params(params, "cnn2d")
+    settings = model_settings(params.models, "cnn2d")
     stats = band_stats(features)
 
     def prepare(x):
-        return input_layout("cnn2d", stats.apply(x))
+        return layout(stats.apply(x))
 
     disk = WindowSequence(features, "train", features.classes, settings.batch_size, params.seed,
                           prepare=prepare, workers=params.executor.workers)
@@ -52,7 +52,7 @@ def loader_rates(mel_dir, params, steps: int = 60) -> tuple[float, float]:
     memory = ArraySequence(x, disk.labels, disk.order, settings.batch_size,
                            workers=params.executor.workers)
     steps = min(steps, len(disk))
-    network = build_network("cnn2d", x.shape[1:], len(features.classes), settings)
+    network = build_network(x.shape[1:], len(features.classes), settings)
     network.fit(memory, epochs=1, steps_per_epoch=5, verbose=0)  # compile and warm up
     rates = {"disk": [], "memory": []}
     for _ in range(2):

@@ -28,11 +28,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from naive import NAIVE  # noqa: E402
 
-from genrepipe.download import download  # noqa: E402
-from genrepipe.features import transform_all  # noqa: E402
-from genrepipe.parallel import default_jobs  # noqa: E402
-from genrepipe.params import validate  # noqa: E402
-from genrepipe.segment import segment_all  # noqa: E402
+from genrepipe.params import hop_seconds, validate  # noqa: E402
+from genrepipe.pipeline.augment import augment_all  # noqa: E402
+from genrepipe.pipeline.download import download  # noqa: E402
+from genrepipe.pipeline.segment import segment_all  # noqa: E402
+from genrepipe.pipeline.transform import transform_all  # noqa: E402
+from genrepipe.workspace import cores  # noqa: E402
 
 TRANSFORMS = ("fft", "stft", "mfcc", "mel")
 PACKAGES = ("numpy", "librosa", "scikit-learn", "keras", "tensorflow-cpu", "dvc", "dask")
@@ -65,7 +66,7 @@ def transform_rows(params, work: Path, songs: int, naive_songs: int,
     charges to whichever setting comes first.
     """
     windows = work / "windows"
-    jobs_settings = (default_jobs(), 1)
+    jobs_settings = (cores(), 1)
     seconds = {jobs: 0.0 for jobs in jobs_settings}
     detail, rows = {}, []
     every = [s["song_id"] for s in json.loads((windows / "index.json").read_text())["songs"]]
@@ -76,7 +77,8 @@ def transform_rows(params, work: Path, songs: int, naive_songs: int,
         for repeat in range(repeats):
             for jobs in jobs_settings[::1 if repeat % 2 == 0 else -1]:
                 out = work / f"{name}-{jobs}"
-                runs[jobs].append(timed(transform_all, name, params, windows, out, jobs=jobs))
+                runs[jobs].append(timed(transform_all, name, params.transforms[name], windows, out,
+                                        jobs=jobs))
                 shutil.rmtree(out)
         median = {jobs: statistics.median(times) for jobs, times in runs.items()}
         print(f"  {name}: " + ", ".join(f"jobs={j} {' '.join(f'{t:.2f}' for t in ts)} s"
@@ -84,7 +86,7 @@ def transform_rows(params, work: Path, songs: int, naive_songs: int,
         for jobs in jobs_settings:
             seconds[jobs] += median[jobs]
         detail[name] = median
-        stage_rate = songs / median[default_jobs()]
+        stage_rate = songs / median[cores()]
         naive = NAIVE[name](params.transforms[name], params.sample_rate)
         naive_out = work / f"naive-{name}"
         naive_out.mkdir()
@@ -133,7 +135,17 @@ def noop_repro() -> tuple[float, float]:
     return statistics.median(repro), statistics.median(startup)
 
 
+def with_pipeline_malloc() -> None:
+    """Re-run this script with the glibc settings the pipeline's per-song stages run with (the
+    `malloc` var of dvc.yaml), so the transform figures are the stage's."""
+    settings = yaml.safe_load((ROOT / "dvc.yaml").read_text())["vars"][0]["malloc"]
+    env = dict(item.split("=", 1) for item in settings.split())
+    if any(os.environ.get(key) != value for key, value in env.items()):
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **env})
+
+
 def main() -> None:
+    with_pipeline_malloc()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 1000 songs (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results.md")
@@ -147,19 +159,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="genrepipe-bench-") as tmp:
         work = Path(tmp)
         print(f"generating {songs} demo songs of 30 s ...", flush=True)
-        download(params, work / "raw")
-        segment_all(params, work / "raw", work / "windows")
+        download(work / "raw", dataset=params.dataset, sample_rate=params.sample_rate,
+                 seed=params.seed)
+        augment_all(work / "raw", work / "augmented", augment=params.augment, seed=params.seed)
+        segment_all(work / "raw", work / "augmented", work / "windows", sample_rate=params.sample_rate,
+                    window=params.window, hop=hop_seconds(params.window, params.hop),
+                    short=params.segment.short)
         print("transforms ...", flush=True)
         transform_rows_, seconds, detail = transform_rows(params, work, songs, naive_songs=songs)
         rows += transform_rows_
         print(render(rows, args.scale, songs), flush=True)
-        jobs = default_jobs()
+        jobs = cores()
         rows.append((f"transform stage, jobs={jobs} vs jobs=1 (all four)", f"{seconds[jobs]:.1f} s",
                      f"{seconds[1]:.1f} s", seconds[1] / seconds[jobs], ">= 1.6x", seconds[1] / seconds[jobs] >= 1.6))
         per_1000 = seconds[jobs] * 1000 / songs
         rows.append(("all four transforms, per 1000 songs x 30 s", f"{per_1000:.1f} s", "60 s budget",
                      60 / per_1000, "< 60 s", per_1000 < 60))
-        transform_all("mel", params, work / "windows", work / "mel", jobs=jobs)
+        transform_all("mel", params.transforms.mel, work / "windows", work / "mel", jobs=jobs)
         shutil.rmtree(work / "windows")
 
         if not args.skip_loader:
@@ -196,14 +212,14 @@ def render(rows, scale: float, songs: int, detail: dict | None = None) -> str:
         "songs of 30 s. Every figure is measured in the same run as its baseline; the ratio is "
         "figure / baseline (for the 60 s budget: budget / figure; for `dvc repro`, time / `dvc` "
         "startup, the target being absolute).", "",
-        f"Machine: {default_jobs()} cores usable ({os.cpu_count()} online), {platform.machine()}, "
+        f"Machine: {cores()} cores usable ({os.cpu_count()} online), {platform.machine()}, "
         f"Python {platform.python_version()}. Versions: {versions}.", "",
         "| figure | measured | baseline | ratio | target | met |", "|---|---|---|---|---|---|",
     ]
     for figure, measured, baseline, ratio, target, met in rows:
         lines.append(f"| {figure} | {measured} | {baseline} | {ratio:.2f}x | {target} | {'yes' if met else 'NO'} |")
     if detail:
-        jobs = default_jobs()
+        jobs = cores()
         lines += ["", f"Transform stage seconds for {songs} songs (median of 3 runs each):", "",
                   f"| transform | jobs={jobs} | jobs=1 | jobs={jobs} vs jobs=1 |", "|---|---|---|---|"]
         lines += [f"| {name} | {t[jobs]:.2f} | {t[1]:.2f} | {t[1] / t[jobs]:.2f}x |" for name, t in detail.items()]

@@ -1,5 +1,7 @@
 """The folder source on generated files of mixed formats, rates and channel counts, plus bad files."""
 
+import os
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -112,3 +114,54 @@ def test_same_stem_in_one_class_gets_distinct_ids(raw_params, tmp_path):
             sf.write(tmp_path / "in" / label / name, tone(), 8000, format=fmt)
     songs = download(_params(raw_params, tmp_path / "in"), tmp_path / "raw", jobs=1)
     assert sorted(s.song_id for s in songs) == ["x.song", "x.song-2", "y.song", "y.song-2"]
+
+
+def test_file_names_that_are_not_utf8_are_kept_readable(raw_params, tmp_path):
+    root = tmp_path / "in"
+    for label in ("x", "y"):
+        (root / label).mkdir(parents=True)
+        sf.write(root / label / "plain.wav", tone(), 8000)
+    sf.write(root / "x/tmp.wav", tone(500), 8000)  # renamed to a Latin-1 name: not valid UTF-8
+    os.rename(root / "x/tmp.wav", os.fsencode(root / "x") + b"/caf\xe9.wav")
+    (root / "y" / os.fsdecode(b"notes-\xff.txt")).write_text("not audio")
+    songs = download(_params(raw_params, root), tmp_path / "raw", jobs=1)
+    assert sorted(s.song_id for s in songs) == ["x.caf_xe9", "x.plain", "y.plain"]
+    manifest = (tmp_path / "raw/manifest.csv").read_text(encoding="utf-8")
+    assert f"{root}/x/caf\\xe9.wav" in manifest
+    skipped = read_csv(tmp_path / "raw/skipped.csv")
+    assert [row["path"] for row in skipped] == [f"{root}/y/notes-\\xff.txt"]
+
+
+def test_max_duration_and_offset_bound_what_is_decoded(raw_params, tmp_path):
+    """A two-hour file costs only the seconds asked for."""
+    root = tmp_path / "in"
+    for label in ("x", "y"):
+        (root / label).mkdir(parents=True)
+    hours = np.tile(tone(200, 1, 1000), 2 * 3600)  # 2 h at 1 kHz
+    sf.write(root / "x/mix.wav", hours, 1000)
+    sf.write(root / "y/short.wav", tone(300, 5, 8000), 8000)
+    params = _params(raw_params, root)
+    params.dataset.update(max_duration=30.0, offset=3600.0)
+    songs = {s.song_id: s for s in download(params, tmp_path / "raw", jobs=1)}
+    assert songs["x.mix"].duration_s == pytest.approx(30.0, abs=1e-3)
+    assert "y.short" not in songs  # nothing left after an offset of an hour
+    reasons = [row["reason"] for row in read_csv(tmp_path / "raw/skipped.csv")]
+    assert reasons == ["empty (no samples)"]
+
+
+def test_a_relative_path_leaving_the_project_is_taken_from_the_original_project(
+        raw_params, tmp_path, monkeypatch):
+    """In DVC's temporary copy of a queued experiment, `../music` means the same folder as in
+    the project itself (DVC_ROOT), while `music/` means the copy's own."""
+    project, copy = tmp_path / "project", tmp_path / "project/.dvc/tmp/exps/tmp1"
+    for label in ("x", "y"):
+        (tmp_path / "music" / label).mkdir(parents=True)
+        sf.write(tmp_path / "music" / label / "a.wav", tone(), 8000)
+    copy.mkdir(parents=True)
+    monkeypatch.chdir(copy)
+    monkeypatch.setenv("DVC_ROOT", str(project))
+    songs = download(_params(raw_params, "../music"), tmp_path / "raw", jobs=1)
+    assert [s.source for s in songs] == ["../music/x/a.wav", "../music/y/a.wav"]
+    with pytest.raises(DataError, match=r"dataset.path='music': not a folder \(looked in "
+                                        + str(copy / "music")):
+        download(_params(raw_params, "music"), tmp_path / "raw2", jobs=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from pathlib import Path
@@ -51,10 +52,14 @@ def load_audio(path: str | os.PathLike, sr: int, offset: float = 0.0,
     import librosa  # slow to import; only decoding stages need it
 
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), contextlib.ExitStack() as stack:
             # librosa warns when it falls back to audioread; the fallback is intended.
             warnings.simplefilter("ignore")
-            y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset, duration=duration)
+            source = path
+            if not _utf8(path):  # soundfile takes text paths as UTF-8: open the file ourselves
+                source = stack.enter_context(open(path, "rb"))
+            y, native_sr = librosa.load(source, sr=None, mono=False, offset=offset,
+                                        duration=duration)
     except Exception as exc:  # any decoder failure means: skip this file, say why
         raise BadAudio(f"undecodable ({_decoder_complaint(exc, path)})") from None
     check_signal(y)
@@ -66,15 +71,25 @@ def load_audio(path: str | os.PathLike, sr: int, offset: float = 0.0,
     return y.astype(np.float32, copy=False)
 
 
+def _utf8(path: str | os.PathLike) -> bool:
+    try:
+        os.fspath(path).encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # bytes of the name that are not UTF-8, kept as surrogates
+        return False
+
+
 def _decoder_complaint(exc: Exception, path) -> str:
     """A short reason: the decoder's message, or soundfile's when audioread says nothing."""
     text = str(exc).strip()
-    if not text:  # audioread's NoBackendError is empty: soundfile's refusal says more
+    if not text and _utf8(path):  # audioread's NoBackendError is empty: soundfile's says more
         try:
             sf.info(path)
             text = type(exc).__name__
         except Exception as sf_exc:
             text = str(sf_exc).strip()
+    if not text:
+        return type(exc).__name__
     return text.replace(f"Error opening {str(path)!r}: ", "").splitlines()[0]
 
 
