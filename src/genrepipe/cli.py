@@ -1,4 +1,5 @@
-"""The `genrepipe` command: classify songs with a trained run (`genrepipe predict`)."""
+"""The `genrepipe` command: classify songs with a trained run (`genrepipe predict`), and list
+the transforms and models genrepipe offers (`genrepipe list`)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,20 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--plot", type=Path, metavar="FILE.png", help="bar chart of the genres")
     predict.add_argument("--timeline", type=Path, metavar="FILE.png",
                          help="genre probabilities along each song (heat map)")
+    listing = commands.add_parser("list", help="the transforms and models, with their params",
+                                  description="The transforms and models of genrepipe's registries, "
+                                  "with their params and defaults.")
+    listing.add_argument("--markdown", action="store_true", help="as Markdown tables")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "list":
+        from . import catalog
+
+        print(catalog.markdown() if args.markdown else catalog.text(), end="")
+        return 0
     try:
         return _predict(args)
     except GenrepipeError as exc:

@@ -105,17 +105,18 @@ VECTORS = ("vector", "image")  # what a model of one summary vector per window c
 MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
     ModelEntry("svc", "sklearn", VECTORS,
                Block(fields={"C": positive(default=10.0), "gamma": _GAMMA}),
-               "RBF SVM (`C`, `gamma`)", calibrated=True),
+               "RBF SVM after `StandardScaler`, probabilities from `CalibratedClassifierCV` with "
+               "song-disjoint folds (as for every calibrated model)", calibrated=True),
     ModelEntry("rfc", "sklearn", VECTORS, Block(fields={
         "n_estimators": integer(min=1, max=100000, default=300),
         "max_depth": integer(min=1, max=1000, nullable=True, default=None),
         "min_samples_leaf": integer(min=1, max=100000, default=1),
         "max_features": Either(options=(Choice(choices=("sqrt", "log2")),
                                         Number(min=0, max=1, min_exclusive=True)), default="sqrt"),
-    }), "random forest (`n_estimators`, `max_depth`, `min_samples_leaf`, `max_features`)"),
+    }), "random forest"),
     ModelEntry("linsvm", "sklearn", VECTORS,
                Block(fields={"C": positive(default=1.0), "max_iter": integer(min=1, default=5000)}),
-               "linear SVM", calibrated=True),
+               "linear SVM (calibrated)", calibrated=True),
     ModelEntry("logreg", "sklearn", VECTORS,
                Block(fields={"C": positive(default=1.0), "max_iter": integer(min=1, default=2000)}),
                "logistic regression"),
@@ -133,11 +134,12 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
         "alpha": Number(min=0, default=1e-4),
         "penalty": Choice(choices=("l2", "l1", "elasticnet"), nullable=True, default=None),
         "max_iter": integer(min=1, default=1000),
-    }), "linear perceptron", calibrated=True),
+    }), "linear perceptron (calibrated)", calibrated=True),
     ModelEntry("elm", "sklearn", VECTORS, Block(fields={
         "n_hidden": integer(min=1, max=100000, default=1000),
         "alpha": positive(default=1.0),
-    }), "extreme learning machine: a seeded random tanh layer and a ridge readout"),
+    }), "extreme learning machine: a seeded random tanh layer and a ridge readout "
+        "(`genrepipe.models.elm`)"),
     ModelEntry("randomcnn", "sklearn", ("image", "waveform"), Block(fields={
         "filters": ListOf(item=integer(min=1, max=1024), min_len=1, default=[32, 32, 32]),
         "kernel_size": integer(min=1, max=64, default=3),

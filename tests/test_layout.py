@@ -1,0 +1,71 @@
+"""The package's shape: no import cycles (top-level or inside functions), and the README's
+registry tables are what `genrepipe list --markdown` prints."""
+
+import ast
+from pathlib import Path
+
+from genrepipe import catalog
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "genrepipe"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """genrepipe module -> the genrepipe modules it imports anywhere in its code."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                stem = f"{base}.{node.module}" if node.level and node.module else (node.module or base)
+                for alias in node.names:  # `from . import schema` names a module
+                    targets.add(f"{stem}.{alias.name}" if f"{stem}.{alias.name}" in modules else stem)
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle found by a depth-first search (each reported once per entry point)."""
+    found, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        for target in sorted(graph[node]):
+            if state.get(target) == "open":
+                found.append(stack[stack.index(target):] + [target])
+            elif target not in state:
+                visit(target, stack + [target])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_module_imports_another_in_a_cycle():
+    graph = import_graph()
+    assert "genrepipe.models.registry" in graph["genrepipe.params"]  # the graph sees imports
+    assert "genrepipe.pipeline.report" in graph["genrepipe.predict"]  # ... inside functions too
+    assert cycles(graph) == []
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_readme_tables_are_the_registries():
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- genrepipe list --markdown -->\n") + len("<!-- genrepipe list --markdown -->\n")
+    end = readme.index("<!-- end of genrepipe list -->")
+    assert readme[start:end] == catalog.markdown(), "run `genrepipe list --markdown` into the README"
