@@ -108,19 +108,19 @@ def test_folder_errors(raw_params, tmp_path):
 
 
 def test_same_stem_in_one_class_gets_distinct_ids(raw_params, tmp_path):
-    for name, fmt in (("song.wav", "WAV"), ("song.flac", "FLAC")):
-        for label in ("x", "y"):
+    for i, (name, fmt) in enumerate((("song.wav", "WAV"), ("song.flac", "FLAC"))):
+        for j, label in enumerate(("x", "y")):
             (tmp_path / "in" / label).mkdir(parents=True, exist_ok=True)
-            sf.write(tmp_path / "in" / label / name, tone(), 8000, format=fmt)
+            sf.write(tmp_path / "in" / label / name, tone(300 + 100 * i + 10 * j), 8000, format=fmt)
     songs = download(_params(raw_params, tmp_path / "in"), tmp_path / "raw", jobs=1)
     assert sorted(s.song_id for s in songs) == ["x.song", "x.song-2", "y.song", "y.song-2"]
 
 
 def test_file_names_that_are_not_utf8_are_kept_readable(raw_params, tmp_path):
     root = tmp_path / "in"
-    for label in ("x", "y"):
+    for i, label in enumerate(("x", "y")):
         (root / label).mkdir(parents=True)
-        sf.write(root / label / "plain.wav", tone(), 8000)
+        sf.write(root / label / "plain.wav", tone(300 + 50 * i), 8000)
     sf.write(root / "x/tmp.wav", tone(500), 8000)  # renamed to a Latin-1 name: not valid UTF-8
     os.rename(root / "x/tmp.wav", os.fsencode(root / "x") + b"/caf\xe9.wav")
     (root / "y" / os.fsdecode(b"notes-\xff.txt")).write_text("not audio")
@@ -154,9 +154,9 @@ def test_a_relative_path_leaving_the_project_is_taken_from_the_original_project(
     """In DVC's temporary copy of a queued experiment, `../music` means the same folder as in
     the project itself (DVC_ROOT), while `music/` means the copy's own."""
     project, copy = tmp_path / "project", tmp_path / "project/.dvc/tmp/exps/tmp1"
-    for label in ("x", "y"):
+    for i, label in enumerate(("x", "y")):
         (tmp_path / "music" / label).mkdir(parents=True)
-        sf.write(tmp_path / "music" / label / "a.wav", tone(), 8000)
+        sf.write(tmp_path / "music" / label / "a.wav", tone(300 + 50 * i), 8000)
     copy.mkdir(parents=True)
     monkeypatch.chdir(copy)
     monkeypatch.setenv("DVC_ROOT", str(project))
@@ -165,3 +165,63 @@ def test_a_relative_path_leaving_the_project_is_taken_from_the_original_project(
     with pytest.raises(DataError, match=r"dataset.path='music': not a folder \(looked in "
                                         + str(copy / "music")):
         download(_params(raw_params, "music"), tmp_path / "raw2", jobs=1)
+
+
+def _library(root, albums: dict[str, dict[str, int]]):
+    """`root/<class>/<album>/t<i>.wav` with a distinct tone per file."""
+    freq = 200
+    for label, sizes in albums.items():
+        for album, n in sizes.items():
+            (root / label / album).mkdir(parents=True, exist_ok=True)
+            for i in range(n):
+                freq += 7
+                sf.write(root / label / album / f"t{i}.wav", tone(freq, 1.2), 8000)
+
+
+def test_adding_or_removing_a_song_moves_no_other_song(raw_params, tmp_path):
+    root = tmp_path / "in"
+    _library(root, {"x": {"a": 8}, "y": {"b": 8}})
+    before = {s.song_id: s.split for s in download(_params(raw_params, root), tmp_path / "r1", jobs=1)}
+    sf.write(root / "x/a/new.wav", tone(3000, 1.2), 8000)
+    (root / "y/b/t3.wav").unlink()
+    after = {s.song_id: s.split for s in download(_params(raw_params, root), tmp_path / "r2", jobs=1)}
+    assert set(after) == set(before) - {"y.t3"} | {"x.new"}
+    assert {k: v for k, v in after.items() if k != "x.new"} == {k: v for k, v in before.items() if k != "y.t3"}
+    assert len(set(before.values())) > 1  # not all in one split: the test means something
+
+
+@pytest.mark.parametrize("group, key", [("folder", lambda s: s.source.split("/")[-2]),
+                                        (r"^(\w)", lambda s: s.source.split("/")[-2][0])])
+def test_a_group_never_spans_two_splits(raw_params, tmp_path, group, key):
+    root = tmp_path / "in"
+    _library(root, {"x": {f"{c}{i}": 3 for c in "pq" for i in range(5)},
+                    "y": {f"{c}{i}": 3 for c in "rs" for i in range(5)}})
+    params = _params(raw_params, root)
+    params.dataset.update(group=group)
+    songs = download(params, tmp_path / "raw", jobs=2)
+    splits_of_group = {}
+    for song in songs:
+        splits_of_group.setdefault(key(song), set()).add(song.split)
+    assert all(len(splits) == 1 for splits in splits_of_group.values())
+    assert len({s.split for s in songs}) > 1
+    manifest = read_csv(tmp_path / "raw/manifest.csv")
+    assert len({row["group"] for row in manifest}) == len(splits_of_group)
+
+
+def test_duplicates_share_a_split_or_are_dropped_when_labels_disagree(raw_params, tmp_path):
+    root = tmp_path / "in"
+    _library(root, {"x": {"a": 6}, "y": {"b": 6}})
+    y, sr = sf.read(root / "x/a/t0.wav")
+    sf.write(root / "x/a/copy.flac", y, sr, format="FLAC")  # same audio, another format
+    sf.write(root / "y/b/t0-also.wav", *sf.read(root / "x/a/t1.wav")[::1])  # in another class
+    songs = {s.song_id: s for s in download(_params(raw_params, root), tmp_path / "raw", jobs=1)}
+    assert songs["x.copy"].split == songs["x.t0"].split and songs["x.copy"].group == songs["x.t0"].group
+    assert "x.t1" not in songs and "y.t0-also" not in songs
+    rows = read_csv(tmp_path / "raw/duplicates.csv")
+    assert {r["song_id"]: r["action"] for r in rows} == {
+        "x.copy": "kept in one split with x.copy", "x.t0": "kept in one split with x.copy",
+        "x.t1": "skipped: the same audio is labelled x and y",
+        "y.t0-also": "skipped: the same audio is labelled x and y"}
+    reasons = {r["path"].rsplit("/", 1)[-1]: r["reason"] for r in read_csv(tmp_path / "raw/skipped.csv")}
+    assert reasons["t1.wav"] == "the same audio as y.t0-also (y) under another label"
+    assert not (tmp_path / "raw/x/x.t1.wav").exists()

@@ -8,6 +8,7 @@ The specs of transforms and models come from their registries.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ SCHEMA = Block(fields={
         "path": Text(nullable=True, default=None),
         "offset": Number(min=0, default=0.0),
         "max_duration": positive(nullable=True, default=None),
+        "group": Text(default="none"),
         "split": Choice(choices=("ratios", "kfold"), default="ratios"),
         "folds": integer(min=3, max=100, default=5),
         "ratios": Block(fields={name: Number(min=0, max=1) for name in SPLITS}),
@@ -113,6 +115,7 @@ def validate(raw: Any) -> Section:
     if params.dataset.split == "kfold" and params.dataset.source == "gtzan":
         raise fail("dataset.split", "kfold", "is not used with dataset.source='gtzan'",
                    "'ratios' (GTZAN keeps its fault-filtered, artist-disjoint split)")
+    _check_group(params.dataset.group)
     if params.dataset.source == "folder" and params.dataset.path is None:
         raise fail("dataset.path", None, "is required when dataset.source='folder'",
                    "a folder with one sub-folder per class")
@@ -170,6 +173,16 @@ def _check_embedding(name: str, settings: Section, window_samples: int, sample_r
                                       {k: v for k, v in settings.input.items() if k != "transform"})
     if entry.check is not None:
         entry.check(inner_settings, window_samples, sample_rate)
+
+
+def _check_group(group: str) -> None:
+    if group in ("none", "folder"):
+        return
+    try:
+        re.compile(group)
+    except re.error as exc:
+        raise fail("dataset.group", group, f"is not a valid regular expression ({exc})",
+                   "none, folder, or a regular expression on the path below the class folder") from None
 
 
 def _check_ratios(ratios: Section) -> None:

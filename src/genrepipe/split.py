@@ -1,54 +1,40 @@
-"""Song-level train / valid / test splits: decided once, in download, never per window."""
+"""Song-level train / valid / test splits (or k folds): decided once, in download, never per window.
+
+A song's split depends only on the seed and its group (the song itself, or its album or artist
+folder, see `dataset.group`): a seeded hash of the group id places it, so adding or removing a
+song moves no other song, and a group never spans two splits. Each class gets the ratios in
+expectation (not exactly: exact counts per class would make one song's split depend on the
+others); `download` prints the counts.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-
-import numpy as np
+import hashlib
+from collections.abc import Mapping
 
 SPLITS = ("train", "valid", "test")
 
 
-def split_counts(n: int, ratios: Mapping[str, float]) -> dict[str, int]:
-    """How many of `n` songs of one class go to each split (at least one to train when n > 0)."""
-    counts = {name: int(round(n * ratios[name])) for name in ("valid", "test")}
-    while n > 0 and counts["valid"] + counts["test"] >= n:
-        largest = max(("test", "valid"), key=lambda name: counts[name])
-        counts[largest] -= 1
-    counts["train"] = n - counts["valid"] - counts["test"]
-    return {name: counts[name] for name in SPLITS}
+def unit_hash(seed: int, key: str) -> float:
+    """A number in [0, 1) that depends only on `seed` and `key`, uniform over keys.
 
-
-def stratified_split(song_ids: Sequence[str], labels: Sequence[str],
-                     ratios: Mapping[str, float], seed: int) -> dict[str, str]:
-    """Assign every song to one split, class by class, in seeded random order.
-
-    Parameters
-    ----------
-    song_ids, labels : sequences of str, same length
-    ratios : mapping with keys train, valid, test summing to 1
-    seed : int
-
-    Returns
-    -------
-    dict
-        song_id -> split name. The result depends only on the set of (song_id, label) pairs and
-        the seed, not on their order.
+    Examples
+    --------
+    >>> unit_hash(42, "jazz/album1") == unit_hash(42, "jazz/album1")
+    True
     """
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for song_id, label in zip(song_ids, labels, strict=True):
-        by_label[label].append(song_id)
-    rng = np.random.default_rng(seed)
-    assignment = {}
-    for label in sorted(by_label):
-        ids = sorted(by_label[label])
-        order = rng.permutation(len(ids))
-        counts = split_counts(len(ids), ratios)
-        names = [name for name in SPLITS for _ in range(counts[name])]
-        for position, name in zip(order, names, strict=True):
-            assignment[ids[position]] = name
-    return assignment
+    digest = hashlib.sha256(f"{seed}\0{key}".encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def split_of(group: str, ratios: Mapping[str, float], seed: int) -> str:
+    """The split of every song of `group`: train, valid or test with probabilities `ratios`."""
+    u, edge = unit_hash(seed, group), 0.0
+    for name in SPLITS[:-1]:
+        edge += ratios[name]
+        if u < edge:
+            return name
+    return SPLITS[-1]
 
 
 def fold_name(i: int) -> str:
@@ -56,24 +42,6 @@ def fold_name(i: int) -> str:
     return f"fold{i}"
 
 
-def stratified_folds(song_ids: Sequence[str], labels: Sequence[str], k: int, seed: int) -> dict[str, str]:
-    """Assign every song to one of `k` folds, class by class in seeded random order, so each
-    fold holds about 1/k of every class (StratifiedGroupKFold with one group per song).
-
-    Returns
-    -------
-    dict
-        song_id -> ``fold<i>``.
-    """
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for song_id, label in zip(song_ids, labels, strict=True):
-        by_label[label].append(song_id)
-    rng = np.random.default_rng(seed)
-    assignment, offset = {}, 0
-    for label in sorted(by_label):
-        ids = sorted(by_label[label])
-        for rank, position in enumerate(rng.permutation(len(ids))):
-            # continue the round-robin across classes so small classes do not all start at fold0
-            assignment[ids[position]] = fold_name((offset + rank) % k)
-        offset += len(ids)
-    return assignment
+def fold_of(group: str, k: int, seed: int) -> str:
+    """The fold (of `k`) of every song of `group`."""
+    return fold_name(int(unit_hash(seed, group) * k))

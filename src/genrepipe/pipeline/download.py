@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
 from ..errors import DataError
 from ..parallel import map_songs
 from ..sources import demo, folder, gtzan
 from ..sources.songs import MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, Skip, Song, convert_song
-from ..split import SPLITS, stratified_folds, stratified_split
+from ..split import SPLITS, fold_of, split_of
 from ..store import staging_dir, write_csv
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
             results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
             skipped: list[Skip] = []
         elif source == "folder":
-            tasks, skipped = folder.scan_folder(dataset["path"], raw, sr)
+            tasks, skipped = folder.scan_folder(dataset["path"], raw, sr, dataset["group"])
             results = decode(tasks)
         else:
             settings = dataset["gtzan"]
@@ -75,23 +76,24 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
                 gtzan.safe_extract(archive, tmp)
                 tasks, fixed_split, skipped = gtzan.gtzan_jobs(Path(tmp), raw, sr)
                 results = decode(tasks)
-        songs = [r for r in results if isinstance(r, Song)]
-        skipped += [r for r in results if isinstance(r, Skip)]
+        songs, dropped, duplicates = resolve_duplicates(r for r in results if isinstance(r, Song))
+        for song, _ in dropped:  # their WAV files were written by this stage, just now
+            (raw / song.path).unlink()
+        skipped += [r for r in results if isinstance(r, Skip)] + [skip for _, skip in dropped]
         if not songs:
             raise DataError(f"dataset.source={source!r}: no usable song "
                             f"({len(skipped)} file(s) skipped)")
-        ids, labels = [s.song_id for s in songs], [s.label for s in songs]
-        if fixed_split:
-            split = fixed_split
-        elif dataset["split"] == "kfold":
-            split = stratified_folds(ids, labels, dataset["folds"], seed)
-        else:
-            split = stratified_split(ids, labels, dataset["ratios"], seed)
         for song in songs:
-            song.split = split[song.song_id]
+            if fixed_split:
+                song.split = fixed_split[song.song_id]
+            elif dataset["split"] == "kfold":
+                song.split = fold_of(song.group, dataset["folds"], seed)
+            else:
+                song.split = split_of(song.group, dataset["ratios"], seed)
         songs.sort(key=lambda s: (s.label, s.song_id))
         write_csv(raw / MANIFEST, MANIFEST_COLUMNS, (s.row() for s in songs))
         write_csv(raw / SKIPPED, SKIPPED_COLUMNS, (s.row() for s in skipped))
+        write_csv(raw / DUPLICATES, DUPLICATES_COLUMNS, duplicates)
     print(summarise(songs, skipped))
     return songs
 

@@ -43,4 +43,5 @@ def make_demo_song(job: DemoJob) -> Song:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_wav(target, y, job.sr)
     source = f"demo:seed={job.seed}"
-    return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target))
+    return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target),
+                group=song_id)

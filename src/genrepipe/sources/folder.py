@@ -12,8 +12,15 @@ from ..workspace import resolve_path
 from .songs import ConvertJob, Skip
 
 
-def scan_folder(root: str | Path, raw_dir: Path, sr: int) -> tuple[list[ConvertJob], list[Skip]]:
+def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
+                ) -> tuple[list[ConvertJob], list[Skip]]:
     """List the songs of `root/<class>/...` (searched recursively) and the files skipped.
+
+    `group` decides which songs must share a split: ``none`` (each song alone), ``folder``
+    (the sub-folder right below the class folder: an album or artist; the same folder name in
+    two classes is one group) or a regular expression searched in the path below the class
+    folder (its first parenthesised group, or the whole match, is the group; a file it does not
+    match is a group of its own).
 
     Hidden files and folders, files outside a class folder, and files without an audio
     extension are skipped and listed. Song ids are `<class>.<file stem>`, made unique and
@@ -47,12 +54,26 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int) -> tuple[list[ConvertJ
                     skipped.append(Skip(shown, reason))
                     continue
                 song_id = _unique_id(f"{label}.{display_path(path.stem)}", used_ids)
-                jobs.append(ConvertJob(str(path), label, song_id, str(raw_dir), sr, origin=shown))
+                jobs.append(ConvertJob(str(path), label, song_id, str(raw_dir), sr, origin=shown,
+                                       group=group_of(label, path.relative_to(entry), group)))
     labels = {job.label for job in jobs}
     if len(labels) < 2:
         raise DataError(f"dataset.path={display_path(given)!r}: found {len(labels)} class sub-folder(s) "
                         "with audio; expected at least 2 (one sub-folder per class)")
     return jobs, skipped
+
+
+def group_of(label: str, relative: Path, group: str) -> str:
+    """The group id of the file at `relative` (below its class folder `label`)."""
+    own = f"{label}/{display_path(relative.as_posix())}"
+    if group == "none":
+        return own
+    if group == "folder":
+        return f"folder:{display_path(relative.parts[0])}" if len(relative.parts) > 1 else own
+    found = re.search(group, display_path(relative.as_posix()))
+    if found is None:
+        return own
+    return "match:" + (found.group(1) if found.re.groups else found.group(0))
 
 
 def _skip_reason(relative: Path) -> str:

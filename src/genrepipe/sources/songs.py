@@ -9,13 +9,14 @@ from ..audio import BadAudio, load_audio, write_wav
 from ..store import md5_file
 
 MANIFEST = "manifest.csv"  # data/raw/manifest.csv: one row per song, its split and its source
-MANIFEST_COLUMNS = ("song_id", "label", "split", "path", "duration_s", "source", "md5")
+MANIFEST_COLUMNS = ("song_id", "label", "split", "group", "path", "duration_s", "source", "md5")
 SKIPPED_COLUMNS = ("path", "reason")
 
 
 @dataclass
 class Song:
-    """One song in data/raw: `path` is relative to data/raw, `source` is where it came from."""
+    """One song in data/raw: `path` is relative to data/raw, `source` is where it came from, and
+    songs of one `group` (an album, an artist) always share a split."""
 
     song_id: str
     label: str
@@ -24,6 +25,7 @@ class Song:
     source: str
     md5: str
     split: str = ""
+    group: str = ""
 
     def row(self) -> dict:
         return {**self.__dict__, "duration_s": f"{self.duration_s:.6f}"}
@@ -46,7 +48,7 @@ class ConvertJob:
 
     `origin` is what the manifest records as the song's source (default: `source`), e.g. the
     member name inside an archive that was extracted to a temporary folder. Only `max_duration`
-    seconds from `offset` on are decoded (None: to the end).
+    seconds from `offset` on are decoded (None: to the end). `group` is the song's group id.
     """
 
     source: str
@@ -57,6 +59,7 @@ class ConvertJob:
     origin: str = ""
     offset: float = 0.0
     max_duration: float | None = None
+    group: str = ""
 
 
 def convert_song(job: ConvertJob) -> Song | Skip:
@@ -70,4 +73,4 @@ def convert_song(job: ConvertJob) -> Song | Skip:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_wav(target, y, job.sr)
     return Song(job.song_id, job.label, relative, y.size / job.sr, job.origin or job.source,
-                md5_file(target))
+                md5_file(target), group=job.group or job.song_id)
