@@ -1,8 +1,9 @@
-"""Stage `evaluate@<run>`: score a trained run on the test songs (per window and per song)."""
+"""Stage `evaluate@<run>`: score a trained run on its valid and test songs (per window and song)."""
 
 import argparse
 import logging
 
+from genrepipe.params import load_params
 from genrepipe.pipeline.evaluate import evaluate_run
 from genrepipe.stage import run_stage
 
@@ -16,10 +17,13 @@ def main() -> None:
     parser.add_argument("features_dir", help="input folder (data/features/<transform>)")
     parser.add_argument("out_dir", help="output folder for run metrics (metrics/runs)")
     args = parser.parse_args()
-    metrics = evaluate_run(args.run, args.model_dir, args.features_dir, args.out_dir)
-    log.info("%s: window accuracy %.3f, song accuracy %.3f, song macro-F1 %.3f (%d test songs)",
-             args.run, metrics["window_accuracy"], metrics["song_accuracy"],
-             metrics["song_macro_f1"], metrics["n_test_songs"])
+    params = load_params()
+    metrics = evaluate_run(args.run, args.model_dir, args.features_dir, args.out_dir, seed=params.seed)
+    for split, m in metrics.items():
+        if "song_accuracy" in m:
+            log.info("%s, %s: song accuracy %.3f [%.3f, %.3f], song macro-F1 %.3f (%d songs)",
+                     args.run, split, m["song_accuracy"], m["song_accuracy_lo"],
+                     m["song_accuracy_hi"], m["song_macro_f1"], m["n_songs"])
 
 
 if __name__ == "__main__":

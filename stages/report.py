@@ -1,8 +1,9 @@
-"""Stage `report`: a summary table and figure across every evaluated run."""
+"""Stage `report`: a summary table and figure across the runs of params.yaml."""
 
 import argparse
 import logging
 
+from genrepipe.params import load_params
 from genrepipe.pipeline.report import summary_table, write_report
 from genrepipe.stage import run_stage
 
@@ -15,9 +16,10 @@ def main() -> None:
     parser.add_argument("out_md", help="output table (metrics/summary.md)")
     parser.add_argument("out_png", help="output figure (metrics/summary.png)")
     args = parser.parse_args()
-    rows = write_report(args.runs_dir, args.out_md, args.out_png)
+    params = load_params()
+    rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=list(params.runs))
     print(summary_table(rows))
-    print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/confusion.png; "
+    print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/songs.csv and confusion.png; "
           "`dvc metrics show`, `dvc plots show`")
 
 

@@ -145,3 +145,16 @@ def train_stage(name, params, features_dir, out_dir, curves_dir, **kwargs):
                      settings=model_settings(params.models, run.model), seed=params.seed,
                      mixed_precision=params.train.mixed_precision, features_dir=features_dir,
                      out_dir=out_dir, curves_dir=curves_dir, **kwargs)
+
+
+def seed_with_every_split(genres, songs_per_genre: int, ratios=None) -> int:
+    """The first seed whose hashed split of a demo set gives every genre a train, a valid and a
+    test song (tiny sets need one: a split is a hash per song, not a quota per class)."""
+    from genrepipe.split import split_of
+
+    ratios = ratios or {"train": 0.6, "valid": 0.2, "test": 0.2}
+    for seed in range(10000):
+        if all({split_of(f"{g}.{i:05d}", ratios, seed) for i in range(songs_per_genre)}
+               == {"train", "valid", "test"} for g in genres):
+            return seed
+    raise AssertionError(f"no seed splits {songs_per_genre} songs of {genres} every way")

@@ -10,8 +10,8 @@ from dask.distributed import LocalCluster
 from genrepipe.errors import DataError
 from genrepipe.params import dask_address, validate
 
-from conftest import (download_stage as download, run, segment_stage as segment_all,
-                      transform_stage as transform_all)
+from conftest import (download_stage as download, run, seed_with_every_split,
+                      segment_stage as segment_all, transform_stage as transform_all)
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def cluster():
 
 @pytest.fixture
 def tiny(raw_params):
-    raw_params.update(sample_rate=8000, window=1)
+    raw_params.update(sample_rate=8000, window=1, seed=seed_with_every_split(["jazz", "metal"], 3))
     raw_params["dataset"]["demo"].update(songs_per_genre=3, duration=4, genres=["jazz", "metal"])
     raw_params["transforms"] = {"mel": {"n_mels": 32, "n_fft": 256, "hop_length": 128},
                                 "fft": {"n_bins": 16}}
@@ -47,7 +47,7 @@ def test_dask_outputs_are_byte_identical_to_local(tiny, cluster, tmp_path):
     assert address == cluster.scheduler_address and dask_address(local.executor) is None
     download(local, tmp_path / "a/raw", jobs=2)
     download(remote, tmp_path / "b/raw", dask=address)
-    assert _same_tree(tmp_path / "a/raw", tmp_path / "b/raw") == 2  # manifest and skipped
+    assert _same_tree(tmp_path / "a/raw", tmp_path / "b/raw") == 3  # manifest, skipped, duplicates
     for label in ("jazz", "metal"):
         _same_tree(tmp_path / f"a/raw/{label}", tmp_path / f"b/raw/{label}")
     segment_all(local, tmp_path / "a/raw", tmp_path / "a/windows", jobs=2)
@@ -76,7 +76,8 @@ def test_dask_needs_an_address(tiny):
 @pytest.mark.e2e
 def test_dvc_repro_on_the_cluster_gives_the_local_bytes(project, cluster):
     repo, set_params = project
-    set_params(sample_rate=8000, window=1, dataset__demo__songs_per_genre=3, dataset__demo__duration=4,
+    set_params(sample_rate=8000, window=1, seed=seed_with_every_split(["jazz", "metal"], 3),
+               dataset__demo__songs_per_genre=3, dataset__demo__duration=4,
                dataset__demo__genres=["jazz", "metal"], runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}},
                transforms={"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128}})
     run(["dvc", "repro"], repo)

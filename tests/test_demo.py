@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import download_stage as download
+from conftest import download_stage as download, seed_with_every_split
 from genrepipe.params import GENRES, validate
 from genrepipe.sources.compose import Grid, plan_song, render_song, song_rng
 from genrepipe.sources.instruments import INSTRUMENTS
@@ -13,8 +13,8 @@ from genrepipe.store import read_csv
 
 @pytest.fixture
 def tiny_demo(raw_params):
-    """Two genres, three 4-second songs each, at 8 kHz."""
-    raw_params.update(sample_rate=8000, window=1)
+    """Two genres, three 4-second songs each, at 8 kHz, seeded so both have every split."""
+    raw_params.update(sample_rate=8000, window=1, seed=seed_with_every_split(["jazz", "metal"], 3))
     raw_params["dataset"]["demo"].update(songs_per_genre=3, duration=4, genres=["jazz", "metal"])
     raw_params["transforms"] = {"mel": {"n_fft": 256, "hop_length": 128, "n_mels": 32}}
     raw_params["runs"] = {}
@@ -83,6 +83,7 @@ def test_demo_manifest_and_split(tiny_demo, tmp_path):
     assert {float(r["duration_s"]) for r in rows} == {4.0}
     for genre in ("jazz", "metal"):
         assert sorted(s.split for s in songs if s.label == genre) == ["test", "train", "valid"]
+    assert [r["group"] for r in rows] == [r["song_id"] for r in rows]
     assert read_csv(tmp_path / "raw/skipped.csv") == []
 
 

@@ -6,11 +6,12 @@ import time
 import pytest
 import yaml
 
-from conftest import run
+from conftest import run, seed_with_every_split
 
 pytestmark = pytest.mark.e2e
 
-TINY = dict(sample_rate=8000, window=1, dataset__demo__songs_per_genre=3, dataset__demo__duration=4,
+TINY = dict(sample_rate=8000, window=1, seed=seed_with_every_split(["jazz", "metal"], 3),
+            dataset__demo__songs_per_genre=3, dataset__demo__duration=4,
             dataset__demo__genres=["jazz", "metal"],
             transforms={"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128}},
             models={"svc": {"C": 1.0}}, runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}})
@@ -38,7 +39,7 @@ def test_queued_experiments_run_side_by_side(project):
         for rev in (rev for experiment in baseline.get("experiments") or [] for rev in experiment["revs"]):
             data = rev["data"]
             metrics = data["metrics"]["metrics/runs/svc-mfcc.json"]["data"]
-            results[data["params"]["params.yaml"]["data"]["window"]] = metrics["n_test_windows"]
+            results[data["params"]["params.yaml"]["data"]["window"]] = metrics["test"]["n_windows"]
     assert results == {1: 2 * 4, 2: 2 * 2}, json.dumps(shown)[:3000]  # 4 s songs: 4 x 1 s, 2 x 2 s
     run(["dvc", "queue", "stop"], repo, check=False)
 

@@ -14,11 +14,12 @@ import yaml
 
 from genrepipe.store import read_csv
 
-from conftest import VENV_BIN, run, tone
+from conftest import VENV_BIN, run, seed_with_every_split, tone
 
 pytestmark = pytest.mark.e2e
 
-TINY = dict(sample_rate=8000, window=3, dataset__demo__songs_per_genre=3, dataset__demo__duration=12,
+TINY = dict(sample_rate=8000, window=3, seed=seed_with_every_split(["disco", "reggae"], 3),
+            dataset__demo__songs_per_genre=3, dataset__demo__duration=12,
             dataset__demo__genres=["disco", "reggae"],
             transforms={"fft": {"n_bins": 32}, "stft": {"n_fft": 256, "hop_length": 128},
                         "mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128},
@@ -152,7 +153,8 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     for name in runs:
         assert f"| {name} |" in summary
         metrics = json.loads((repo / f"metrics/runs/{name}.json").read_text())
-        assert metrics["n_test_songs"] == 2 and metrics["n_test_windows"] == 8
+        assert metrics["test"]["n_songs"] == 2 and metrics["test"]["n_windows"] == 8
+        assert metrics["valid"]["n_songs"] == 2
         assert (repo / f"models/{name}/meta.json").is_file()
         assert (repo / f"metrics/runs/{name}/confusion.png").is_file()
     assert (repo / "models/cnn2d-mel/model.keras").is_file() and (repo / "models/svc-mfcc/model.skops").is_file()
@@ -177,7 +179,8 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     diff = json.loads(run(["dvc", "metrics", "diff", "--json"], repo).stdout)
     for name in runs:
         changes = diff[f"metrics/runs/{name}.json"]
-        assert changes["n_test_windows"] == {"old": 8, "new": 4, "diff": -4}
+        assert changes["test.n_windows"] == {"old": 8, "new": 4, "diff": -4}
+        assert "valid.song_accuracy" in changes or "valid.n_windows" in changes
     shown = run(["dvc", "exp", "show", "--json"], repo).stdout
     assert '"window": 5' in shown and '"window": 3' in shown
 
@@ -197,8 +200,9 @@ def test_kfold_experiment_reports_mean_and_std(project):
     manifest = read_csv(repo / "data/raw/manifest.csv")
     assert {r["split"] for r in manifest} == {"fold0", "fold1", "fold2"}
     metrics = json.loads((repo / "metrics/runs/svc-mfcc.json").read_text())
-    assert metrics["folds"] == 3 and metrics["n_test_songs"] == 12
-    assert 0 <= metrics["song_accuracy_std"] <= 0.5 and "window_accuracy_std" in metrics
+    assert metrics["folds"]["k"] == 3 and metrics["test"]["n_songs"] == 12
+    assert metrics["folds"]["song_accuracy_lo"] <= metrics["folds"]["song_accuracy_hi"]
     assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == ["fold0", "fold1", "fold2", "meta.json"]
     summary = (repo / "metrics/summary.md").read_text()
-    assert "| svc-mfcc | svc | mfcc |" in summary and "| 12 |" in summary
+    assert "| svc-mfcc | svc | mfcc |" in summary and "| (best) | 12 |" in summary
+    assert "cross-validated song acc." in summary

@@ -12,7 +12,7 @@ from genrepipe.params import validate
 from genrepipe.embed import compute_embedding
 from genrepipe.pipeline.embed import embed_all
 
-from conftest import (ROOT, download_stage as download, segment_stage as segment_all, train_stage
+from conftest import (ROOT, seed_with_every_split, download_stage as download, segment_stage as segment_all, train_stage
                       as train_run, transform_stage as transform_all)
 
 
@@ -20,10 +20,10 @@ MEL = {"n_mels": 32, "n_fft": 256, "hop_length": 128}
 CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 12, "epochs": 2, "batch_size": 8}
 
 
-def _pipeline(root, genres, seed, transforms, runs, models, embeddings=None):
+def _pipeline(root, genres, transforms, runs, models, embeddings=None):
     raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
-    raw.update(sample_rate=8000, window=1, seed=seed, transforms=transforms, runs=runs, models=models,
-               embeddings=embeddings or {})
+    raw.update(sample_rate=8000, window=1, seed=seed_with_every_split(genres, 3), transforms=transforms,
+               runs=runs, models=models, embeddings=embeddings or {})
     raw["dataset"]["demo"].update(songs_per_genre=3, duration=3, genres=genres)
     params = validate(raw)
     download(params, root / "raw", jobs=2)
@@ -41,7 +41,7 @@ def _pipeline(root, genres, seed, transforms, runs, models, embeddings=None):
 def source_run(tmp_path_factory):
     """A cnn2d trained on one 'dataset' (three demo genres)."""
     root = tmp_path_factory.mktemp("source")
-    _pipeline(root, ["disco", "jazz", "metal"], 1, {"mel": MEL},
+    _pipeline(root, ["disco", "jazz", "metal"], {"mel": MEL},
               {"cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}, {"cnn2d": CNN})
     return root / "models/cnn2d-mel"
 
@@ -93,10 +93,10 @@ def test_embedding_params_are_checked(raw_params):
 
 def test_transfer_to_another_dataset(source_run, tmp_path):
     """Embeddings of the source run feed an SVM on a different set of genres."""
-    _pipeline(tmp_path, ["classical", "rock"], 2, {"mel": MEL},
+    _pipeline(tmp_path, ["classical", "rock"], {"mel": MEL},
               {"svc-cnn": {"model": "svc", "transform": "cnn"}}, {"svc": {"C": 1.0}},
               embeddings={"cnn": {"model": str(source_run), "layer": "embedding"}})
     features = np.load(tmp_path / "cnn" / "classical.00000.npy")
     assert features.shape == (3, 12)
     metrics = evaluate_run("svc-cnn", tmp_path / "models/svc-cnn", tmp_path / "cnn", tmp_path / "metrics")
-    assert metrics["n_test_songs"] == 2
+    assert metrics["test"]["n_songs"] == 2

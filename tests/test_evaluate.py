@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from genrepipe.errors import DataError
-from genrepipe.pipeline.evaluate import confusion_rows, score, song_probabilities
+from genrepipe.metrics import bootstrap_interval, fold_interval, mcnemar, score
+from genrepipe.pipeline.evaluate import confusion_rows, song_probabilities
 from genrepipe.pipeline.report import collect, summary_table, write_report
 
 
@@ -21,16 +22,46 @@ def test_song_prediction_is_the_mean_of_its_windows():
     assert disagree.argmax() == 0
 
 
-def test_scores():
+def test_scores_count_only_the_classes_present():
     y_true = np.array([0, 0, 1, 1, 2, 2])
     y_pred = np.array([0, 1, 1, 1, 2, 0])
     result = score(y_true, y_pred, ["a", "b", "c"])
     assert result["accuracy"] == pytest.approx(4 / 6)
     assert result["recall"] == {"a": 0.5, "b": 1.0, "c": 0.5}
+    assert result["support"] == {"a": 2, "b": 2, "c": 2}
     f1 = [2 * 0.5 * 0.5 / 1.0, 2 * (2 / 3) * 1 / (2 / 3 + 1), 2 * 1 * 0.5 / 1.5]
     assert result["macro_f1"] == pytest.approx(np.mean(f1))
-    # a class never predicted and never present still counts (0), without warnings
-    assert score(np.array([0, 0]), np.array([0, 0]), ["a", "b"])["recall"] == {"a": 1.0, "b": 0.0}
+    # a class absent from the evaluated songs is not scored as a zero: perfect stays perfect
+    perfect = score(np.array([0, 0, 2]), np.array([0, 0, 2]), ["a", "b", "c"])
+    assert perfect["macro_f1"] == 1.0 and perfect["recall"] == {"a": 1.0, "c": 1.0}
+
+
+def test_bootstrap_interval_brackets_the_score_and_narrows_with_more_songs():
+    rng = np.random.default_rng(0)
+    small_true = rng.integers(0, 3, 30)
+    small_pred = np.where(rng.random(30) < 0.8, small_true, (small_true + 1) % 3)
+    small = bootstrap_interval(small_true, small_pred, seed=1)
+    accuracy = np.mean(small_true == small_pred)
+    assert small["accuracy_lo"] < accuracy < small["accuracy_hi"]
+    assert small["macro_f1_lo"] < score(small_true, small_pred, "abc")["macro_f1"] < small["macro_f1_hi"]
+    big_true = np.tile(small_true, 10)
+    big = bootstrap_interval(big_true, np.tile(small_pred, 10), seed=1)
+    assert big["accuracy_hi"] - big["accuracy_lo"] < 0.5 * (small["accuracy_hi"] - small["accuracy_lo"])
+    assert bootstrap_interval(small_true, small_pred, seed=1) == small  # seeded
+    # 0.8 accuracy on 30 songs: the normal approximation's half-width is about 0.14
+    assert small["accuracy_hi"] - small["accuracy_lo"] == pytest.approx(2 * 1.96 * np.sqrt(0.8 * 0.2 / 30), abs=0.06)
+
+
+def test_mcnemar_and_fold_intervals():
+    a = np.array([1] * 20 + [0] * 10, bool)
+    b = np.array([1] * 10 + [0] * 20, bool)
+    result = mcnemar(a, b)  # a alone right on 10 songs, b alone on none
+    assert (result["only_a"], result["only_b"]) == (10, 0)
+    assert result["p_value"] == pytest.approx(2 * 0.5 ** 10)
+    assert mcnemar(a, a)["p_value"] == 1.0
+    folds = fold_interval([0.8, 0.7, 0.9])
+    assert folds["mean"] == pytest.approx(0.8) and folds["std"] == pytest.approx(0.1)
+    assert folds["hi"] - folds["mean"] == pytest.approx(4.303 * 0.1 / np.sqrt(3), rel=1e-3)
 
 
 def test_confusion_rows():
@@ -38,30 +69,43 @@ def test_confusion_rows():
         {"actual": "rock", "predicted": "pop"}, {"actual": "pop", "predicted": "pop"}]
 
 
-def _write_run(folder, name, model, transform, song_acc):
+def _write_run(folder, name, model, transform, valid_acc, test_correct):
+    """A run's metrics, info and songs.csv; test_correct: which of 20 test songs it gets right."""
     (folder / name).mkdir(parents=True)
-    metrics = {"window_accuracy": song_acc - 0.1, "window_macro_f1": 0.5, "song_accuracy": song_acc,
-               "song_macro_f1": song_acc, "song_recall": {}, "n_test_songs": 60, "n_test_windows": 600}
-    (folder / f"{name}.json").write_text(json.dumps(metrics))
+    block = lambda acc: {"song_accuracy": acc, "song_accuracy_lo": acc - 0.1, "song_accuracy_hi": acc + 0.05,
+                         "song_macro_f1": acc, "song_macro_f1_lo": acc - 0.1, "song_macro_f1_hi": acc + 0.05,
+                         "n_songs": 20}
+    test_acc = sum(test_correct) / len(test_correct)
+    (folder / f"{name}.json").write_text(json.dumps({"valid": block(valid_acc), "test": block(test_acc)}))
     (folder / name / "info.json").write_text(json.dumps(
-        {"run": name, "model": model, "transform": transform, "classes": []}))
+        {"run": name, "model": model, "transform": transform, "classes": ["x", "y"]}))
+    rows = ["split,song_id,label,predicted,p_x,p_y"]
+    rows += [f"test,s{i},x,{'x' if ok else 'y'},0.5,0.5" for i, ok in enumerate(test_correct)]
+    rows += ["valid,v0,x,x,1.0,0.0"]
+    (folder / name / "songs.csv").write_text("\n".join(rows) + "\n")
 
 
-def test_report_sorted_by_song_accuracy(tmp_path):
+def test_report_ranks_on_valid_and_compares_on_test(tmp_path):
     runs = tmp_path / "runs"
-    _write_run(runs, "svc-mfcc", "svc", "mfcc", 0.8)
-    _write_run(runs, "cnn2d-mel", "cnn2d", "mel", 0.95)
-    _write_run(runs, "rfc-mel", "rfc", "mel", 0.85)
-    rows = write_report(runs, tmp_path / "summary.md", tmp_path / "summary.png")
-    assert [r["run"] for r in rows] == ["cnn2d-mel", "rfc-mel", "svc-mfcc"]
+    _write_run(runs, "svc-mfcc", "svc", "mfcc", 0.8, [True] * 19 + [False])
+    _write_run(runs, "cnn2d-mel", "cnn2d", "mel", 0.95, [True] * 8 + [False] * 12)
+    _write_run(runs, "rfc-mel", "rfc", "mel", 0.85, [True] * 7 + [False] * 13)
+    _write_run(runs, "old-run", "rfc", "mel", 0.99, [True] * 20)  # no longer in params.yaml
+    rows = write_report(runs, tmp_path / "summary.md", tmp_path / "summary.png",
+                        runs=["svc-mfcc", "cnn2d-mel", "rfc-mel"])
+    assert [r["run"] for r in rows] == ["cnn2d-mel", "rfc-mel", "svc-mfcc"]  # by valid, not test
     table = (tmp_path / "summary.md").read_text()
-    assert "| cnn2d-mel | cnn2d | mel | 0.850 | 0.950 | 0.950 | 60 |" in table
-    assert table.index("cnn2d-mel") < table.index("rfc-mel") < table.index("svc-mfcc")
+    assert "old-run" not in table
+    assert "| cnn2d-mel | cnn2d | mel | 0.950 [0.850, 1.000] | 0.400 [0.300, 0.450] |" in table
+    assert "| (best) | 20 |" in table
+    # svc gets right 11 test songs the best one misses, and misses none it gets: a real difference
+    assert f"differs (p={2 * 0.5 ** 11:.3f}; 0 vs 11)" in table
+    assert "| rfc-mel | rfc | mel |" in table and "cannot tell (p=1.000; 1 vs 0)" in table
     assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
     assert summary_table(rows) in table
 
 
-def test_report_needs_runs(tmp_path):
+def test_report_needs_every_run_of_params(tmp_path):
     (tmp_path / "runs").mkdir()
-    with pytest.raises(DataError, match="no run metrics"):
-        collect(tmp_path / "runs")
+    with pytest.raises(DataError, match="svc-mfcc.json: not found; expected the metrics of run 'svc-mfcc'"):
+        collect(tmp_path / "runs", ["svc-mfcc"])

@@ -23,15 +23,16 @@ def project(tmp_path_factory, request):
 
     import yaml
 
-    from conftest import ROOT
+    from conftest import ROOT, seed_with_every_split
 
     root = tmp_path_factory.mktemp("project")
     raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
-    raw.update(sample_rate=8000, window=1)
-    raw["dataset"]["demo"].update(songs_per_genre=4, duration=6, genres=["classical", "metal", "reggae"])
-    raw["dataset"]["ratios"] = {"train": 0.5, "valid": 0.25, "test": 0.25}
+    genres, ratios = ["classical", "metal", "reggae"], {"train": 0.5, "valid": 0.25, "test": 0.25}
+    raw.update(sample_rate=8000, window=1, seed=seed_with_every_split(genres, 4, ratios))
+    raw["dataset"]["demo"].update(songs_per_genre=4, duration=6, genres=genres)
+    raw["dataset"]["ratios"] = ratios
     raw["transforms"] = {"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 512, "hop_length": 256},
-                         "fft": {"n_bins": 64, "dtype": "float16"}}
+                         "fft": {"n_bins": 64}}
     raw["runs"] = {"svc-mfcc": {"model": "svc", "transform": "mfcc"},
                    "rfc-fft": {"model": "rfc", "transform": "fft"}}
     raw["models"] = {"svc": {"C": 1.0}, "rfc": {"n_estimators": 30}}
@@ -46,7 +47,8 @@ def project(tmp_path_factory, request):
     from genrepipe.pipeline.evaluate import evaluate_run
 
     for name, run in params.runs.items():
-        evaluate_run(name, root / f"models/{name}", root / f"data/features/{run.transform}", root / "metrics/runs")
+        evaluate_run(name, root / f"models/{name}", root / f"data/features/{run.transform}",
+                     root / "metrics/runs", seed=params.seed)
     return root
 
 
@@ -83,7 +85,7 @@ def test_json_ranking_sums_to_one_and_defaults_to_the_best_run(project, songs, c
     monkeypatch.chdir(project)
     assert main(["predict", str(songs[0]), "--json", "--top", "10"]) == 0
     result = json.loads(capsys.readouterr().out)
-    accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["song_accuracy"]
+    accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["valid"]["song_accuracy"]
                 for r in ("svc-mfcc", "rfc-fft")}
     best = sorted(accuracy, key=lambda r: (-accuracy[r], r))[0]  # ties: by name
     assert result["run"] == best and result["window"] == 1.0
@@ -140,3 +142,45 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
     assert main(["predict", str(songs[0]), "--model-dir", str(saved), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["window"] == 1.0 and result["songs"][0]["n_windows"] == 6
+
+
+def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):
+    from genrepipe.predict import best_run
+
+    scores = {"a": (0.9, 0.5), "b": (0.6, 1.0), "gone": (1.0, 1.0)}
+    for name, (valid, test) in scores.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(
+            {"valid": {"song_accuracy": valid}, "test": {"song_accuracy": test}}))
+    assert best_run(tmp_path, ["a", "b"]) == "a"  # "gone" was removed from params.yaml
+    assert best_run(tmp_path) == "gone"
+    (tmp_path / "k.json").write_text(json.dumps({"test": {"song_accuracy": 0.95}, "folds": {}}))
+    assert best_run(tmp_path, ["a", "k"]) == "k"  # k-fold: the cross-validated score
+
+
+@pytest.mark.parametrize("run", ["svc-mfcc", "rfc-fft"])
+def test_predict_gives_what_evaluate_computed_for_a_song_of_the_dataset(project, run):
+    """One decode and one featurisation path: `genrepipe predict` on a song of the dataset gives
+    the probabilities the evaluate stage wrote for it."""
+    from genrepipe.store import read_csv
+
+    trained = TrainedRun(project / f"models/{run}")
+    rows = read_csv(project / f"metrics/runs/{run}/songs.csv")
+    assert {r["split"] for r in rows} == {"valid", "test"}
+    for row in rows:
+        prediction = predict_song(trained, project / f"data/raw/{row['label']}/{row['song_id']}.wav")
+        expected = [float(row[f"p_{c}"]) for c in trained.classes]
+        np.testing.assert_allclose(prediction.probs, expected, atol=1e-6)
+        assert prediction.ranking()[0][0] == row["predicted"]
+
+
+def test_predict_decodes_a_file_as_the_download_stage_stores_it(tmp_path):
+    from genrepipe.audio import canonical, load_audio, read_wav
+    from genrepipe.sources.songs import ConvertJob, convert_song
+
+    original = tmp_path / "loud.wav"
+    sf.write(original, 1.5 * tone(440, 2, 44100, amplitude=1.0), 44100, subtype="FLOAT")  # above full scale
+    song = convert_song(ConvertJob(str(original), "x", "x.loud", str(tmp_path / "raw"), 8000))
+    stored, _ = read_wav(tmp_path / "raw" / song.path)
+    decoded = load_audio(original, 8000)
+    np.testing.assert_array_equal(canonical(decoded, 8000), stored)
+    assert np.abs(decoded - stored).max() > 0.1  # the scaling and quantisation matter

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import warnings
 from pathlib import Path
@@ -104,13 +105,28 @@ def check_signal(y: np.ndarray) -> None:
         raise BadAudio(f"silent (peak amplitude {peak:.2g} < {SILENCE_PEAK:g})")
 
 
-def write_wav(path: str | os.PathLike, y: np.ndarray, sr: int) -> None:
-    """Write mono 16-bit PCM WAV atomically; a signal louder than full scale is scaled down."""
+def _encode(target, y: np.ndarray, sr: int) -> None:
+    """Mono 16-bit PCM WAV into `target` (a path or a file); louder than full scale: scaled down."""
     peak = float(np.max(np.abs(y))) if y.size else 0.0
     if peak > 1.0:
         y = y / peak
+    sf.write(target, y, sr, subtype="PCM_16", format="WAV")
+
+
+def write_wav(path: str | os.PathLike, y: np.ndarray, sr: int) -> None:
+    """Write the canonical WAV (mono, 16-bit PCM, peak at most full scale) atomically."""
     with atomic_path(path) as tmp:
-        sf.write(tmp, y, sr, subtype="PCM_16", format="WAV")
+        _encode(tmp, y, sr)
+
+
+def canonical(y: np.ndarray, sr: int) -> np.ndarray:
+    """The samples exactly as the pipeline stores and reads them back (`write_wav` then
+    `read_wav`: scaled down if louder than full scale, quantised to 16 bits), so that a song
+    classified by `genrepipe predict` goes through what the training songs went through."""
+    buffer = io.BytesIO()
+    _encode(buffer, y, sr)
+    buffer.seek(0)
+    return read_wav(buffer)[0]
 
 
 def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:

@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="Rank the genres of songs of any format and length. "
                                   "A song's score is the mean of its windows' probabilities.")
     predict.add_argument("paths", nargs="+", metavar="PATH", help="audio files")
-    predict.add_argument("--run", help="run name (default: best song accuracy in metrics/runs)")
+    predict.add_argument("--run", help="run name (default: the run of params.yaml with the best "
+                         "valid song accuracy in metrics/runs)")
     predict.add_argument("--model-dir", type=Path,
                          help="a model folder to use instead of models/<run> (e.g. a saved copy)")
     predict.add_argument("--models", type=Path, default=Path("models"), help="default: models")
@@ -51,13 +52,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _configured_runs() -> list[str] | None:
+    """The runs of ./params.yaml, if there is one: the default run is one of them."""
+    from .params import PARAMS_FILE, load_params
+
+    return list(load_params().runs) if Path(PARAMS_FILE).is_file() else None
+
+
 def _resolve_model_dir(args) -> Path:
     from .errors import DataError, ParameterError
     from .predict import best_run
 
     if args.model_dir is not None:
         return args.model_dir
-    name = args.run or best_run(args.metrics)
+    name = args.run or best_run(args.metrics, _configured_runs())
     folder = args.models / name
     if not folder.is_dir():
         available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []

@@ -25,7 +25,7 @@ from .models.network import prepare
 from .models.registry import META
 from .normalize import BandStats
 from .trained import TrainedRun
-from .transforms.registry import compute
+from .transforms.registry import compute, featurize
 from .workspace import resolve_path
 
 
@@ -49,7 +49,8 @@ def compute_embedding(name: str, y: np.ndarray, sr: int, settings: Mapping[str, 
     """
     frozen = tuple(sorted((settings.get("input") or {}).items()))
     embedder = _embedder(str(resolve_path(settings["model"])), settings["layer"], frozen)
-    return embedder(np.asarray(y, dtype=np.float32), sr)
+    return np.ascontiguousarray(embedder(np.asarray(y, dtype=np.float32), sr),
+                                dtype=settings.get("dtype", "float32"))
 
 
 @lru_cache(maxsize=4)
@@ -111,7 +112,6 @@ class Embedder:
             raise DataError(f"the embedding run {meta['run']!r} takes {meta['window']:g} s windows "
                             f"({meta['window_samples']} samples at {meta['sample_rate']} Hz); set "
                             f"window: {meta['window']:g} (and hop) to use it")
-        features = compute(meta["transform"], windows, meta["sample_rate"], meta["transform_params"])
-        features = features.astype(meta["transform_params"].get("dtype", "float32"))
+        features = featurize(meta["transform"], windows, meta["sample_rate"], meta["transform_params"])
         stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
         return prepare(self.trained.entry, stats, features)

@@ -11,6 +11,11 @@ from .errors import DataError
 from .store import INDEX, load_array, read_json
 
 
+def is_original(song: dict) -> bool:
+    """False for an augmented copy (made from another song)."""
+    return song.get("source_song", song["song_id"]) == song["song_id"]
+
+
 class FeatureSet:
     """A transform's index (`index.json`) and the per-song arrays, memory-mapped.
 
@@ -32,9 +37,11 @@ class FeatureSet:
         self.window_shape: tuple[int, ...] = tuple(self.index["shape"])
         self.classes: list[str] = sorted({s["label"] for s in self.index["songs"]})
 
-    def songs(self, split: str | None = None) -> list[dict]:
-        """Index rows (song_id, label, split, n_windows) of one split, or of all songs."""
-        return [s for s in self.index["songs"] if split is None or s["split"] == split]
+    def songs(self, split: str | None = None, originals: bool = False) -> list[dict]:
+        """Index rows (song_id, label, split, n_windows) of one split, or of all songs; with
+        `originals`, without augmented copies."""
+        return [s for s in self.index["songs"] if (split is None or s["split"] == split)
+                and (not originals or is_original(s))]
 
     @property
     def folds(self) -> list[str]:
@@ -43,10 +50,13 @@ class FeatureSet:
         return sorted((n for n in names if n.startswith("fold")), key=lambda n: int(n[4:]))
 
     def with_splits(self, mapping: dict[str, str]) -> FeatureSet:
-        """The same store, each song's split renamed through `mapping` (e.g. fold2 -> test)."""
+        """The same store, each song's split renamed through `mapping` (e.g. fold2 -> test).
+        Augmented copies are kept only where they land in train (a copy of a test song is not
+        a test song)."""
         view = copy.copy(self)
-        view.index = {**self.index, "songs": [{**s, "split": mapping.get(s["split"], s["split"])}
-                                              for s in self.index["songs"]]}
+        renamed = [{**s, "split": mapping.get(s["split"], s["split"])} for s in self.index["songs"]]
+        view.index = {**self.index, "songs": [s for s in renamed
+                                              if s["split"] == "train" or is_original(s)]}
         return view
 
     def path(self, song_id: str) -> Path:

@@ -6,16 +6,17 @@ params, normalisation, classes), never from the current params.yaml.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .audio import BadAudio, load_audio
+from .audio import BadAudio, canonical, load_audio
 from .errors import DataError
-from .store import atomic_path
+from .store import atomic_path, read_json
 from .trained import TrainedRun
-from .transforms.registry import compute
+from .transforms.registry import featurize
 from .windows import frame_signal
 
 
@@ -60,14 +61,13 @@ def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
     meta = trained.meta
     sr = meta["sample_rate"]
     try:
-        y = load_audio(path, sr)
+        y = canonical(load_audio(path, sr), sr)  # decoded as the download stage decodes
     except BadAudio as exc:
         raise DataError(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     windows = frame_signal(y, meta["window_samples"], meta["hop_samples"], pad_short=True)
-    features = compute(trained.transform, windows, sr, meta["transform_params"])
-    features = features.astype(meta["transform_params"].get("dtype", "float32"))
+    features = featurize(trained.transform, windows, sr, meta["transform_params"])
     if not np.isfinite(features).all():
         raise DataError(f"{path}: the {trained.transform} features are not finite")
     starts = np.arange(len(windows)) * meta["hop_samples"] / sr
@@ -76,11 +76,17 @@ def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
                           padded=y.size < meta["window_samples"])
 
 
-def best_run(runs_dir: str | Path) -> str:
-    """The run with the highest song accuracy in `runs_dir` (metrics/runs)."""
-    from .pipeline.report import collect
+def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
+    """The run to use by default: of `runs` (None: every run with metrics in `runs_dir`), the
+    one with the highest valid song accuracy (k-fold: cross-validated), never chosen on test."""
+    from .pipeline.report import selection
 
-    return collect(runs_dir)[0]["run"]
+    runs_dir = Path(runs_dir)
+    names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
+    found = [n for n in names if (runs_dir / f"{n}.json").is_file()]
+    if not found:
+        raise DataError(f"{runs_dir}: no run metrics; run `make repro` (or `dvc repro`) first")
+    return min(found, key=lambda n: (-selection(read_json(runs_dir / f"{n}.json"))[1]["song_accuracy"], n))
 
 
 def plot_rankings(predictions: list[SongPrediction], path: str | Path, title: str) -> None:

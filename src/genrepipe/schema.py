@@ -325,6 +325,14 @@ class Section(dict):
         self._read()
         return dict.items(self)
 
+    def __iter__(self):  # iterating over the keys reads the block (`list(params.runs)`)
+        self._read()
+        return dict.__iter__(self)
+
+    def keys(self):
+        self._read()
+        return dict.keys(self)
+
     def values(self):
         self._read()
         return dict.values(self)

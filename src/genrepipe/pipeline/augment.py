@@ -50,8 +50,9 @@ def augment_song(job: AugmentJob) -> dict:
 
 def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[str, Any], seed: int,
                 jobs: int | None = None, dask: str | None = None) -> list[dict]:
-    """Write `augment["copies"]` augmented copies of every train song of `raw_dir` into
-    `out_dir` (data/augmented), with `manifest.csv` listing them.
+    """Write `augment["copies"]` augmented copies of every train song of `raw_dir` (with k
+    folds: of every song, each copy used only where its song is trained on) into `out_dir`
+    (data/augmented), with `manifest.csv` listing them.
 
     Parameters
     ----------
@@ -68,7 +69,7 @@ def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[st
         settings = json.dumps({k: augment[k] for k in ("pitch_shift", "time_stretch")})
         tasks = [AugmentJob(s["song_id"], s["label"], s["split"], str(raw_dir / s["path"]),
                             str(stage), copy, settings, seed)
-                 for s in songs if s["split"] == "train"
+                 for s in songs if s["split"] == "train" or s["split"].startswith("fold")
                  for copy in range(1, augment["copies"] + 1)]
         rows = map_songs(augment_song, tasks, jobs, desc="augmenting", dask=dask)
         write_csv(stage / MANIFEST, AUGMENTED_COLUMNS, rows)

@@ -1,22 +1,27 @@
-"""The evaluate stage: score a trained run on the test split, per window and per song.
+"""The evaluate stage: score a trained run on its valid and test songs, per window and per song.
 
 A song's prediction is the mean of its windows' probabilities (the same rule `genrepipe
-predict` uses). Scores go to `metrics/runs/<run>.json` with stable key names; the song-level
-confusion matrix to `metrics/runs/<run>/confusion.json` (rows `{actual, predicted}` for
-DVC's confusion template) and `confusion.png`.
+predict` uses). Scores go to `metrics/runs/<run>.json` (`valid.*` and `test.*`, each song score
+with its 95 % interval); every song's prediction to `metrics/runs/<run>/songs.csv`; the
+song-level confusion matrix of the test songs to `metrics/runs/<run>/confusion.json` (rows
+`{actual, predicted}` for DVC's confusion template) and `confusion.png`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..store import atomic_path, write_json
+from ..metrics import bootstrap_interval, fold_interval, score
+from ..store import atomic_path, write_csv, write_json
 from ..trained import TrainedRun
+
+SONGS = "songs.csv"  # next to a run's confusion matrix: one row per evaluated song
 
 
 def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
@@ -41,35 +46,38 @@ def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
     return songs, sums / np.bincount(rows, minlength=len(songs))[:, None]
 
 
-def score(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str]) -> dict:
-    """Accuracy, macro-F1 and per-class recall of integer label arrays."""
-    from sklearn.metrics import accuracy_score, f1_score, recall_score
-
-    labels = np.arange(len(classes))
-    recall = recall_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
-    return {
-        "accuracy": float(accuracy_score(y_true, y_pred)),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-        "recall": {name: float(r) for name, r in zip(classes, recall, strict=True)},
-    }
-
-
 def confusion_rows(actual: Sequence[str], predicted: Sequence[str]) -> list[dict]:
     """One `{actual, predicted}` row per item: the input of DVC's `confusion` plot template."""
     return [{"actual": a, "predicted": p} for a, p in zip(actual, predicted, strict=True)]
 
 
-def score_split(trained: TrainedRun, features: FeatureSet, split: str
-                ) -> tuple[dict, list[str], list[str]]:
-    """Window and song scores of `trained` on the songs of `split`.
+@dataclass
+class SongResults:
+    """Per-song predictions of one split: classes as indices into the run's classes."""
 
-    Returns
-    -------
-    metrics : dict
-    actual, predicted : list of str
-        Each song's class and predicted class, in song order.
-    """
-    songs = features.songs(split)
+    songs: list[dict]
+    window_true: np.ndarray
+    window_pred: np.ndarray
+    probs: np.ndarray  # (n_songs, n_classes), the mean of each song's window probabilities
+
+    @property
+    def true(self) -> np.ndarray:
+        return self.window_true[np.cumsum([0] + [s["n_windows"] for s in self.songs[:-1]])]
+
+    @property
+    def pred(self) -> np.ndarray:
+        return self.probs.argmax(axis=1)
+
+    def __add__(self, other: SongResults) -> SongResults:
+        return SongResults(self.songs + other.songs,
+                           np.concatenate([self.window_true, other.window_true]),
+                           np.concatenate([self.window_pred, other.window_pred]),
+                           np.concatenate([self.probs, other.probs]))
+
+
+def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> SongResults:
+    """Window and song predictions of `trained` on the songs of `split`."""
+    songs = features.songs(split, originals=True)
     if not songs:
         raise DataError(f"{features.folder}: no {split} songs; check dataset.ratios")
     index = {c: i for i, c in enumerate(trained.classes)}
@@ -80,46 +88,39 @@ def score_split(trained: TrainedRun, features: FeatureSet, split: str
                             for s in songs])
     song_of_window = [s["song_id"] for s in songs for _ in range(s["n_windows"])]
     window_true = np.array([index[s["label"]] for s in songs for _ in range(s["n_windows"])])
-    song_ids, song_probs = song_probabilities(probs, song_of_window)
-    song_true = np.array([index[s["label"]] for s in songs])
-    song_pred = song_probs.argmax(axis=1)
-    windows = score(window_true, probs.argmax(axis=1), trained.classes)
-    per_song = score(song_true, song_pred, trained.classes)
-    metrics = {
+    _, song_probs = song_probabilities(probs, song_of_window)
+    return SongResults(songs, window_true, probs.argmax(axis=1), song_probs)
+
+
+def scores(results: SongResults, classes: Sequence[str], seed: int) -> dict:
+    """Window and song scores of one split, the song scores with 95 % bootstrap intervals."""
+    windows = score(results.window_true, results.window_pred, classes)
+    songs = score(results.true, results.pred, classes)
+    interval = bootstrap_interval(results.true, results.pred, seed)
+    return {
+        "song_accuracy": songs["accuracy"],
+        "song_accuracy_lo": interval["accuracy_lo"], "song_accuracy_hi": interval["accuracy_hi"],
+        "song_macro_f1": songs["macro_f1"],
+        "song_macro_f1_lo": interval["macro_f1_lo"], "song_macro_f1_hi": interval["macro_f1_hi"],
         "window_accuracy": windows["accuracy"],
         "window_macro_f1": windows["macro_f1"],
-        "song_accuracy": per_song["accuracy"],
-        "song_macro_f1": per_song["macro_f1"],
-        "song_recall": per_song["recall"],
-        "n_test_songs": len(song_ids),
-        "n_test_windows": int(len(window_true)),
+        "song_recall": songs["recall"],
+        "song_support": songs["support"],
+        "n_songs": len(results.songs),
+        "n_windows": int(len(results.window_true)),
     }
-    return (metrics, [trained.classes[i] for i in song_true],
-            [trained.classes[i] for i in song_pred])
-
-
-def fold_summary(per_fold: list[dict]) -> dict:
-    """Mean and standard deviation over folds of every score; counts are summed."""
-    summary: dict = {}
-    for key in ("window_accuracy", "window_macro_f1", "song_accuracy", "song_macro_f1"):
-        values = [m[key] for m in per_fold]
-        summary[key] = float(np.mean(values))
-        summary[f"{key}_std"] = float(np.std(values))
-    summary["song_recall"] = {c: float(np.mean([m["song_recall"][c] for m in per_fold]))
-                              for c in per_fold[0]["song_recall"]}
-    summary["n_test_songs"] = sum(m["n_test_songs"] for m in per_fold)
-    summary["n_test_windows"] = sum(m["n_test_windows"] for m in per_fold)
-    summary["folds"] = len(per_fold)
-    return summary
 
 
 def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
-                 out_dir: str | Path, split: str = "test") -> dict:
-    """Score run `name` on `split` and write its metrics, confusion rows and figure.
+                 out_dir: str | Path, seed: int = 0) -> dict:
+    """Score run `name` on its valid and test songs and write its metrics, per-song predictions,
+    confusion rows and figure.
 
-    A k-fold run is scored fold by fold (each fold's model on its own test fold): the metrics
-    are the mean and standard deviation over folds, and the confusion matrix covers every song
-    once.
+    The valid scores are for choosing between runs; the test scores are the record. A k-fold
+    run has no separate valid split: each song is tested once, by the fold model that did not
+    train on it, and the pooled test scores (with bootstrap intervals over songs) are both the
+    choice and the record; `folds` adds the mean, standard deviation and t-interval over folds.
+    `seed` seeds the bootstrap.
 
     Returns
     -------
@@ -131,26 +132,41 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     if features.name != trained.transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} was "
                         f"trained on {trained.transform!r}")
+    classes = trained.classes
     if trained.members:
-        per_fold, actual, predicted = [], [], []
-        for fold, member in zip(trained.meta["folds"], trained.members, strict=True):
-            metrics, fold_actual, fold_predicted = score_split(member, features, fold)
-            per_fold.append(metrics)
-            actual += fold_actual
-            predicted += fold_predicted
-        metrics = fold_summary(per_fold)
+        per_fold = [predict_split(member, features, fold)
+                    for fold, member in zip(trained.meta["folds"], trained.members, strict=True)]
+        test = sum(per_fold[1:], per_fold[0])
+        fold_scores = [score(r.true, r.pred, classes) for r in per_fold]
+        metrics = {"test": scores(test, classes, seed), "folds": {
+            "k": len(per_fold),
+            **{f"song_{key}_{stat}": value for key in ("accuracy", "macro_f1")
+               for stat, value in fold_interval([f[key] for f in fold_scores]).items()}}}
+        split_of = {s["song_id"]: s["split"] for s in test.songs}
+        written = {"test": test}
         title = f"{name}: all songs, {len(per_fold)}-fold"
     else:
-        metrics, actual, predicted = score_split(trained, features, split)
+        written = {split: predict_split(trained, features, split) for split in ("valid", "test")
+                   if split == "test" or features.songs(split)}
+        metrics = {split: scores(results, classes, seed) for split, results in written.items()}
+        test = written["test"]
+        split_of = {}
         title = f"{name}: test songs"
     out_dir = Path(out_dir)
     (out_dir / name).mkdir(parents=True, exist_ok=True)
     write_json(out_dir / f"{name}.json", metrics)
+    write_csv(out_dir / name / SONGS, ("split", "song_id", "label", "predicted",
+                                       *(f"p_{c}" for c in classes)),
+              ({"split": split_of.get(song["song_id"], split), "song_id": song["song_id"],
+                "label": song["label"], "predicted": classes[predicted],
+                **{f"p_{c}": f"{p:.9f}" for c, p in zip(classes, probs, strict=True)}}
+               for split, results in written.items()
+               for song, predicted, probs in zip(results.songs, results.pred, results.probs, strict=True)))
+    actual, predicted = [classes[i] for i in test.true], [classes[i] for i in test.pred]
     write_json(out_dir / name / "confusion.json", confusion_rows(actual, predicted))
     write_json(out_dir / name / "info.json", {
-        "run": name, "model": trained.model, "transform": trained.transform,
-        "classes": trained.classes})
-    plot_confusion(actual, predicted, trained.classes, title, out_dir / name / "confusion.png")
+        "run": name, "model": trained.model, "transform": trained.transform, "classes": classes})
+    plot_confusion(actual, predicted, classes, title, out_dir / name / "confusion.png")
     return metrics
 
 

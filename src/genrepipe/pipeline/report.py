@@ -1,76 +1,133 @@
-"""The report stage: one table and one figure comparing every evaluated run."""
+"""The report stage: the runs of params.yaml side by side, chosen on valid, recorded on test.
+
+Runs are ranked by their valid song accuracy (a k-fold run: its cross-validated song accuracy,
+every song tested once by a model that did not train on it); test scores stand beside it, each
+with its 95 % bootstrap interval over songs. Every run is compared with the first on the same
+test songs by the exact McNemar test: a p-value below 0.05 says the two differ by more than
+chance would make them; above it, the test songs cannot tell them apart.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import DataError
-from ..store import atomic_open, atomic_path, read_json
+from ..metrics import mcnemar
+from ..store import atomic_open, atomic_path, read_csv, read_json
 
-COLUMNS = ("run", "model", "transform", "window acc.", "song acc.", "song macro-F1", "test songs")
+SIGNIFICANCE = 0.05
 
 
-def collect(runs_dir: str | Path) -> list[dict]:
-    """Every run's metrics and info, sorted by song accuracy (best first), then name."""
+def selection(metrics: dict) -> tuple[str, dict]:
+    """The split a run is chosen on: valid, or (k-fold) its pooled cross-validated test."""
+    return ("valid", metrics["valid"]) if "valid" in metrics else ("cross-validated", metrics["test"])
+
+
+def collect(runs_dir: str | Path, runs: Sequence[str]) -> list[dict]:
+    """The metrics, info and per-song correctness on test of each run in `runs`, best first
+    (by the selection score, then name), each compared with the first.
+
+    Raises
+    ------
+    DataError
+        When a run of `runs` has no metrics (its evaluate stage has not run).
+    """
     runs_dir = Path(runs_dir)
+    if not runs:
+        raise DataError("params.yaml: runs is empty; expected at least one run to report")
     rows = []
-    for path in sorted(runs_dir.glob("*.json")):
-        info_path = runs_dir / path.stem / "info.json"
-        if not info_path.is_file():
-            raise DataError(f"{info_path}: missing; expected it next to {path.name}")
-        rows.append({**read_json(path), **read_json(info_path)})
-    if not rows:
-        raise DataError(f"{runs_dir}: no run metrics; run the evaluate stages first")
-    return sorted(rows, key=lambda r: (-r["song_accuracy"], r["run"]))
+    for name in runs:
+        metrics = read_json(runs_dir / f"{name}.json", what=f"the metrics of run {name!r}")
+        info = read_json(runs_dir / name / "info.json", what=f"the description of run {name!r}")
+        songs = read_csv(runs_dir / name / "songs.csv", what=f"the song predictions of run {name!r}")
+        correct = {s["song_id"]: s["label"] == s["predicted"] for s in songs
+                   if s["split"] == "test" or "valid" not in metrics}
+        rows.append({**info, "metrics": metrics, "correct": correct})
+    rows.sort(key=lambda r: (-selection(r["metrics"])[1]["song_accuracy"], r["run"]))
+    best = rows[0]["correct"]
+    for row in rows[1:]:
+        if set(row["correct"]) != set(best):
+            raise DataError(f"runs {rows[0]['run']!r} and {row['run']!r} were tested on different "
+                            "songs; re-run `dvc repro`")
+        songs = sorted(best)
+        row["versus_best"] = mcnemar(np.array([best[s] for s in songs]),
+                                     np.array([row["correct"][s] for s in songs]))
+    return rows
+
+
+def _interval(m: dict, key: str) -> str:
+    return f"{m[key]:.3f} [{m[key + '_lo']:.3f}, {m[key + '_hi']:.3f}]"
 
 
 def summary_table(rows: list[dict]) -> str:
-    """A Markdown table, one row per run."""
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for r in rows:
-        cells = (r["run"], r["model"], r["transform"], f"{r['window_accuracy']:.3f}",
-                 f"{r['song_accuracy']:.3f}", f"{r['song_macro_f1']:.3f}", str(r["n_test_songs"]))
+    """A Markdown table, one row per run, best first."""
+    chosen_on = selection(rows[0]["metrics"])[0]
+    columns = ("run", "model", "transform", f"{chosen_on} song acc. [95% CI]",
+               "test song acc. [95% CI]", "test song macro-F1 [95% CI]", "vs best on test", "test songs")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        test = row["metrics"]["test"]
+        versus = row.get("versus_best")
+        if versus is None:
+            compared = "(best)"
+        else:
+            verdict = "differs" if versus["p_value"] < SIGNIFICANCE else "cannot tell"
+            compared = f"{verdict} (p={versus['p_value']:.3f}; {versus['only_a']} vs {versus['only_b']})"
+        cells = (row["run"], row["model"], row["transform"],
+                 _interval(selection(row["metrics"])[1], "song_accuracy"),
+                 _interval(test, "song_accuracy"), _interval(test, "song_macro_f1"), compared,
+                 str(test["n_songs"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path) -> list[dict]:
-    """Write the summary table (Markdown) and a grouped bar chart of song accuracy."""
-    rows = collect(runs_dir)
+def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
+                 runs: Sequence[str]) -> list[dict]:
+    """Write the summary table (Markdown) and a figure of song accuracy with intervals."""
+    rows = collect(runs_dir, runs)
+    chosen_on = selection(rows[0]["metrics"])[0]
     with atomic_open(out_md) as handle:
-        handle.write("# Test-set results\n\nSong prediction = mean of its windows' "
-                     "probabilities. Sorted by song accuracy.\n\n")
+        handle.write(
+            "# Results\n\n"
+            f"Runs ranked by {chosen_on} song accuracy (the split to choose on); test is the "
+            "record, never tuned on. A song's prediction is the mean of its windows' probabilities. "
+            "Intervals: 95 % bootstrap over songs. \"vs best on test\": exact McNemar test of each "
+            "run against the first on the same test songs (songs only the best gets right vs songs "
+            f"only this run gets right); \"differs\" when p < {SIGNIFICANCE}, \"cannot tell\" "
+            "otherwise.\n\n")
         handle.write(summary_table(rows))
     plot_summary(rows, out_png)
     return rows
 
 
 def plot_summary(rows: list[dict], path: str | Path) -> None:
-    """Song accuracy grouped by transform, one bar per model."""
+    """Song accuracy of each run on the selection split and on test, with 95 % intervals."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    transforms = sorted({r["transform"] for r in rows})
-    models = sorted({r["model"] for r in rows})
-    width = 0.8 / len(models)
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(transforms) + 2), 4.5))
-    for i, model in enumerate(models):
-        label = model  # in the legend once per model
-        for j, transform in enumerate(transforms):
-            found = [r["song_accuracy"] for r in rows
-                     if r["model"] == model and r["transform"] == transform]
-            if found:
-                bar = ax.bar(j - 0.4 + width * (i + 0.5), max(found), width, color=f"C{i}", label=label)
-                ax.bar_label(bar, fmt="%.2f", fontsize=8)
-                label = None
-    ax.set_xticks(np.arange(len(transforms)), transforms)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("song accuracy (test)")
-    ax.set_title("Models by representation")
-    ax.legend(title="model", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    y = np.arange(len(rows))[::-1]
+    chosen_on = selection(rows[0]["metrics"])[0]
+    splits = [(chosen_on, lambda m: selection(m)[1], -0.15, "C0")]
+    if chosen_on == "valid":
+        splits.append(("test", lambda m: m["test"], 0.15, "C1"))
+    for label, pick, offset, color in splits:
+        values = [pick(r["metrics"]) for r in rows]
+        centre = np.array([v["song_accuracy"] for v in values])
+        errors = np.array([[c - v["song_accuracy_lo"], v["song_accuracy_hi"] - c]
+                           for c, v in zip(centre, values, strict=True)]).T
+        ax.errorbar(centre, y + offset, xerr=errors, fmt="o", color=color, capsize=3, label=label)
+    ax.set_yticks(y, [r["run"] for r in rows])
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("song accuracy (95 % bootstrap interval)")
+    ax.set_title(f"Runs ranked by {chosen_on} song accuracy")
+    ax.legend(loc="lower left")
+    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=100)

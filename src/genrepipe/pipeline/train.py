@@ -63,15 +63,16 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
         curves = Curves(curves_folder)
         folds = features.folds
-        if folds:  # k-fold: one model per fold, tested on it, validated on the next one
+        if folds:  # k-fold: one model per fold, trained on the others, tested on it
             members = []
             for i, test_fold in enumerate(folds):
-                valid_fold = folds[(i + 1) % len(folds)]
+                # a Keras model stops early on one of its training folds (the next one)
+                valid_fold = folds[(i + 1) % len(folds)] if entry.is_keras else None
                 view = features.with_splits({f: "test" if f == test_fold else
                                              "valid" if f == valid_fold else "train" for f in folds})
                 (stage / test_fold).mkdir()
-                log.info("%s: fold %d of %d (test %s, valid %s)", name, i + 1, len(folds), test_fold,
-                         valid_fold)
+                log.info("%s: fold %d of %d (test %s%s)", name, i + 1, len(folds), test_fold,
+                         f", early stopping on {valid_fold}" if valid_fold else "")
                 members.append(_fit(name, entry, transform, settings, view, stage / test_fold,
                                     curves, f"{test_fold}/", options))
             meta = {**{k: members[0][k] for k in members[0] if k not in _PER_FIT},

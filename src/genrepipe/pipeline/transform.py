@@ -13,7 +13,7 @@ from ..errors import DataError
 from ..parallel import map_songs
 from ..schema import plain
 from ..store import INDEX, load_array, read_json, save_array, staging_dir, write_json
-from ..transforms.registry import compute
+from ..transforms.registry import featurize
 
 
 # (name, windows of shape (n, samples), sample rate, params block) -> features of every window
@@ -30,15 +30,13 @@ class TransformJob:
     name: str
     params: tuple[tuple[str, Any], ...]
     sr: int
-    function: Compute = compute
+    function: Compute = featurize
 
 
 def transform_song(job: TransformJob) -> dict:
     """Run one TransformJob (in a worker): the song's shape, or why it was skipped."""
     params = dict(job.params)
     features = job.function(job.name, load_array(job.windows, mmap=False), job.sr, params)
-    # C order: one contiguous block per window on disk (fast to write, and to memory-map by window)
-    features = np.ascontiguousarray(features, dtype=params.get("dtype", "float32"))
     if not np.isfinite(features).all():
         return {"song_id": job.song_id, "skipped": f"non-finite {job.name} features"}
     save_array(Path(job.out_dir) / f"{job.song_id}.npy", features)
@@ -47,7 +45,7 @@ def transform_song(job: TransformJob) -> dict:
 
 def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path,
                   out_dir: str | Path, jobs: int | None = None, dask: str | None = None,
-                  function: Compute = compute, warm: bool = True) -> dict:
+                  function: Compute = featurize, warm: bool = True) -> dict:
     """Compute transform `name` with its params block `settings` for every song.
 
     `function` computes the features (the registry's transforms; the embed stage passes its

@@ -59,13 +59,23 @@ def _spectral(name: str, settings: Section, window_samples: int) -> None:
                    f"<= window * sample_rate = {window_samples}")
 
 
+def _linear(name: str, settings: Section) -> None:
+    """float16 keeps about 3 significant digits and nothing below 6e-8: on a linear amplitude
+    scale the quiet bands of a quiet song would vanish (dB-scaled transforms are fine)."""
+    if settings.dtype == "float16":
+        raise fail(f"transforms.{name}.dtype", "float16", "loses quiet values on a linear "
+                   "amplitude scale", "float32")
+
+
 def _check_fft(settings: Section, window_samples: int, sr: int) -> None:
+    _linear("fft", settings)
     if settings.n_bins > window_samples // 2 + 1:
         raise fail("transforms.fft.n_bins", settings.n_bins, "exceeds the spectrum length",
                    f"<= {window_samples // 2 + 1} (window samples / 2 + 1)")
 
 
 def _check_waveform(settings: Section, window_samples: int, sr: int) -> None:
+    _linear("waveform", settings)
     if settings.sample_rate is not None and settings.sample_rate > sr:
         raise fail("transforms.waveform.sample_rate", settings.sample_rate, "is above sample_rate",
                    f"<= {sr}, or null to keep it")
@@ -121,7 +131,16 @@ def get_transform(name: str) -> TransformEntry:
 
 def compute(name: str, y: np.ndarray, sr: int, settings: Mapping[str, Any]) -> np.ndarray:
     """Apply transform `name` to a stack of windows `y` (shape (..., n_samples)) at `sr` Hz,
-    with its params block `settings` (all keys but `dtype`, which is the caller's business)."""
+    with its params block `settings` (all keys but `dtype`: see `featurize`)."""
     entry = get_transform(name)
     kwargs = {k: v for k, v in settings.items() if k != "dtype"}
     return importlib.import_module(entry.module).compute(y, sr, **kwargs)
+
+
+def featurize(name: str, windows: np.ndarray, sr: int, settings: Mapping[str, Any]) -> np.ndarray:
+    """The features of a stack of windows as the transform stage stores them: `compute`, then
+    the block's `dtype`, C order. The one path from windows to features, shared by the
+    transform stage, `genrepipe predict` and embeddings, so they cannot drift apart."""
+    features = compute(name, windows, sr, settings)
+    # C order: one contiguous block per window on disk (fast to write, and to memory-map by window)
+    return np.ascontiguousarray(features, dtype=settings.get("dtype", "float32"))
