@@ -58,21 +58,17 @@ class SongResults:
     songs: list[dict]
     window_true: np.ndarray
     window_pred: np.ndarray
+    true: np.ndarray   # (n_songs,)
     probs: np.ndarray  # (n_songs, n_classes), the mean of each song's window probabilities
-
-    @property
-    def true(self) -> np.ndarray:
-        return self.window_true[np.cumsum([0] + [s["n_windows"] for s in self.songs[:-1]])]
 
     @property
     def pred(self) -> np.ndarray:
         return self.probs.argmax(axis=1)
 
     def __add__(self, other: SongResults) -> SongResults:
-        return SongResults(self.songs + other.songs,
-                           np.concatenate([self.window_true, other.window_true]),
-                           np.concatenate([self.window_pred, other.window_pred]),
-                           np.concatenate([self.probs, other.probs]))
+        return SongResults(self.songs + other.songs, *(
+            np.concatenate([getattr(self, key), getattr(other, key)])
+            for key in ("window_true", "window_pred", "true", "probs")))
 
 
 def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> SongResults:
@@ -89,7 +85,8 @@ def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> Song
     song_of_window = [s["song_id"] for s in songs for _ in range(s["n_windows"])]
     window_true = np.array([index[s["label"]] for s in songs for _ in range(s["n_windows"])])
     _, song_probs = song_probabilities(probs, song_of_window)
-    return SongResults(songs, window_true, probs.argmax(axis=1), song_probs)
+    return SongResults(songs, window_true, probs.argmax(axis=1),
+                       np.array([index[s["label"]] for s in songs]), song_probs)
 
 
 def scores(results: SongResults, classes: Sequence[str], seed: int) -> dict:
