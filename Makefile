@@ -38,8 +38,8 @@ venv: $(STAMP)
 repro: $(STAMP)
 	$(BIN)/dvc repro
 	$(BIN)/dvc checkout --relink --quiet
-	@echo "Results: metrics/summary.md and metrics/summary.png (all runs), metrics/runs/<run>.json and"
-	@echo "metrics/runs/<run>/confusion.png (test set), models/<run>/ (trained models)."
+	@echo "Results: metrics/summary.md and metrics/summary.png (all runs: valid and test, intervals,"
+	@echo "paired tests), metrics/runs/<run>.json, songs.csv and confusion.png, models/<run>/."
 	@echo "Then: dvc metrics show, dvc plots show (HTML with confusion matrices and training curves)."
 
 test: $(STAMP)

@@ -63,23 +63,34 @@ def _interval(m: dict, key: str) -> str:
 
 
 def summary_table(rows: list[dict]) -> str:
-    """A Markdown table, one row per run, best first."""
-    chosen_on = selection(rows[0]["metrics"])[0]
-    columns = ("run", "model", "transform", f"{chosen_on} song acc. [95% CI]",
-               "test song acc. [95% CI]", "test song macro-F1 [95% CI]", "vs best on test", "test songs")
+    """A Markdown table, one row per run, best first. With a valid split: valid and test side by
+    side; with k folds: the cross-validated scores and the spread over folds."""
+    kfold = "folds" in rows[0]["metrics"]
+    if kfold:
+        columns = ("run", "model", "transform", "cross-validated song acc. [95% CI]",
+                   "song macro-F1 [95% CI]", "per fold: mean ± std [95% CI]", "vs best", "songs")
+    else:
+        columns = ("run", "model", "transform", "valid song acc. [95% CI]",
+                   "test song acc. [95% CI]", "test song macro-F1 [95% CI]", "vs best on test",
+                   "test songs")
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        test = row["metrics"]["test"]
+        metrics, test = row["metrics"], row["metrics"]["test"]
         versus = row.get("versus_best")
         if versus is None:
             compared = "(best)"
         else:
             verdict = "differs" if versus["p_value"] < SIGNIFICANCE else "cannot tell"
             compared = f"{verdict} (p={versus['p_value']:.3f}; {versus['only_a']} vs {versus['only_b']})"
-        cells = (row["run"], row["model"], row["transform"],
-                 _interval(selection(row["metrics"])[1], "song_accuracy"),
-                 _interval(test, "song_accuracy"), _interval(test, "song_macro_f1"), compared,
-                 str(test["n_songs"]))
+        if kfold:
+            folds = metrics["folds"]
+            spread = (f"{folds['song_accuracy_mean']:.3f} ± {folds['song_accuracy_std']:.3f} "
+                      f"[{folds['song_accuracy_lo']:.3f}, {folds['song_accuracy_hi']:.3f}]")
+            scores = (_interval(test, "song_accuracy"), _interval(test, "song_macro_f1"), spread)
+        else:
+            scores = (_interval(metrics["valid"], "song_accuracy"), _interval(test, "song_accuracy"),
+                      _interval(test, "song_macro_f1"))
+        cells = (row["run"], row["model"], row["transform"], *scores, compared, str(test["n_songs"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -90,14 +101,16 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
     rows = collect(runs_dir, runs)
     chosen_on = selection(rows[0]["metrics"])[0]
     with atomic_open(out_md) as handle:
+        record = ("test is the record, never tuned on" if chosen_on == "valid" else
+                  "every song is tested once, by the fold model that did not train on it; the "
+                  "per-fold column is the spread of the k fold scores (t-interval of their mean)")
         handle.write(
             "# Results\n\n"
-            f"Runs ranked by {chosen_on} song accuracy (the split to choose on); test is the "
-            "record, never tuned on. A song's prediction is the mean of its windows' probabilities. "
-            "Intervals: 95 % bootstrap over songs. \"vs best on test\": exact McNemar test of each "
-            "run against the first on the same test songs (songs only the best gets right vs songs "
-            f"only this run gets right); \"differs\" when p < {SIGNIFICANCE}, \"cannot tell\" "
-            "otherwise.\n\n")
+            f"Runs ranked by {chosen_on} song accuracy (the score to choose on); {record}. A song's "
+            "prediction is the mean of its windows' probabilities. Intervals: 95 % bootstrap over "
+            "songs. \"vs best\": exact McNemar test of each run against the first on the same test "
+            "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
+            f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise.\n\n")
         handle.write(summary_table(rows))
     plot_summary(rows, out_png)
     return rows
