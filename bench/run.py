@@ -51,7 +51,7 @@ def timed(fn, *args, **kwargs) -> float:
 def bench_params(scale: float) -> object:
     raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
     raw["dataset"]["demo"]["songs_per_genre"] = max(2, round(100 * scale))
-    raw["transforms"] = {t: raw["transforms"][t] for t in TRANSFORMS}
+    raw["transforms"] = {t: raw["transforms"][t] for t in (*TRANSFORMS, "musicnn")}
     raw["runs"] = {}
     return validate(raw)
 
@@ -175,6 +175,15 @@ def main() -> None:
         per_1000 = seconds[jobs] * 1000 / songs
         rows.append(("all four transforms, per 1000 songs x 30 s", f"{per_1000:.1f} s", "60 s budget",
                      60 / per_1000, "< 60 s", per_1000 < 60))
+        print("musicnn ...", flush=True)
+        network_seconds = timed(transform_all, "musicnn", params.transforms.musicnn, work / "windows",
+                                work / "musicnn")
+        shutil.rmtree(work / "musicnn")
+        rate, mel_rate = songs / network_seconds, songs / detail["mel"][jobs]
+        rows.append(("musicnn transform (MSD, max_pool) vs the mel transform", f"{rate:.2f} songs/s",
+                     f"{mel_rate:.1f} songs/s", rate / mel_rate, "(reported)", True))
+        rows.append(("musicnn transform, per 1000 songs x 30 s", f"{1000 / rate:.0f} s",
+                     "600 s budget", 600 / (1000 / rate), "< 600 s", 1000 / rate < 600))
         transform_all("mel", params.transforms.mel, work / "windows", work / "mel", jobs=jobs)
         shutil.rmtree(work / "windows")
 

@@ -2,11 +2,13 @@
 
 import argparse
 import logging
+import os
 
 from genrepipe.errors import ParameterError
 from genrepipe.params import dask_address, load_params
 from genrepipe.pipeline.transform import transform_all
 from genrepipe.stage import run_stage
+from genrepipe.workspace import default_jobs
 
 log = logging.getLogger("genrepipe.transform")
 
@@ -21,6 +23,8 @@ def main() -> None:
     if args.name not in params.transforms:
         raise ParameterError(f"transform={args.name!r} is not in params.yaml transforms; "
                              f"expected one of: {', '.join(params.transforms)}")
+    # a network transform (musicnn) takes TensorFlow's thread count when first loaded
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(params.executor.jobs or default_jobs()))
     settings = params.transforms[args.name]
     log.info("%s with %s", args.name, settings.to_dict())
     index = transform_all(args.name, settings, args.windows_dir, args.out_dir,

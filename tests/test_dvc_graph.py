@@ -31,17 +31,21 @@ SETTINGS = dict(
     dataset__demo__songs_per_genre=4, dataset__demo__duration=3,
     dataset__demo__genres=["disco", "metal"], augment__copies=1, executor={"jobs": 1},
     transforms={"fft": {"n_bins": 16}, "waveform": {"sample_rate": 4000}, "stft": {"n_fft": 256},
-                "mfcc": {"n_mfcc": 8, **MEL}, "mel": MEL},
-    embeddings={"emb": {"model": "models/cnn1d-mfcc", "layer": "embedding"}},
+                "mfcc": {"n_mfcc": 8, **MEL}, "mel": MEL, "musicnn": {"layer": "penultimate"},
+                "musicnn_mel": {}},
+    embeddings={"emb": {"model": "models/musicnn-ft", "layer": "penultimate"}},
     models={"svc": {"C": 1.0}, "rfc": {"n_estimators": 5}, "elm": {"n_hidden": 16},
             "randomcnn": {"filters": [4]}, "cnn1d": TINY_CNN, "cnn2d": TINY_CNN,
-            "samplecnn": {k: v for k, v in TINY_CNN.items() if k != "kernel_size"} | {"filters": [4, 4]}},
+            "samplecnn": {k: v for k, v in TINY_CNN.items() if k != "kernel_size"} | {"filters": [4, 4]},
+            "logreg": {"max_iter": 200}, "musicnn": {"freeze": "all", "epochs": 1, "batch_size": 8}},
     runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}, "rfc-stft": {"model": "rfc", "transform": "stft"},
           "elm-fft": {"model": "elm", "transform": "fft"},
           "randomcnn-mel": {"model": "randomcnn", "transform": "mel"},
           "cnn1d-mfcc": {"model": "cnn1d", "transform": "mfcc"}, "cnn2d-mel": {"model": "cnn2d", "transform": "mel"},
           "samplecnn-waveform": {"model": "samplecnn", "transform": "waveform"},
-          "svc-emb": {"model": "svc", "transform": "emb"}})
+          "svc-emb": {"model": "svc", "transform": "emb"},
+          "logreg-musicnn": {"model": "logreg", "transform": "musicnn"},
+          "musicnn-ft": {"model": "musicnn", "transform": "musicnn_mel"}})
 
 
 def declared(lock: dict) -> dict:
@@ -113,7 +117,7 @@ def test_every_stage_declares_what_it_imports_and_reads(traced):
     assert "src/genrepipe/models/cnn2d.py" not in traces["train@svc-mfcc"]["modules"]
     assert "src/genrepipe/transforms/mel.py" not in traces["transform@fft"]["modules"]
     assert "runs.svc-mfcc.model" in traces["train@svc-mfcc"]["params"]
-    assert "models/cnn1d-mfcc" in declared(lock)["embed@emb"][0]  # the network is a dep
+    assert "models/musicnn-ft" in declared(lock)["embed@emb"][0]  # the network is a dep
 
 
 def test_the_check_fails_on_a_missing_dep_or_param(traced):

@@ -27,7 +27,8 @@ def windows() -> np.ndarray:
 
 
 def test_every_transform_is_tested():
-    assert set(SETTINGS) == set(TRANSFORMS)
+    # the musicnn ones against the original implementation, in test_musicnn.py
+    assert set(SETTINGS) == set(TRANSFORMS) - {"musicnn", "musicnn_mel"}
 
 
 @pytest.mark.parametrize("n_fft, hop_length", [(512, 128), (256, 100), (1024, 333), (64, 64)])

@@ -30,7 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--json", action="store_true", help="print JSON instead of tables")
     predict.add_argument("--plot", type=Path, metavar="FILE.png", help="bar chart of the genres")
     predict.add_argument("--timeline", type=Path, metavar="FILE.png",
-                         help="genre probabilities along each song (heat map)")
+                         help="genre (or tag) probabilities along each song (heat map)")
+    predict.add_argument("--tags", action="store_true",
+                         help="no trained run: the pretrained musicnn tagger's tags for each song")
+    predict.add_argument("--tagger", choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn",
+                         help="with --tags: Million Song Dataset or MagnaTagATune tags (default MSD)")
     listing = commands.add_parser("list", help="the transforms and models, with their params",
                                   description="The transforms and models of genrepipe's registries, "
                                   "with their params and defaults.")
@@ -78,11 +82,14 @@ def _resolve_model_dir(args) -> Path:
 
 def _predict(args) -> int:
     from .errors import ParameterError
-    from .predict import plot_rankings, plot_timelines, predict_song
-    from .trained import TrainedRun
+    from .predict import plot_rankings, plot_timelines, predict_song, tag_song
 
     if args.top < 1:
         raise ParameterError(f"--top={args.top}: expected an integer >= 1")
+    if args.tags:
+        return _tags(args, tag_song, plot_timelines)
+    from .trained import TrainedRun
+
     trained = TrainedRun(_resolve_model_dir(args))
     meta = trained.meta
     predictions, failed = [], 0
@@ -112,6 +119,30 @@ def _predict(args) -> int:
         plot_rankings(predictions, args.plot, title)
     if predictions and args.timeline:
         plot_timelines(predictions, args.timeline, title)
+    return 1 if failed else 0
+
+
+def _tags(args, tag_song, plot_timelines) -> int:
+    """`genrepipe predict --tags`: the pretrained tagger's tags, whole song and along it."""
+    predictions, failed = [], 0
+    for path in args.paths:
+        try:
+            predictions.append(tag_song(path, args.tagger))
+        except GenrepipeError as exc:
+            print(f"genrepipe: error: {exc}", file=sys.stderr)
+            failed += 1
+    if args.json:
+        print(json.dumps({"tagger": args.tagger, "songs": [p.to_dict(args.top) for p in predictions]},
+                         indent=2))
+    else:
+        for p in predictions:
+            print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} patches of 3 s, "
+                  f"{args.tagger} tags)")
+            for rank, (tag, prob) in enumerate(p.ranking(args.top), start=1):
+                print(f"  {rank:>2}. {tag:<18} {prob:6.1%}")
+    if predictions and args.timeline:  # the song's top tags along it
+        top = [p.top_classes(max(args.top, 10)) for p in predictions]
+        plot_timelines(top, args.timeline, f"{args.tagger} tags (probability per 3 s patch)")
     return 1 if failed else 0
 
 

@@ -42,6 +42,12 @@ class SongPrediction:
         order = np.argsort(-self.probs, kind="stable")[:top]
         return [(self.classes[i], float(self.probs[i])) for i in order]
 
+    def top_classes(self, k: int) -> SongPrediction:
+        """The same prediction restricted to its `k` most likely classes (tags), best first."""
+        keep = np.argsort(-self.probs, kind="stable")[:k]
+        return SongPrediction(self.path, [self.classes[i] for i in keep], self.window_probs[:, keep],
+                              self.starts, self.hop, self.duration, self.padded)
+
     def to_dict(self, top: int | None = None) -> dict:
         return {"path": self.path, "duration_s": round(self.duration, 3), "padded": self.padded,
                 "n_windows": int(len(self.window_probs)),
@@ -74,6 +80,29 @@ def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
     return SongPrediction(str(path), trained.classes, trained.predict_windows(features), starts,
                           meta["hop_samples"] / sr, y.size / sr,
                           padded=y.size < meta["window_samples"])
+
+
+def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
+    """The pretrained musicnn tagger's tag probabilities for a whole song: its log-mel input in
+    3 s patches (187 frames; a shorter song is one patch), the taggram of each, their mean.
+
+    Tags are independent (sigmoid outputs), so they do not sum to 1.
+    """
+    from .pretrained.musicnn import LABELS, PATCH_FRAMES, SR, HOP, log_mel, pretrained, run
+
+    try:
+        y = load_audio(path, SR)
+    except BadAudio as exc:
+        raise DataError(f"{path}: {exc}") from None
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    x = log_mel(y, SR)
+    n = max(1, len(x) // PATCH_FRAMES)
+    patches = x[None] if len(x) < PATCH_FRAMES else x[:n * PATCH_FRAMES].reshape(n, PATCH_FRAMES, -1)
+    taggram = run(pretrained(tagger), patches, ("taggram",))["taggram"].astype(np.float64)
+    hop = PATCH_FRAMES * HOP / SR
+    return SongPrediction(str(path), list(LABELS[tagger]), taggram, np.arange(n) * hop, hop,
+                          y.size / SR, padded=len(x) < PATCH_FRAMES)
 
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
@@ -119,10 +148,11 @@ def plot_timelines(predictions: list[SongPrediction], path: str | Path, title: s
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    n = len(predictions)
-    classes = predictions[0].classes
-    fig, axes = plt.subplots(n, 1, figsize=(10, 0.3 * len(classes) * n + 1.5), squeeze=False)
+    rows = sum(len(p.classes) for p in predictions)
+    fig, axes = plt.subplots(len(predictions), 1, figsize=(10, 0.3 * rows + 1.5 * len(predictions)),
+                             squeeze=False)
     for ax, prediction in zip(axes[:, 0], predictions, strict=True):
+        classes = prediction.classes
         edges = np.append(prediction.starts, prediction.starts[-1] + prediction.hop)
         image = ax.pcolormesh(edges, np.arange(len(classes) + 1), prediction.window_probs.T,
                               vmin=0, vmax=1, cmap="magma")

@@ -14,6 +14,7 @@ def embed_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path, o
               jobs: int | None = None, dask: str | None = None) -> dict:
     """Write embedding `name` (its `embeddings.<name>` block: model, layer, input, dtype) of
     every song into `out_dir`, indexed like a transform's output (a run names it as its
-    transform). The network is loaded in each worker, never here before they fork."""
-    return transform_all(name, settings, windows_dir, out_dir, jobs=jobs, dask=dask,
-                         function=compute_embedding, warm=False)
+    transform). The network runs here, one song at a time: TensorFlow spreads it over the cores
+    (`jobs` and `dask` are accepted for the stage's signature and not used)."""
+    return transform_all(name, settings, windows_dir, out_dir, jobs=1, dask=None,
+                         function=compute_embedding)

@@ -13,7 +13,7 @@ from ..errors import DataError
 from ..parallel import map_songs
 from ..schema import plain
 from ..store import INDEX, load_array, read_json, save_array, staging_dir, write_json
-from ..transforms.registry import featurize
+from ..transforms.registry import TRANSFORMS, featurize
 
 
 # (name, windows of shape (n, samples), sample rate, params block) -> features of every window
@@ -59,6 +59,9 @@ def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Pat
         one window's features, window geometry, one row per song (label, split, window count)
         and the songs skipped with their reason.
     """
+    entry = TRANSFORMS.get(name)
+    if entry is not None and entry.threads:  # a network using every core: one song at a time
+        jobs, dask = 1, None
     windows_dir = Path(windows_dir).resolve()  # absolute: tasks may run in other processes or machines
     windows = read_json(windows_dir / INDEX, what="the window index written by the segment stage")
     params = dict(settings.items())

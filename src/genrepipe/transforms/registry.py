@@ -28,7 +28,10 @@ KINDS = {
     "vector": "one vector per window",
     "image": "a (bands, frames) image per window",
     "waveform": "the samples of the window",
+    "musicnn_input": "musicnn's log-mel input (96 bands at 16 kHz) per window",
 }
+MUSICNN_MODELS = ("MSD_musicnn", "MTT_musicnn")
+MUSICNN_LAYERS = ("mean_pool", "max_pool", "pooled", "penultimate", "taggram")
 DTYPES = ("float32", "float16")
 
 
@@ -42,6 +45,8 @@ class TransformEntry:
     summary: str
     # (settings, window_samples, sample_rate) -> None; raises ParameterError
     check: Callable[[Section, int, int], None] | None = None
+    # computed by a network that spreads over the cores itself: songs one after another
+    threads: bool = False
 
     @property
     def module(self) -> str:
@@ -117,6 +122,17 @@ TRANSFORMS: dict[str, TransformEntry] = {entry.name: entry for entry in (
                hop_length=integer(min=1, default=512), top_db=_TOP_DB),
         "log-power mel spectrogram in dB (`power_to_db`, ref 1) `(n_mels, frames)`",
         lambda s, n, sr: _spectral("mel", s, n)),
+    TransformEntry(
+        "musicnn", "vector",
+        _block(model=Choice(choices=MUSICNN_MODELS, default="MSD_musicnn"),
+               layer=Choice(choices=MUSICNN_LAYERS, default="max_pool")),
+        "a pretrained musicnn network's activations (`model`: MSD or MTT tags) at `layer`: "
+        "`mean_pool`, `max_pool` (753), `pooled` (both, 1506), `penultimate` (200), `taggram` (50 tags)",
+        threads=True),
+    TransformEntry(
+        "musicnn_mel", "musicnn_input", _block(),
+        "musicnn's input, for fine-tuning it: 16 kHz mel power, 96 bands, `log10(10000 x + 1)`, "
+        "`(96, frames)`"),
 )}
 
 

@@ -1,0 +1,220 @@
+"""musicnn (Pons & Serra, 2019), pretrained on music tags, rebuilt in Keras 3 with the weights of
+the pinned `musicnn` wheel (ISC licence, Music Technology Group, Universitat Pompeu Fabra).
+
+Two networks of the same shape: `MSD_musicnn` (trained on the Million Song Dataset's 50 most
+common Last.fm tags) and `MTT_musicnn` (MagnaTagATune's 50 tags). The input is a 16 kHz log-mel
+spectrogram: mel power with n_fft 512, hop 256, 96 bands, as `log10(10000 x + 1)`, shape
+(frames, 96); the networks were trained on 3 s patches of 187 frames and, being convolutional up
+to the pooling over time, take any length. Named outputs:
+
+- `mean_pool`, `max_pool` (753 each): the mid-end's feature maps averaged / maximised over time;
+- `pooled` (1506): both, interleaved ([max0, mean0, max1, mean1, ...]) as the original flattens them;
+- `penultimate` (200): the dense layer before the tags (after its batch norm);
+- `taggram` (50): the tag probabilities (sigmoid), tags in `MSD_LABELS` / `MTT_LABELS`.
+
+The original code is TF1 (`tf.compat.v1.layers`); `tests/test_musicnn.py` checks this port against
+its outputs (`tests/reference/`). The original computes `10000 x` in float16, which overflows to
++inf for loud partials; here it is float32 and finite.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..backend import keras
+from ..errors import DataError
+
+layers = keras.layers
+ops = keras.ops
+
+SR, N_FFT, HOP, N_MELS, PATCH_FRAMES = 16000, 512, 256, 96, 187
+MODELS = ("MSD_musicnn", "MTT_musicnn")
+OUTPUTS = ("mean_pool", "max_pool", "pooled", "penultimate", "taggram")
+FRONTEND = ("input_norm", "timbral_74", "timbral_74_norm", "timbral_77", "timbral_77_norm",
+            "temporal_128", "temporal_128_norm", "temporal_64", "temporal_64_norm", "temporal_32",
+            "temporal_32_norm")
+# layer here -> variable scope in the TF1 checkpoint (the order the original creates them in)
+CHECKPOINT_NAMES = {
+    "input_norm": "batch_normalization",
+    "timbral_74": "conv2d", "timbral_74_norm": "batch_normalization_1",
+    "timbral_77": "conv2d_1", "timbral_77_norm": "batch_normalization_2",
+    "temporal_128": "conv2d_2", "temporal_128_norm": "batch_normalization_3",
+    "temporal_64": "conv2d_3", "temporal_64_norm": "batch_normalization_4",
+    "temporal_32": "conv2d_4", "temporal_32_norm": "batch_normalization_5",
+    "midend_1": "conv2d_5", "midend_1_norm": "batch_normalization_6",
+    "midend_2": "conv2d_6", "midend_2_norm": "batch_normalization_7",
+    "midend_3": "conv2d_7", "midend_3_norm": "batch_normalization_8",
+    "pooled_norm": "batch_normalization_9",
+    "dense": "dense", "penultimate": "batch_normalization_10",
+    "logits": "dense_1",
+}
+INSTALL = "pip install --no-deps musicnn==0.1.0 (`make venv` installs it)"
+
+MSD_LABELS = (
+    'rock', 'pop', 'alternative', 'indie', 'electronic', 'female vocalists', 'dance', '00s',
+    'alternative rock', 'jazz', 'beautiful', 'metal', 'chillout', 'male vocalists', 'classic rock',
+    'soul', 'indie rock', 'Mellow', 'electronica', '80s', 'folk', '90s', 'chill', 'instrumental',
+    'punk', 'oldies', 'blues', 'hard rock', 'ambient', 'acoustic', 'experimental',
+    'female vocalist', 'guitar', 'Hip-Hop', '70s', 'party', 'country', 'easy listening', 'sexy',
+    'catchy', 'funk', 'electro', 'heavy metal', 'Progressive rock', '60s', 'rnb', 'indie pop',
+    'sad', 'House', 'happy',
+)
+MTT_LABELS = (
+    'guitar', 'classical', 'slow', 'techno', 'strings', 'drums', 'electronic', 'rock', 'fast',
+    'piano', 'ambient', 'beat', 'violin', 'vocal', 'synth', 'female', 'indian', 'opera', 'male',
+    'singing', 'vocals', 'no vocals', 'harpsichord', 'loud', 'quiet', 'flute', 'woman',
+    'male vocal', 'no vocal', 'pop', 'soft', 'sitar', 'solo', 'man', 'classic', 'choir', 'voice',
+    'new age', 'dance', 'male voice', 'female vocal', 'beats', 'harp', 'cello', 'no voice',
+    'weird', 'country', 'metal', 'female voice', 'choral',
+)
+LABELS = {"MSD_musicnn": MSD_LABELS, "MTT_musicnn": MTT_LABELS}
+
+
+@keras.saving.register_keras_serializable(package="genrepipe")
+class FrequencyMax(layers.Layer):
+    """The maximum over the frequency axis: (batch, time, freq, channels) -> (batch, time, channels)."""
+
+    def call(self, x):
+        return ops.max(x, axis=2)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[1], input_shape[3])
+
+
+@keras.saving.register_keras_serializable(package="genrepipe")
+class Interleave(layers.Layer):
+    """[max, mean] -> [max0, mean0, max1, mean1, ...]: the original stacks the two poolings on a
+    last axis and flattens."""
+
+    def call(self, inputs):
+        first, second = inputs
+        return ops.reshape(ops.stack([first, second], axis=-1), (ops.shape(first)[0], -1))
+
+    def compute_output_shape(self, input_shapes):
+        shape = input_shapes[0]
+        return (shape[0], None if shape[1] is None else 2 * shape[1])
+
+
+def _norm(name: str):
+    return layers.BatchNormalization(epsilon=1e-3, momentum=0.99, name=name)
+
+
+def build(interleave: bool = True) -> keras.Model:
+    """The musicnn network (MSD and MTT share it), weights not loaded, outputs named as in
+    `OUTPUTS`. `interleave=False` concatenates the poolings instead (a wrong wiring, for tests)."""
+    inputs = keras.Input((None, N_MELS), name="log_mel")
+    x = _norm("input_norm")(layers.Reshape((-1, N_MELS, 1))(inputs))
+    padded = layers.ZeroPadding2D(((3, 3), (0, 0)))(x)  # 'same' in time only: pooled over freq
+    frontend = []
+    for width in (74, 77):  # timbral: 7 frames by 40 % / 70 % of the bands, 204 filters
+        conv = layers.Conv2D(204, (7, int(width % 10 / 10 * N_MELS)), activation="relu",
+                             name=f"timbral_{width}")(padded)
+        frontend.append(FrequencyMax()(_norm(f"timbral_{width}_norm")(conv)))
+    for length in (128, 64, 32):  # temporal: one band, 128 / 64 / 32 frames, 51 filters
+        conv = layers.Conv2D(51, (length, 1), padding="same", activation="relu",
+                             name=f"temporal_{length}")(x)
+        frontend.append(FrequencyMax()(_norm(f"temporal_{length}_norm")(conv)))
+    front = layers.Concatenate(name="frontend")(frontend)  # 561 channels
+    mid = [_norm("midend_1_norm")(layers.Conv1D(64, 7, padding="same", activation="relu",
+                                                name="midend_1")(front))]
+    for i in (2, 3):  # residual 7-frame convolutions
+        conv = layers.Conv1D(64, 7, padding="same", activation="relu", name=f"midend_{i}")(mid[-1])
+        mid.append(layers.Add()([_norm(f"midend_{i}_norm")(conv), mid[-1]]))
+    features = layers.Concatenate(name="midend")([front, *mid])  # 753 channels
+    max_pool = layers.GlobalMaxPooling1D(name="max_pool")(features)
+    mean_pool = layers.GlobalAveragePooling1D(name="mean_pool")(features)
+    pooled = (Interleave(name="pooled")([max_pool, mean_pool]) if interleave
+              else layers.Concatenate(name="pooled")([max_pool, mean_pool]))
+    x = layers.Dropout(0.5)(_norm("pooled_norm")(pooled))
+    penultimate = _norm("penultimate")(layers.Dense(200, activation="relu", name="dense")(x))
+    logits = layers.Dense(50, name="logits")(layers.Dropout(0.5)(penultimate))
+    taggram = layers.Activation("sigmoid", name="taggram")(logits)
+    outputs = {"mean_pool": mean_pool, "max_pool": max_pool, "pooled": pooled,
+               "penultimate": penultimate, "taggram": taggram}
+    return keras.Model(inputs, outputs, name="musicnn")
+
+
+def weights_folder(model: str) -> Path:
+    """The checkpoint folder of `model` inside the installed `musicnn` wheel."""
+    if model not in MODELS:
+        raise DataError(f"musicnn model={model!r} is not available; expected one of: "
+                        + ", ".join(MODELS))
+    try:
+        spec = importlib.util.find_spec("musicnn")
+    except (ImportError, ValueError):  # ValueError: a module without a spec stands in for it
+        spec = None
+    if spec is None or spec.origin is None:
+        raise DataError(f"the musicnn weights are not installed; {INSTALL}")
+    folder = Path(spec.origin).parent / model
+    if not (folder / ".index").is_file():
+        raise DataError(f"{folder}: no musicnn checkpoint there; reinstall it: {INSTALL}")
+    return folder
+
+
+def read_checkpoint(model: str) -> dict[str, np.ndarray]:
+    """The network's variables (Adam's state left out) from the wheel's TF1 checkpoint."""
+    import tensorflow as tf
+
+    reader = tf.compat.v1.train.NewCheckpointReader(f"{weights_folder(model)}/")  # files: ".index"...
+    return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
+            if "Adam" not in name and not name.startswith("beta")}
+
+
+def load_weights(network: keras.Model, model: str) -> keras.Model:
+    """Set every layer of a `build()` network from the checkpoint of `model` (returns it)."""
+    variables = read_checkpoint(model)
+    for name, scope in CHECKPOINT_NAMES.items():
+        layer = network.get_layer(name)
+        if isinstance(layer, layers.BatchNormalization):
+            values = [variables[f"{scope}/{v}"] for v in ("gamma", "beta", "moving_mean", "moving_variance")]
+        else:
+            kernel = variables[f"{scope}/kernel"]
+            if isinstance(layer, layers.Conv1D):  # stored as a [7, channels, 1, filters] 2-D kernel
+                kernel = kernel[:, :, 0, :]
+            values = [kernel, variables[f"{scope}/bias"]]
+        layer.set_weights(values)
+    return network
+
+
+@lru_cache(maxsize=2)
+def pretrained(model: str) -> keras.Model:
+    """The pretrained network `model`, built and loaded once per process."""
+    return load_weights(build(), model)
+
+
+def log_mel(y: np.ndarray, sr: int, float16: bool = False) -> np.ndarray:
+    """musicnn's input for a signal or a stack of windows: resampled to 16 kHz (soxr), mel power
+    (n_fft 512, hop 256, 96 bands, librosa's defaults otherwise), `log10(10000 x + 1)`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape (..., n_samples)
+    sr : int > 0
+    float16 : bool
+        Compute as the original does, in float16 (only for comparing with it: `10000 x` then
+        overflows to infinity for loud partials).
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_frames, 96), float32
+    """
+    import librosa
+
+    if sr != SR:
+        y = librosa.resample(y, orig_sr=sr, target_sr=SR, res_type="soxr_hq", axis=-1)
+    mel = librosa.feature.melspectrogram(y=y, sr=SR, hop_length=HOP, n_fft=N_FFT, n_mels=N_MELS)
+    mel = np.swapaxes(mel, -1, -2).astype(np.float16 if float16 else np.float32)
+    with np.errstate(over="ignore"):
+        return np.log10(10000 * mel + 1).astype(np.float32)
+
+
+def run(network: keras.Model, x: np.ndarray, outputs: tuple[str, ...] = OUTPUTS,
+        batch_size: int = 32) -> dict[str, np.ndarray]:
+    """The named outputs of `network` for inputs `x` of shape (n, frames, 96), in batches
+    (`predict_on_batch`: a compiled graph, about 1.5 times faster here than calling the model)."""
+    chunks = [network.predict_on_batch(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+    return {name: np.concatenate([np.asarray(c[name]) for c in chunks]) for name in outputs}
