@@ -270,3 +270,25 @@ def test_mixed_precision_trains_in_float16_and_restores_the_policy(raw_params, t
     assert conv.dtype_policy.name == "mixed_float16"
     probs = trained.predict_windows(np.asarray(FeatureSet(folder).load("a.test0")))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-3)
+
+
+def test_a_run_that_learned_nothing_is_flagged(raw_params, tmp_path, caplog):
+    """Labels shuffled against the features: nothing to learn, and the evaluation says so."""
+    folder = make_feature_store(tmp_path / "mel", (8, 8), songs_per_split={"train": 6, "valid": 8, "test": 4})
+    index = json.loads((folder / "index.json").read_text())
+    labels = [s["label"] for s in index["songs"]]
+    rng = np.random.default_rng(3)
+    for song, label in zip(index["songs"], rng.permutation(labels), strict=True):
+        song["label"] = label
+    (folder / "index.json").write_text(json.dumps(index))
+    params = _params(raw_params, "svc", "mel")
+    train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
+    assert metrics["valid"]["above_chance"] is False
+    assert metrics["valid"]["majority_rate"] == pytest.approx(max(np.unique(
+        [s["label"] for s in index["songs"] if s["split"] == "valid"], return_counts=True)[1]) / 24)
+    assert "learned nothing the valid songs show" in caplog.text
+    # the same store with its labels left alone: learnable, not flagged
+    clean = make_feature_store(tmp_path / "clean", (8, 8), songs_per_split={"train": 6, "valid": 8, "test": 4})
+    train_run("r", params, clean, tmp_path / "models/c", tmp_path / "curves/c")
+    assert evaluate_run("r", tmp_path / "models/c", clean, tmp_path / "m2")["valid"]["above_chance"] is True

@@ -184,3 +184,15 @@ def test_predict_decodes_a_file_as_the_download_stage_stores_it(tmp_path):
     decoded = load_audio(original, 8000)
     np.testing.assert_array_equal(canonical(decoded, 8000), stored)
     assert np.abs(decoded - stored).max() > 0.1  # the scaling and quantisation matter
+
+
+def test_a_run_no_better_than_chance_is_never_the_default(tmp_path):
+    from genrepipe.errors import DataError
+    from genrepipe.predict import best_run
+
+    for name, valid, chance in (("lucky", 0.9, False), ("modest", 0.6, True)):
+        (tmp_path / f"{name}.json").write_text(json.dumps(
+            {"valid": {"song_accuracy": valid, "above_chance": chance}, "test": {}}))
+    assert best_run(tmp_path) == "modest"
+    with pytest.raises(DataError, match="no run did better than chance on its valid songs"):
+        best_run(tmp_path, ["lucky"])

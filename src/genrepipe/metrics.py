@@ -39,6 +39,11 @@ def score(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str]) -> dic
     }
 
 
+def majority_rate(y_true: np.ndarray) -> float:
+    """The accuracy of always answering the most common class: what chance gives."""
+    return float(np.bincount(y_true).max() / len(y_true))
+
+
 def bootstrap_interval(y_true: np.ndarray, y_pred: np.ndarray, seed: int,
                        resamples: int = BOOTSTRAP_RESAMPLES) -> dict:
     """95 % percentile intervals of accuracy and macro-F1, resampling the items (songs) with

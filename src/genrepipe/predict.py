@@ -107,15 +107,21 @@ def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
     """The run to use by default: of `runs` (None: every run with metrics in `runs_dir`), the
-    one with the highest valid song accuracy (k-fold: cross-validated), never chosen on test."""
+    one with the highest valid song accuracy (k-fold: cross-validated), never chosen on test,
+    and never a run that did no better than chance on valid."""
     from .pipeline.report import selection
 
     runs_dir = Path(runs_dir)
     names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
-    found = [n for n in names if (runs_dir / f"{n}.json").is_file()]
-    if not found:
+    chosen = {n: selection(read_json(runs_dir / f"{n}.json"))[1] for n in names
+              if (runs_dir / f"{n}.json").is_file()}
+    if not chosen:
         raise DataError(f"{runs_dir}: no run metrics; run `make repro` (or `dvc repro`) first")
-    return min(found, key=lambda n: (-selection(read_json(runs_dir / f"{n}.json"))[1]["song_accuracy"], n))
+    learned = [n for n, m in chosen.items() if m.get("above_chance", True)]
+    if not learned:
+        raise DataError(f"{runs_dir}: no run did better than chance on its valid songs "
+                        f"({', '.join(chosen)}); choose one with --run if you must")
+    return min(learned, key=lambda n: (-chosen[n]["song_accuracy"], n))
 
 
 def plot_rankings(predictions: list[SongPrediction], path: str | Path, title: str) -> None:

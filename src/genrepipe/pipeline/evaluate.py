@@ -9,6 +9,7 @@ song-level confusion matrix of the test songs to `metrics/runs/<run>/confusion.j
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,11 @@ import numpy as np
 
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..metrics import bootstrap_interval, fold_interval, score
+from ..metrics import bootstrap_interval, fold_interval, majority_rate, score
 from ..store import atomic_path, write_csv, write_json
 from ..trained import TrainedRun
 
+log = logging.getLogger(__name__)
 SONGS = "songs.csv"  # next to a run's confusion matrix: one row per evaluated song
 
 
@@ -105,6 +107,9 @@ def scores(results: SongResults, classes: Sequence[str], seed: int) -> dict:
         "song_support": songs["support"],
         "n_songs": len(results.songs),
         "n_windows": int(len(results.window_true)),
+        "majority_rate": majority_rate(results.true),
+        # learned something: even the interval's low end beats always answering the commonest class
+        "above_chance": interval["accuracy_lo"] > majority_rate(results.true),
     }
 
 
@@ -113,7 +118,9 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     """Score run `name` on its valid and test songs and write its metrics, per-song predictions,
     confusion rows and figure.
 
-    The valid scores are for choosing between runs; the test scores are the record. A k-fold
+    The valid scores are for choosing between runs; the test scores are the record. A run whose
+valid song accuracy is not above chance (its 95 % interval reaches the majority-class rate) is
+marked `above_chance: false` and a warning is logged: it learned nothing the valid songs show. A k-fold
     run has no separate valid split: each song is tested once, by the fold model that did not
     train on it, and the pooled test scores (with bootstrap intervals over songs) are both the
     choice and the record; `folds` adds the mean, standard deviation and t-interval over folds.
@@ -149,6 +156,13 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
         test = written["test"]
         split_of = {}
         title = f"{name}: test songs"
+    chosen_on = metrics.get("valid", metrics["test"])
+    if not chosen_on["above_chance"]:
+        log.warning("%s learned nothing the %s songs show: song accuracy %.3f [%.3f, %.3f], "
+                    "always answering the commonest class gives %.3f", name,
+                    "valid" if "valid" in metrics else "cross-validated", chosen_on["song_accuracy"],
+                    chosen_on["song_accuracy_lo"], chosen_on["song_accuracy_hi"],
+                    chosen_on["majority_rate"])
     out_dir = Path(out_dir)
     (out_dir / name).mkdir(parents=True, exist_ok=True)
     write_json(out_dir / f"{name}.json", metrics)

@@ -90,7 +90,10 @@ def summary_table(rows: list[dict]) -> str:
         else:
             scores = (_interval(metrics["valid"], "song_accuracy"), _interval(test, "song_accuracy"),
                       _interval(test, "song_macro_f1"))
-        cells = (row["run"], row["model"], row["transform"], *scores, compared, str(test["n_songs"]))
+        chance = selection(metrics)[1]
+        name = row["run"] if chance.get("above_chance", True) else (
+            f"{row['run']} (no better than chance: {chance['majority_rate']:.3f})")
+        cells = (name, row["model"], row["transform"], *scores, compared, str(test["n_songs"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -110,7 +113,9 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
             "prediction is the mean of its windows' probabilities. Intervals: 95 % bootstrap over "
             "songs. \"vs best\": exact McNemar test of each run against the first on the same test "
             "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
-            f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise.\n\n")
+            f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "
+            f"{chosen_on} interval reaches the rate of always answering the commonest class; "
+            "`genrepipe predict` never picks such a run by default.\n\n")
         handle.write(summary_table(rows))
     plot_summary(rows, out_png)
     return rows
