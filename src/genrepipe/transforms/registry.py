@@ -123,6 +123,11 @@ TRANSFORMS: dict[str, TransformEntry] = {entry.name: entry for entry in (
         "log-power mel spectrogram in dB (`power_to_db`, ref 1) `(n_mels, frames)`",
         lambda s, n, sr: _spectral("mel", s, n)),
     TransformEntry(
+        "tempogram", "image",
+        _block(hop_length=integer(min=16, default=256), win_length=integer(min=2, default=192)),
+        "rhythm: the local autocorrelation of the onset strength over `win_length` lags of "
+        "`hop_length` samples (`librosa.feature.tempogram`) `(win_length, frames)`"),
+    TransformEntry(
         "musicnn", "vector",
         _block(model=Choice(choices=MUSICNN_MODELS, default="MSD_musicnn"),
                layer=Choice(choices=MUSICNN_LAYERS, default="max_pool")),
