@@ -13,11 +13,13 @@ log = logging.getLogger("genrepipe.report")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs_dir", help="input folder of run metrics (metrics/runs)")
+    parser.add_argument("fusion_dir", help="input folder of the fusion's metrics (metrics)")
     parser.add_argument("out_md", help="output table (metrics/summary.md)")
     parser.add_argument("out_png", help="output figure (metrics/summary.png)")
     args = parser.parse_args()
     params = load_params()
-    rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=list(params.runs))
+    rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=list(params.runs),
+                        fusion_dir=args.fusion_dir)
     print(summary_table(rows))
     print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/songs.csv and confusion.png; "
           "`dvc metrics show`, `dvc plots show`")

@@ -103,3 +103,38 @@ def mcnemar(correct_a: np.ndarray, correct_b: np.ndarray) -> dict:
     only_a, only_b = int(np.sum(correct_a & ~correct_b)), int(np.sum(~correct_a & correct_b))
     p = 1.0 if only_a + only_b == 0 else float(binomtest(only_a, only_a + only_b, 0.5).pvalue)
     return {"only_a": only_a, "only_b": only_b, "p_value": p}
+
+
+def song_scores(true: np.ndarray, probs: np.ndarray, classes: Sequence[str], seed: int) -> dict:
+    """Song accuracy and macro-F1 with 95 % bootstrap intervals, recall and support per class,
+    and whether the accuracy is above chance, from the songs' labels and class probabilities.
+
+    Parameters
+    ----------
+    true : np.ndarray of int, shape (n_songs,)
+    probs : np.ndarray, shape (n_songs, n_classes)
+    """
+    pred = probs.argmax(axis=1)
+    songs = score(true, pred, classes)
+    interval = bootstrap_interval(true, pred, seed)
+    chance = majority_rate(true)
+    return {
+        "song_accuracy": songs["accuracy"],
+        "song_accuracy_lo": interval["accuracy_lo"], "song_accuracy_hi": interval["accuracy_hi"],
+        "song_macro_f1": songs["macro_f1"],
+        "song_macro_f1_lo": interval["macro_f1_lo"], "song_macro_f1_hi": interval["macro_f1_hi"],
+        "song_recall": songs["recall"],
+        "song_support": songs["support"],
+        "n_songs": len(true),
+        "majority_rate": chance,
+        # learned something: even the interval's low end beats always answering the commonest class
+        "above_chance": interval["accuracy_lo"] > chance,
+    }
+
+
+def fold_scores(true: np.ndarray, pred: np.ndarray, folds: Sequence[str], classes: Sequence[str]) -> dict:
+    """Mean, standard deviation and t-interval over folds of song accuracy and macro-F1."""
+    folds = np.asarray(folds)
+    per_fold = [score(true[folds == f], pred[folds == f], classes) for f in sorted(set(folds))]
+    return {"k": len(per_fold), **{f"song_{key}_{stat}": value for key in ("accuracy", "macro_f1")
+                                   for stat, value in fold_interval([f[key] for f in per_fold]).items()}}

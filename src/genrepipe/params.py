@@ -133,6 +133,9 @@ def validate(raw: Any) -> Section:
         _check_embedding(name, settings, window_samples, params.sample_rate)
     for name, run in params.runs.items():
         _check_run(name, run, params)
+    if "fusion" in params.runs:
+        raise fail("runs.fusion", params.runs.fusion.to_dict(), "has the name of the fusion stage's "
+                   "result", "another run name")
     return params
 
 

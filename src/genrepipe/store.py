@@ -24,6 +24,7 @@ from .errors import DataError
 
 PARTIAL_SUFFIX = ".partial"
 INDEX = "index.json"  # the index every stage writes next to its per-song files
+SONGS = "songs.csv"  # next to a run's metrics: every evaluated song and its prediction
 
 
 @contextlib.contextmanager

@@ -18,12 +18,11 @@ import numpy as np
 
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..metrics import bootstrap_interval, fold_interval, majority_rate, score
-from ..store import atomic_path, write_csv, write_json
+from ..metrics import fold_scores, score, song_scores
+from ..store import SONGS, atomic_path, write_csv, write_json
 from ..trained import TrainedRun
 
 log = logging.getLogger(__name__)
-SONGS = "songs.csv"  # next to a run's confusion matrix: one row per evaluated song
 
 
 def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
@@ -92,25 +91,11 @@ def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> Song
 
 
 def scores(results: SongResults, classes: Sequence[str], seed: int) -> dict:
-    """Window and song scores of one split, the song scores with 95 % bootstrap intervals."""
+    """Song scores of one split (with 95 % bootstrap intervals), then window scores."""
     windows = score(results.window_true, results.window_pred, classes)
-    songs = score(results.true, results.pred, classes)
-    interval = bootstrap_interval(results.true, results.pred, seed)
-    return {
-        "song_accuracy": songs["accuracy"],
-        "song_accuracy_lo": interval["accuracy_lo"], "song_accuracy_hi": interval["accuracy_hi"],
-        "song_macro_f1": songs["macro_f1"],
-        "song_macro_f1_lo": interval["macro_f1_lo"], "song_macro_f1_hi": interval["macro_f1_hi"],
-        "window_accuracy": windows["accuracy"],
-        "window_macro_f1": windows["macro_f1"],
-        "song_recall": songs["recall"],
-        "song_support": songs["support"],
-        "n_songs": len(results.songs),
-        "n_windows": int(len(results.window_true)),
-        "majority_rate": majority_rate(results.true),
-        # learned something: even the interval's low end beats always answering the commonest class
-        "above_chance": interval["accuracy_lo"] > majority_rate(results.true),
-    }
+    return {**song_scores(results.true, results.probs, classes, seed),
+            "window_accuracy": windows["accuracy"], "window_macro_f1": windows["macro_f1"],
+            "n_windows": int(len(results.window_true))}
 
 
 def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
@@ -141,12 +126,9 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
         per_fold = [predict_split(member, features, fold)
                     for fold, member in zip(trained.meta["folds"], trained.members, strict=True)]
         test = sum(per_fold[1:], per_fold[0])
-        fold_scores = [score(r.true, r.pred, classes) for r in per_fold]
-        metrics = {"test": scores(test, classes, seed), "folds": {
-            "k": len(per_fold),
-            **{f"song_{key}_{stat}": value for key in ("accuracy", "macro_f1")
-               for stat, value in fold_interval([f[key] for f in fold_scores]).items()}}}
         split_of = {s["song_id"]: s["split"] for s in test.songs}
+        metrics = {"test": scores(test, classes, seed), "folds": fold_scores(
+            test.true, test.pred, [split_of[s["song_id"]] for s in test.songs], classes)}
         written = {"test": test}
         title = f"{name}: all songs, {len(per_fold)}-fold"
     else:

@@ -16,7 +16,8 @@ import numpy as np
 
 from ..errors import DataError
 from ..metrics import mcnemar
-from ..store import atomic_open, atomic_path, read_csv, read_json
+from ..store import SONGS, atomic_open, atomic_path, read_csv, read_json
+from .fuse import FUSION
 
 SIGNIFICANCE = 0.05
 
@@ -26,9 +27,11 @@ def selection(metrics: dict) -> tuple[str, dict]:
     return ("valid", metrics["valid"]) if "valid" in metrics else ("cross-validated", metrics["test"])
 
 
-def collect(runs_dir: str | Path, runs: Sequence[str]) -> list[dict]:
-    """The metrics, info and per-song correctness on test of each run in `runs`, best first
-    (by the selection score, then name), each compared with the first.
+def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | None = None
+            ) -> list[dict]:
+    """The metrics, info and per-song correctness on test of each run in `runs` (and of the
+    fusion in `fusion_dir`, if given), best first (by the selection score, then name), each
+    compared with the first.
 
     Raises
     ------
@@ -39,10 +42,11 @@ def collect(runs_dir: str | Path, runs: Sequence[str]) -> list[dict]:
     if not runs:
         raise DataError("params.yaml: runs is empty; expected at least one run to report")
     rows = []
-    for name in runs:
-        metrics = read_json(runs_dir / f"{name}.json", what=f"the metrics of run {name!r}")
-        info = read_json(runs_dir / name / "info.json", what=f"the description of run {name!r}")
-        songs = read_csv(runs_dir / name / "songs.csv", what=f"the song predictions of run {name!r}")
+    sources = [(runs_dir, name) for name in runs] + ([(Path(fusion_dir), FUSION)] if fusion_dir else [])
+    for folder, name in sources:
+        metrics = read_json(folder / f"{name}.json", what=f"the metrics of run {name!r}")
+        info = read_json(folder / name / "info.json", what=f"the description of run {name!r}")
+        songs = read_csv(folder / name / SONGS, what=f"the song predictions of run {name!r}")
         correct = {s["song_id"]: s["label"] == s["predicted"] for s in songs
                    if s["split"] == "test" or "valid" not in metrics}
         rows.append({**info, "metrics": metrics, "correct": correct})
@@ -99,9 +103,9 @@ def summary_table(rows: list[dict]) -> str:
 
 
 def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
-                 runs: Sequence[str]) -> list[dict]:
+                 runs: Sequence[str], fusion_dir: str | Path | None = None) -> list[dict]:
     """Write the summary table (Markdown) and a figure of song accuracy with intervals."""
-    rows = collect(runs_dir, runs)
+    rows = collect(runs_dir, runs, fusion_dir)
     chosen_on = selection(rows[0]["metrics"])[0]
     with atomic_open(out_md) as handle:
         record = ("test is the record, never tuned on" if chosen_on == "valid" else
@@ -115,7 +119,9 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
             "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
             f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "
             f"{chosen_on} interval reaches the rate of always answering the commonest class; "
-            "`genrepipe predict` never picks such a run by default.\n\n")
+            "`genrepipe predict` never picks such a run by default. `fusion`: the average of the "
+            "song probabilities of the runs named in its transform column, chosen on "
+            f"{chosen_on}.\n\n")
         handle.write(summary_table(rows))
     plot_summary(rows, out_png)
     return rows
