@@ -39,6 +39,8 @@ def _params(raw_params, model, transform, **settings):
     ("cnn1d", "mfcc", (6, 8), TINY_CNN),
     ("cnn1d", "fft", (16,), TINY_CNN),
     ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
+    ("crnn", "mel", (8, 8), {**TINY_CNN, "units": 4}),
+    ("crnn", "mfcc", (8, 8), {**TINY_CNN, "units": 4, "rnn": "lstm"}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 4, 8], "dense": 8, "epochs": 2, "batch_size": 8}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 8], "block": "se", "dense": 8, "epochs": 2}),
     ("randomcnn", "mel", (8, 8), {"filters": [4, 4]}),
@@ -49,7 +51,7 @@ def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, se
     params = _params(raw_params, model, transform, **settings)
     meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     assert meta["classes"] == ["a", "b", "c"] and meta["window_shape"] == list(shape)
-    assert (meta["normalization"] is None) == (model not in ("cnn1d", "cnn2d"))
+    assert (meta["normalization"] is None) == (not MODELS[model].band_normalised)
     assert (tmp_path / "curves/r/plots/metrics/train/accuracy.tsv").is_file()
     assert not (tmp_path / "models/r.partial").exists()
 

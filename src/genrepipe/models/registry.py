@@ -163,6 +163,12 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
                band_normalised=True),
     ModelEntry("cnn2d", "keras", ("image",), _cnn([16, 32, 64, 64], kernel_size=3, epochs=30),
                "the same blocks in 2-D over the band x time image", band_normalised=True),
+    ModelEntry("crnn", "keras", ("image",), Block(fields={
+        **_cnn([16, 32, 32], kernel_size=3, epochs=30).fields,
+        "rnn": Choice(choices=("gru", "lstm"), default="gru"),
+        "units": integer(min=1, max=1024, default=32),
+    }), "convolutional blocks over the band x time image, then a bidirectional GRU or LSTM "
+        "(`rnn`, `units`) over time, dense (`embedding`), softmax (seed 004)", band_normalised=True),
     ModelEntry("musicnn", "keras", ("musicnn_input",), Block(fields={
         "pretrained": Choice(choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn"),
         "freeze": Choice(choices=("all", "frontend", "none"), default="frontend"),
