@@ -16,6 +16,7 @@ import numpy as np
 
 from .backend import keras
 from .featureset import FeatureSet
+from .small_data import BatchAugment, batch_rng, stitched
 
 
 class WindowSequence(keras.utils.PyDataset):
@@ -33,20 +34,33 @@ class WindowSequence(keras.utils.PyDataset):
     shuffle : bool
         Reshuffle every epoch (training); otherwise song order, window order (evaluation).
     prepare : callable, optional
-        Applied to each batch array (normalisation, layout for the model).
+        Applied to each batch array (normalisation; with `layout`, the model's input layout).
+    layout : callable, optional
+        Applied after `prepare` and the masks of `augment` (the model's input layout).
+    augment : BatchAugment, optional
+        Masks (after `prepare`) and mixup (after `layout`); training only.
+    shift_hop : int, optional
+        Training windows start at a random offset in [0, shift_hop) steps of the last axis,
+        stitched from the stored window and the next one of the song (the stored windows are
+        `shift_hop` steps apart): overlapping windows without storing them.
+    one_hot : bool
+        Targets as one-hot rows (needed by mixup and label smoothing) instead of indices.
     open_files : int > 0
         How many songs stay memory-mapped at once (least recently used ones are closed).
     **kwargs
         Passed to `keras.utils.PyDataset` (`workers`, `use_multiprocessing`, `max_queue_size`).
 
     Every window appears exactly once per epoch; batches cross song boundaries; the last batch
-    may be smaller.
+    may be smaller. Random choices of batch b in epoch e come from `batch_rng(seed, e, b)`, so
+    loader threads never change them.
     """
 
     def __init__(self, features: FeatureSet, split: str, classes: Sequence[str], batch_size: int,
                  seed: int = 0, shuffle: bool = True,
                  prepare: Callable[[np.ndarray], np.ndarray] | None = None,
-                 open_files: int = 64, **kwargs):
+                 layout: Callable[[np.ndarray], np.ndarray] | None = None,
+                 augment: BatchAugment | None = None, shift_hop: int | None = None,
+                 one_hot: bool = False, open_files: int = 64, **kwargs):
         super().__init__(**kwargs)
         songs = features.songs(split)
         if not songs:
@@ -58,9 +72,17 @@ class WindowSequence(keras.utils.PyDataset):
         self.song_of = np.repeat(np.arange(len(songs)), counts)
         self.window_of = np.concatenate([np.arange(n) for n in counts])
         self.labels = np.repeat([label_index[s["label"]] for s in songs], counts).astype(np.int32)
+        self.n_windows = counts
+        self.n_classes = len(classes)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.prepare = prepare
+        self.layout = layout
+        self.augment = augment if augment is not None and augment.active else None
+        self.shift_hop = shift_hop if shift_hop and shift_hop > 1 else None
+        self.one_hot = one_hot
+        self.seed = seed
+        self.epoch = 0
         self._rng = np.random.default_rng(seed)
         self.order = self._rng.permutation(self.labels.size) if shuffle else np.arange(self.labels.size)
         self._open: OrderedDict[int, np.ndarray] = OrderedDict()
@@ -72,14 +94,30 @@ class WindowSequence(keras.utils.PyDataset):
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         chosen = self.order[index * self.batch_size:(index + 1) * self.batch_size]
+        rng = batch_rng(self.seed, self.epoch, index)
+        offsets = (rng.integers(0, self.shift_hop, size=chosen.size) if self.shift_hop
+                   else np.zeros(chosen.size, dtype=int))
         x = np.empty((chosen.size, *self.features.window_shape), dtype=np.float32)
         for row, k in enumerate(chosen):
-            x[row] = self._song(self.song_of[k])[self.window_of[k]]
+            song, window = self.song_of[k], self.window_of[k]
+            array = self._song(song)
+            following = array[window + 1] if window + 1 < self.n_windows[song] else None
+            x[row] = stitched(array[window], following, int(offsets[row]), self.shift_hop or 0)
         if self.prepare is not None:
             x = self.prepare(x)
-        return x, self.labels[chosen]
+        if self.augment is not None:
+            x = self.augment.masks(x, rng)
+        if self.layout is not None:
+            x = self.layout(x)
+        y = self.labels[chosen]
+        if self.one_hot:
+            y = np.eye(self.n_classes, dtype=np.float32)[y]
+            if self.augment is not None:
+                x, y = self.augment.mix(x, y, rng)
+        return x, y
 
     def on_epoch_end(self) -> None:
+        self.epoch += 1
         if self.shuffle:
             self.order = self._rng.permutation(self.labels.size)
 

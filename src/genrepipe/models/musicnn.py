@@ -11,6 +11,7 @@ import numpy as np
 
 from ..backend import keras
 from ..pretrained.musicnn import FRONTEND, build, load_weights
+from .network import compile_network
 
 layers = keras.layers
 
@@ -33,7 +34,4 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
             settings["freeze"] == "frontend" and layer.name not in FRONTEND)
     x = layers.Dropout(settings["dropout"])(network.get_layer("penultimate").output)
     outputs = layers.Dense(n_classes, activation="softmax", dtype="float32", name="genre")(x)
-    model = keras.Model(network.inputs, outputs, name="musicnn_finetuned")
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    return model
+    return compile_network(keras.Model(network.inputs, outputs, name="musicnn_finetuned"), settings)

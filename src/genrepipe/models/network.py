@@ -1,6 +1,7 @@
 """The Keras family: what every network shares (input noise, conv blocks, the dense head and
-compilation), training from disk through the `PyDataset` loader with early stopping, and
-saving / loading as a byte-stable `.keras` archive.
+compilation), training from disk through the `PyDataset` loader with the small-data measures
+(shifted windows, masks, mixup, label smoothing, weight decay, a learning-rate schedule) and
+early stopping, and saving / loading as a byte-stable `.keras` archive.
 
 Plain Keras 3: no backend-specific calls, so another Keras backend is a one-line change.
 """
@@ -21,6 +22,8 @@ from ..curves import keras_metric_name
 from ..errors import DataError
 from ..featureset import FeatureSet
 from ..normalize import BandStats, band_stats
+from ..small_data import BatchAugment
+from ..transforms.registry import get_transform
 from .registry import ModelEntry
 
 layers = keras.layers
@@ -50,17 +53,53 @@ def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], nam
     x = layers.Dropout(settings["dropout"])(x)
     # float32 probabilities even under a mixed-precision policy
     outputs = layers.Dense(n_classes, activation="softmax", dtype="float32")(x)
-    network = keras.Model(inputs, outputs, name=name)
-    network.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-                    loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return compile_network(keras.Model(inputs, outputs, name=name), settings)
+
+
+def compile_network(network: keras.Model, settings: Mapping[str, Any]) -> keras.Model:
+    """Compile for one-hot targets: cross-entropy with `label_smoothing`, AdamW with
+    `weight_decay` (plain Adam when 0) at `learning_rate`."""
+    decay = settings.get("weight_decay", 0.0)
+    optimizer = (keras.optimizers.AdamW(settings["learning_rate"], weight_decay=decay) if decay
+                 else keras.optimizers.Adam(settings["learning_rate"]))
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings.get("label_smoothing", 0.0))
+    network.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     return network
+
+
+def normalise(stats: BandStats | None, windows: np.ndarray) -> np.ndarray:
+    """Windows standardised band by band (band-normalised models), else as float32."""
+    return stats.apply(windows) if stats is not None else np.asarray(windows, dtype=np.float32)
 
 
 def prepare(entry: ModelEntry, stats: BandStats | None, windows: np.ndarray) -> np.ndarray:
     """Windows of features -> the network's input: normalised (band-normalised models), then
     laid out by the model's own `layout`."""
-    x = stats.apply(windows) if stats is not None else np.asarray(windows, dtype=np.float32)
-    return importlib.import_module(entry.module).layout(x)
+    return importlib.import_module(entry.module).layout(normalise(stats, windows))
+
+
+def shift_hop(features: FeatureSet, kind: str) -> int | None:
+    """How many steps of the last axis (frames or samples) separate stored windows, when
+    shifted training windows can be stitched from them (a time axis, no gaps); else None."""
+    if kind not in ("image", "musicnn_input", "waveform"):
+        return None
+    width = features.window_shape[-1]
+    hop = round(width * features.index["hop_samples"] / features.index["window_samples"])
+    return hop if 1 < hop <= width else None
+
+
+def _schedule(settings: Mapping[str, Any], monitor: str, steps_per_epoch: int) -> list:
+    """The learning-rate schedule as callbacks: `plateau` halves the rate after half the
+    early-stopping patience without progress; `cosine` decays it to 0 over `epochs`."""
+    schedule = settings.get("schedule", "constant")
+    if schedule == "plateau":
+        return [keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5, min_lr=1e-6,
+                                                  patience=max(1, settings["patience"] // 2))]
+    if schedule == "cosine":
+        rate, epochs = settings["learning_rate"], settings["epochs"]
+        return [keras.callbacks.LearningRateScheduler(
+            lambda epoch: 0.5 * rate * (1 + np.cos(np.pi * epoch / epochs)))]
+    return []
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
@@ -73,8 +112,13 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     stats = band_stats(features, "train") if entry.band_normalised else None
     module = importlib.import_module(entry.module)
     loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
-                       prepare=lambda x: prepare(entry, stats, x), workers=loader_workers)
-    train = WindowSequence(features, "train", shuffle=True, **loader_args)
+                       prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
+                       workers=loader_workers)
+    kind = get_transform(features.name).kind
+    augment = settings.get("augment", {})
+    train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
+                           shift_hop=shift_hop(features, kind) if augment.get("shift") else None,
+                           **loader_args)
     valid = (WindowSequence(features, "valid", shuffle=False, **loader_args)
              if features.songs("valid") else None)
     input_shape = prepare(entry, stats, np.zeros((1, *features.window_shape), np.float32)).shape[1:]
@@ -87,7 +131,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
         monitor = "val_loss" if valid is not None else "loss"
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
                                                    restore_best_weights=True),
-                     _Curves(log_metric)]
+                     *_schedule(settings, monitor, len(train)), _Curves(log_metric)]
         fitted = network.fit(train, validation_data=valid, epochs=settings["epochs"],
                              callbacks=callbacks, verbose=2)
     finally:

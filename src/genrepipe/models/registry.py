@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError
-from ..schema import Block, Choice, Either, ListOf, Number, integer, positive
+from ..schema import Block, Choice, Either, Flag, ListOf, Number, integer, positive
 
 META = "meta.json"  # next to the model in every model folder: what prediction needs
 
@@ -79,15 +79,24 @@ _GAMMA = Either(options=(Choice(choices=("scale", "auto")), positive()), default
 
 
 def _training(epochs: int) -> dict:
-    """Settings every Keras model shares."""
+    """Settings every Keras model shares, with the small-data measures (`genrepipe.small_data`)."""
     return {
         "dense": integer(min=1, max=4096, default=64),
         "dropout": Number(min=0, max=0.95, default=0.3),
         "learning_rate": positive(max=1, default=1e-3),
+        "schedule": Choice(choices=("constant", "plateau", "cosine"), default="plateau"),
+        "weight_decay": Number(min=0, max=1, default=0.01),
+        "label_smoothing": Number(min=0, max=0.5, default=0.1),
         "batch_size": integer(min=1, max=4096, default=32),
         "epochs": integer(min=1, max=10000, default=epochs),
         "patience": integer(min=0, max=10000, default=5),
-        "augment": Block(fields={"noise_std": Number(min=0, max=10, default=0.0)}),
+        "augment": Block(fields={
+            "noise_std": Number(min=0, max=10, default=0.0),
+            "shift": Flag(default=True),
+            "time_mask": Number(min=0, max=0.9, default=0.1),
+            "band_mask": Number(min=0, max=0.9, default=0.1),
+            "mixup": Number(min=0, max=10, default=0.2),
+        }),
     }
 
 
