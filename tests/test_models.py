@@ -40,11 +40,15 @@ def _params(raw_params, model, transform, **settings):
     ("cnn1d", "fft", (16,), TINY_CNN),
     ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
     ("crnn", "mel", (8, 8), {**TINY_CNN, "units": 4}),
+    ("autoencoder", "mel", (8, 10), {**TINY_CNN, "pretrain_epochs": 2}),
     ("crnn", "mfcc", (8, 8), {**TINY_CNN, "units": 4, "rnn": "lstm"}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 4, 8], "dense": 8, "epochs": 2, "batch_size": 8}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 8], "block": "se", "dense": 8, "epochs": 2}),
     ("randomcnn", "mel", (8, 8), {"filters": [4, 4]}),
     ("randomcnn", "waveform", (81,), {"filters": [4, 4]}),
+    ("randomcnn", "mel", (8, 8), {"architecture": "single_7x86", "n_filters": 8, "classifier": "elm",
+                                  "n_hidden": 50}),
+    ("randomcnn", "waveform", (1024,), {"architecture": "frame_level", "n_filters": 4}),
 ])
 def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, settings):
     folder = make_feature_store(tmp_path / transform, shape, name=transform)
@@ -206,6 +210,59 @@ def test_randomcnn_features_are_fixed_by_the_seed_and_survive_saving(tmp_path):
     skops.io.dump(first, tmp_path / "f.skops")
     loaded = load_skops(tmp_path / "f.skops")
     np.testing.assert_allclose(loaded.transform(X), features, rtol=1e-6)
+
+
+@pytest.mark.parametrize("architecture, shape, n, width", [
+    # seed 000's feature sizes: the mean of every map of the default layers
+    ("sample_level", (2187,), 4, 7 * 4),          # strided conv + 6 pooled blocks
+    ("frame_level", (2048,), 4, 4 * 4),           # front end + 3 back-end layers
+    ("frame_level_many", (2048,), 4, 8 * 4),      # 5 front ends + 3 back-end layers
+    ("single_7x86", (20, 16), 8, 8),              # the pooled maps only
+    ("single_7x96", (20, 16), 8, 8),
+    ("temporal", (20, 16), 8, 14 * 8),            # (1 + 2 + 4 + 8) n - 4 n/4
+])
+def test_seed000_architectures(architecture, shape, n, width):
+    from genrepipe.models.randomcnn import RandomCNNFeatures
+
+    X = np.random.default_rng(0).normal(size=(3, int(np.prod(shape)))).astype(np.float32)
+    features = RandomCNNFeatures(shape, architecture=architecture, n_filters=n, random_state=0).fit(X)
+    out = features.transform(X)
+    assert out.shape == (3, width) and np.isfinite(out).all() and (out >= 0).all()  # means of ReLUs
+    assert out.std(axis=0).max() > 0  # windows differ
+    chosen = RandomCNNFeatures(shape, architecture=architecture, n_filters=n, layers=(0,)).fit(X)
+    assert chosen.transform(X).shape[1] == (width if architecture == "temporal" else n)  # layer 0
+
+
+def test_single_7x86_filters_span_ninety_percent_of_the_bands():
+    from genrepipe.models.randomcnn import RandomCNNFeatures
+
+    network = RandomCNNFeatures((50, 20), architecture="single_7x86", n_filters=2).fit(
+        np.zeros((1, 1000), np.float32))._network()
+    kernel = next(w for w in network.get_weights() if w.ndim == 4)
+    assert kernel.shape == (7, 45, 1, 2)  # 7 frames x int(0.9 * 50) bands
+
+
+def test_randomcnn_architecture_must_fit_the_transform(raw_params):
+    raw_params["models"]["randomcnn"]["architecture"] = "temporal"
+    raw_params["runs"] = {"r": {"model": "randomcnn", "transform": "waveform"}}
+    with pytest.raises(ParameterError, match=r"runs\.r.*models\.randomcnn: architecture temporal "
+                                             r"needs a spectrogram"):
+        validate(raw_params)
+
+
+def test_autoencoder_pretrains_then_freezes_its_encoder(raw_params, tmp_path):
+    from genrepipe.models.autoencoder import CODE
+
+    folder = make_feature_store(tmp_path / "mel", (6, 9))  # odd sizes: the decoder crops
+    params = _params(raw_params, "autoencoder", "mel", **TINY_CNN, pretrain_epochs=3)
+    meta = train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+    losses = meta["history"]["reconstruction_loss"]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    assert (tmp_path / "c/plots/metrics/pretrain/loss.tsv").is_file()
+    network = TrainedRun(tmp_path / "m").model_object
+    encoder = network.layers[:[layer.name for layer in network.layers].index(CODE) + 1]
+    assert not any(layer.trainable for layer in encoder if layer.weights)
+    assert all(layer.trainable for layer in network.layers[len(encoder):] if layer.weights)
 
 
 def test_samplecnn_structure():

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
-from .models.registry import MODELS
+from .models.registry import MODELS, model_settings
 from .schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, NamedMap, Number, Section,
                      Text, fail, integer, positive)
 from .transforms.registry import DTYPES, KINDS, TRANSFORMS
@@ -153,11 +153,16 @@ def _check_run(name: str, run: Section, params: Section) -> None:
         raise fail(f"runs.{name}.transform", run.transform, "is not computed (no block in "
                    "transforms or embeddings)",
                    "one of: " + ", ".join([*params.transforms, *params.embeddings]))
-    accepts = MODELS[run.model].accepts
-    if kind not in accepts:
+    entry = MODELS[run.model]
+    if kind not in entry.accepts:
         raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform} "
                    f"({KINDS[kind]})", f"a {run.model} transform giving "
-                   + " or ".join(KINDS[k] for k in accepts))
+                   + " or ".join(KINDS[k] for k in entry.accepts))
+    problem = entry.check and entry.check(model_settings(params.models, run.model), kind)
+    if problem:
+        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform} "
+                   f"({KINDS[kind]}), but models.{run.model}: {problem}",
+                   "a transform that fits the model's settings, or other settings")
 
 
 def _check_embedding(name: str, settings: Section, window_samples: int, sample_rate: int) -> None:

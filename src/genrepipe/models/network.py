@@ -128,6 +128,11 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
         network = module.build_network(input_shape, len(features.classes), settings)
         log.info("%s: %d parameters, input %s, %d batches per epoch", entry.name,
                  network.count_params(), input_shape, len(train))
+        pretrained = {}
+        if hasattr(module, "pretrain"):  # e.g. an autoencoder's encoder, without labels
+            unlabeled = WindowSequence(features, "train", shuffle=True,
+                                       **{**loader_args, "one_hot": False})
+            pretrained = module.pretrain(network, unlabeled, settings, log_metric)
         monitor = "val_loss" if valid is not None else "loss"
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
                                                    restore_best_weights=True),
@@ -140,7 +145,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     canonical_keras(folder / entry.file)
     losses = fitted.history[monitor]
     history = {"epochs_run": len(losses), "best_epoch": int(np.argmin(losses)) + 1,
-               "best_" + monitor: float(min(losses))}
+               "best_" + monitor: float(min(losses)), **pretrained}
     return {"normalization": stats.to_dict() if stats else None, "history": history}
 
 

@@ -1,8 +1,10 @@
 """Randomly weighted CNN features (seed 000): an untrained, seeded CNN as a feature extractor.
 
-Each conv block's feature maps are summarised by their mean and maximum over time (and
-frequency), and the summaries of all blocks are concatenated into one vector per window,
-which a classifier (an SVM, or the ELM) then learns from.
+`architecture: blocks` (genrepipe's own): each conv block's feature maps are summarised by
+their mean and maximum over time (and frequency). The other architectures are seed 000's
+(`random_architectures`): the mean of every feature map of the selected `layers`. The
+summaries are concatenated into one vector per window, which a classifier (an SVM, or the
+ELM, as in seed 000) then learns from.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
+
+from .elm import ExtremeLearningMachine
+from .random_architectures import BUILDERS, DEFAULT_LAYERS
 
 
 class RandomCNNFeatures(TransformerMixin, BaseEstimator):
@@ -22,9 +27,16 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         One window's features: (bands, frames) for a spectrogram, (samples,) for a waveform.
         Rows of X are windows flattened to this shape.
     filters : sequence of int
-        Filters of each conv block (conv, ReLU, max pool).
+        Filters of each conv block (conv, ReLU, max pool) of `architecture="blocks"`.
     kernel_size, pool_size : int
+        Of the blocks.
     random_state : int
+    architecture : str
+        ``blocks`` or one of `random_architectures.BUILDERS` (seed 000).
+    n_filters : int
+        Filters per layer of seed 000's architectures (its ``num_filters``).
+    layers : sequence of int or None
+        Which of the architecture's layers give features (None: seed 000's default).
 
     Attributes
     ----------
@@ -33,14 +45,40 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, window_shape=(128, 130), filters=(32, 32, 32), kernel_size=3, pool_size=2,
-                 random_state=0):
+                 random_state=0, architecture="blocks", n_filters=64, layers=None):
         self.window_shape = window_shape
         self.filters = filters
         self.kernel_size = kernel_size
         self.pool_size = pool_size
         self.random_state = random_state
+        self.architecture = architecture
+        self.n_filters = n_filters
+        self.layers = layers
 
     def _build(self):
+        return self._blocks() if self.architecture == "blocks" else self._seed000()
+
+    def _seed000(self):
+        """One of seed 000's front ends; the mean of every map of the selected layers."""
+        from ..backend import keras
+
+        layers = keras.layers
+        seeds = iter(range(int(self.random_state) * 1000, int(self.random_state) * 1000 + 1000))
+
+        def init():
+            return keras.initializers.HeNormal(seed=next(seeds))
+
+        inputs = keras.Input(shape=(*self.window_shape, 1))
+        # a spectrogram (bands, frames) is laid out time first, (frames, bands), as in seed 000
+        x = layers.Permute((2, 1, 3))(inputs) if len(self.window_shape) == 2 else inputs
+        maps = BUILDERS[self.architecture](x, int(self.n_filters), init)
+        chosen = self.layers if self.layers is not None else DEFAULT_LAYERS.get(
+            self.architecture, range(len(maps)))
+        means = [(layers.GlobalAveragePooling2D() if len(maps[i].shape) == 4
+                  else layers.GlobalAveragePooling1D())(maps[i]) for i in chosen]
+        return keras.Model(inputs, means[0] if len(means) == 1 else layers.Concatenate()(means))
+
+    def _blocks(self):
         from ..backend import keras
 
         layers = keras.layers
@@ -80,7 +118,8 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         network = self._network()
         out = [keras.ops.convert_to_numpy(network(X[i:i + batch_size], training=False))
                for i in range(0, len(X), batch_size)]
-        return np.concatenate(out) if out else np.zeros((0, 2 * sum(self.filters)), np.float32)
+        return (np.concatenate(out) if out
+                else np.zeros((0, int(network.outputs[0].shape[-1])), np.float32))
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -89,7 +128,11 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
 
 
 def estimator(settings, seed: int, n_jobs: int):
-    """The classifier on the random features: an RBF SVM (calibrated: see `models.classic`)."""
+    """The classifier on the random features (`classifier`): an RBF SVM, or seed 000's other
+    choice, the ELM (`n_hidden`, `alpha`); calibrated (see `models.classic`)."""
+    if settings["classifier"] == "elm":
+        return ExtremeLearningMachine(n_hidden=settings["n_hidden"], alpha=settings["alpha"],
+                                      random_state=seed)
     return SVC(C=settings["C"], gamma=settings["gamma"], random_state=seed)
 
 
@@ -97,4 +140,7 @@ def featurizer(settings, seed: int, window_shape: tuple[int, ...]) -> RandomCNNF
     """The step before the scaler: the random CNN's features of each window."""
     return RandomCNNFeatures(window_shape=tuple(window_shape), filters=tuple(settings["filters"]),
                              kernel_size=settings["kernel_size"], pool_size=settings["pool_size"],
-                             random_state=seed)
+                             random_state=seed, architecture=settings["architecture"],
+                             n_filters=settings["n_filters"],
+                             layers=None if settings["layers"] is None else tuple(settings["layers"]))
+

@@ -14,7 +14,7 @@ through an example).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,8 @@ class ModelEntry:
     whole_windows : scikit-learn models that take whole windows (flattened) instead of one
         summary vector per window.
     band_normalised : Keras models whose inputs are standardised band by band (train statistics).
+    check : why given settings cannot take a kind of transform output (None when they can),
+        checked with the params.
     """
 
     name: str
@@ -60,6 +62,7 @@ class ModelEntry:
     calibrated: bool = False
     whole_windows: bool = False
     band_normalised: bool = False
+    check: Callable[[Mapping[str, Any], str], str | None] | None = None
 
     @property
     def module(self) -> str:
@@ -109,6 +112,20 @@ def _cnn(filters: list[int], kernel_size: int, epochs: int) -> Block:
     })
 
 
+# seed 000's randomly weighted front ends (`models.random_architectures`), by the input they take
+RANDOM_WAVEFORM = ("sample_level", "frame_level", "frame_level_many")
+RANDOM_SPECTROGRAM = ("single_7x86", "single_7x96", "temporal")
+
+
+def _random_input(settings: Mapping[str, Any], kind: str) -> str | None:
+    architecture = settings["architecture"]
+    if architecture in RANDOM_WAVEFORM and kind != "waveform":
+        return f"architecture {architecture} needs a waveform"
+    if architecture in RANDOM_SPECTROGRAM and kind != "image":
+        return f"architecture {architecture} needs a spectrogram (an image transform)"
+    return None
+
+
 VECTORS = ("vector", "image")  # what a model of one summary vector per window can take
 
 MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
@@ -150,14 +167,21 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
     }), "extreme learning machine: a seeded random tanh layer and a ridge readout "
         "(`genrepipe.models.elm`)"),
     ModelEntry("randomcnn", "sklearn", ("image", "waveform"), Block(fields={
+        "architecture": Choice(choices=("blocks", *RANDOM_WAVEFORM, *RANDOM_SPECTROGRAM),
+                               default="blocks"),
         "filters": ListOf(item=integer(min=1, max=1024), min_len=1, default=[32, 32, 32]),
         "kernel_size": integer(min=1, max=64, default=3),
         "pool_size": integer(min=1, max=8, default=2),
+        "n_filters": integer(min=1, max=8192, default=64),
+        "layers": ListOf(item=integer(min=0, max=16), min_len=1, nullable=True, default=None),
+        "classifier": Choice(choices=("svm", "elm"), default="svm"),
         "C": positive(default=10.0),
         "gamma": _GAMMA,
-    }), "an untrained CNN with seeded random weights; each block's feature maps pooled (mean "
-        "and max) into one vector per window, then a calibrated SVM (seed 000)",
-        calibrated=True, whole_windows=True),
+        "n_hidden": integer(min=1, max=100000, default=1000),
+        "alpha": positive(default=1.0),
+    }), "an untrained CNN with seeded random weights (`architecture`: genrepipe's `blocks`, or "
+        "seed 000's front ends) as features of each window, then a calibrated SVM or ELM "
+        "(`classifier`, seed 000)", calibrated=True, whole_windows=True, check=_random_input),
     ModelEntry("samplecnn", "keras", ("waveform",), Block(fields={
         "filters": ListOf(item=integer(min=1, max=1024), min_len=2,
                           default=[16, 16, 32, 32, 32, 64, 64, 64]),
@@ -178,6 +202,13 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
         "units": integer(min=1, max=1024, default=32),
     }), "convolutional blocks over the band x time image, then a bidirectional GRU or LSTM "
         "(`rnn`, `units`) over time, dense (`embedding`), softmax (seed 004)", band_normalised=True),
+    ModelEntry("autoencoder", "keras", ("image",), Block(fields={
+        **_cnn([16, 32, 32], kernel_size=3, epochs=30).fields,
+        "pretrain_epochs": integer(min=1, max=10000, default=15),
+        "freeze_encoder": Flag(default=True),
+    }), "encoder-classifier (seed 004): a convolutional autoencoder trained without labels on "
+        "the training windows (`pretrain_epochs`), its encoder frozen (`freeze_encoder`), then "
+        "the dense head trained on the classes", band_normalised=True),
     ModelEntry("musicnn", "keras", ("musicnn_input",), Block(fields={
         "pretrained": Choice(choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn"),
         "freeze": Choice(choices=("all", "frontend", "none"), default="frontend"),
