@@ -76,3 +76,15 @@ def test_validation_batches_are_never_augmented(store):
     plain = WindowSequence(store, "valid", store.classes, batch_size=4, shuffle=False)
     x = np.concatenate([plain[i][0] for i in range(len(plain))])
     assert np.array_equal(x, np.concatenate([store.load(s["song_id"]) for s in store.songs("valid")]))
+
+
+def test_shift_hop_needs_a_time_axis_and_no_gaps(tmp_path):
+    from genrepipe.models.network import shift_hop
+
+    store = FeatureSet(make_feature_store(tmp_path / "mel", (6, 8)))  # window = hop = 8000 samples
+    assert shift_hop(store, "image") == 8 and shift_hop(store, "waveform") == 8
+    assert shift_hop(store, "vector") is None
+    store.index = {**store.index, "hop_samples": 4000}  # windows overlap by half
+    assert shift_hop(store, "image") == 4
+    store.index = {**store.index, "hop_samples": 16000}  # gaps between windows
+    assert shift_hop(store, "image") is None

@@ -23,7 +23,7 @@ from ..errors import DataError
 from ..featureset import FeatureSet
 from ..normalize import BandStats, band_stats
 from ..small_data import BatchAugment
-from ..transforms.registry import get_transform
+from ..transforms.registry import TRANSFORMS
 from .registry import ModelEntry
 
 layers = keras.layers
@@ -88,7 +88,7 @@ def shift_hop(features: FeatureSet, kind: str) -> int | None:
     return hop if 1 < hop <= width else None
 
 
-def _schedule(settings: Mapping[str, Any], monitor: str, steps_per_epoch: int) -> list:
+def _schedule(settings: Mapping[str, Any], monitor: str) -> list:
     """The learning-rate schedule as callbacks: `plateau` halves the rate after half the
     early-stopping patience without progress; `cosine` decays it to 0 over `epochs`."""
     schedule = settings.get("schedule", "constant")
@@ -114,7 +114,8 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
                        workers=loader_workers)
-    kind = get_transform(features.name).kind
+    # an embedding's features (embed stage) are vectors
+    kind = TRANSFORMS[features.name].kind if features.name in TRANSFORMS else "vector"
     augment = settings.get("augment", {})
     train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
                            shift_hop=shift_hop(features, kind) if augment.get("shift") else None,
@@ -136,7 +137,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
         monitor = "val_loss" if valid is not None else "loss"
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
                                                    restore_best_weights=True),
-                     *_schedule(settings, monitor, len(train)), _Curves(log_metric)]
+                     *_schedule(settings, monitor), _Curves(log_metric)]
         fitted = network.fit(train, validation_data=valid, epochs=settings["epochs"],
                              callbacks=callbacks, verbose=2)
     finally:
