@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import keras
-from .network import compile_network, conv_blocks, head_and_compile, input_noise
+from .network import batch_norm, compile_network, conv_blocks, head_and_compile, input_noise
 
 layers = keras.layers
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def decoder(code, target_shape: tuple[int, ...], settings: Mapping[str, Any]):
     for filters in reversed(settings["filters"]):
         x = layers.UpSampling2D(settings["pool_size"])(x)
         x = layers.Conv2D(filters, settings["kernel_size"], padding="same", use_bias=False)(x)
-        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+        x = layers.Activation("relu")(batch_norm(settings)(x))
     x = layers.Conv2D(1, settings["kernel_size"], padding="same", dtype="float32")(x)
     extra = [int(x.shape[i + 1]) - int(target_shape[i]) for i in range(2)]
     return layers.Cropping2D(((0, extra[0]), (0, extra[1])), name="reconstruction")(x)

@@ -37,11 +37,18 @@ def input_noise(x, settings: Mapping[str, Any]):
     return x
 
 
+def batch_norm(settings: Mapping[str, Any]):
+    """A batch-norm layer whose running statistics follow about 1 / (1 - `bn_momentum`) recent
+    batches: Keras' 0.99 averages 100 batches, several epochs of a small dataset, so early valid
+    losses (and early stopping) would see stale statistics."""
+    return layers.BatchNormalization(momentum=settings.get("bn_momentum", 0.99))
+
+
 def conv_blocks(x, conv, pool, settings: Mapping[str, Any]):
     """One block per entry of `filters`: conv (`kernel_size`), batch norm, ReLU, max pool."""
     for filters in settings["filters"]:
         x = conv(filters, settings["kernel_size"], padding="same", use_bias=False)(x)
-        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+        x = layers.Activation("relu")(batch_norm(settings)(x))
         x = pool(settings["pool_size"], padding="same")(x)
     return x
 

@@ -88,6 +88,7 @@ def _training(epochs: int) -> dict:
         "dropout": Number(min=0, max=0.95, default=0.3),
         "learning_rate": positive(max=1, default=1e-3),
         "schedule": Choice(choices=("constant", "plateau", "cosine"), default="plateau"),
+        "bn_momentum": Number(min=0, max=0.999, default=0.9),
         "weight_decay": Number(min=0, max=1, default=0.01),
         "label_smoothing": Number(min=0, max=0.5, default=0.1),
         "batch_size": integer(min=1, max=4096, default=32),

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import keras
-from .network import head_and_compile, input_noise
+from .network import batch_norm, head_and_compile, input_noise
 
 layers = keras.layers
 
@@ -30,10 +30,10 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
     inputs = keras.Input(shape=input_shape)
     x = input_noise(inputs, settings)
     x = layers.Conv1D(settings["filters"][0], 3, strides=3, padding="same", use_bias=False)(x)
-    x = layers.Activation("relu")(layers.BatchNormalization()(x))
+    x = layers.Activation("relu")(batch_norm(settings)(x))
     for filters in settings["filters"][1:]:
         x = layers.Conv1D(filters, 3, padding="same", use_bias=False)(x)
-        x = layers.Activation("relu")(layers.BatchNormalization()(x))
+        x = layers.Activation("relu")(batch_norm(settings)(x))
         if settings["block"] == "se":
             x = _squeeze_excite(x, filters, settings["se_ratio"])
         x = layers.MaxPooling1D(3, padding="same")(x)
