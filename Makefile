@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv repro test bench clean lock help
+.PHONY: venv repro test bench kfold clean lock help
 BENCH_ARGS ?=
+KFOLD_ARGS ?=
 
 help:
 	@echo "make venv    build .venv (pinned versions) only"
@@ -17,6 +18,8 @@ help:
 	@echo "             TF=gpu make repro installs TensorFlow's CUDA build instead of the CPU one"
 	@echo "make test    build .venv if needed, then run the test suite"
 	@echo "make bench   speed and memory figures -> bench/results.md (BENCH_ARGS=--scale 0.1 for a quick run)"
+	@echo "make kfold FOLDER=/path/to/songs [KFOLD_ARGS='--runs svc-mfcc musicnn-ft --set k=v']"
+	@echo "             k-fold figures on your own folder, in a scratch clone (bench/folder_kfold.py)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
 	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
 
@@ -50,6 +53,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/dvc repro --quiet
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+kfold: $(STAMP)
+	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)
 
 clean:
 	rm -rf data/raw data/windows data/features models/*
