@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     if not (work / ".git").is_dir():
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(work)], check=True)
     else:
-        subprocess.run(["git", "-C", str(work), "checkout", "--quiet", "--", "params.yaml"], check=True)
+        subprocess.run(["git", "-C", str(work), "checkout", "--quiet", "--", "params.yaml", "dvc.lock"],
+                       check=True)  # DVC's run cache restores what is unchanged
         subprocess.run(["git", "-C", str(work), "pull", "--quiet", "--ff-only"], check=True)
     params_file = work / "params.yaml"
     params = configure(yaml.safe_load(params_file.read_text()), args.folder.resolve(), args.folds,
