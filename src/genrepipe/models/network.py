@@ -142,7 +142,10 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
                                        **{**loader_args, "one_hot": False})
             pretrained = module.pretrain(network, unlabeled, settings, log_metric)
         monitor = "val_loss" if valid is not None else "loss"
+        # the first `min_epochs` are neither judged nor kept: on a small dataset the valid loss
+        # of the first epochs is noise around chance, and stopping there keeps an untrained net
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
+                                                   start_from_epoch=settings.get("min_epochs", 0),
                                                    restore_best_weights=True),
                      *_schedule(settings, monitor), _Curves(log_metric)]
         fitted = network.fit(train, validation_data=valid, epochs=settings["epochs"],

@@ -94,6 +94,7 @@ def _training(epochs: int) -> dict:
         "batch_size": integer(min=1, max=4096, default=32),
         "epochs": integer(min=1, max=10000, default=epochs),
         "patience": integer(min=0, max=10000, default=5),
+        "min_epochs": integer(min=0, max=10000, default=10),
         "augment": Block(fields={
             "noise_std": Number(min=0, max=10, default=0.0),
             "shift": Flag(default=True),
