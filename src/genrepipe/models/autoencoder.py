@@ -26,13 +26,13 @@ def layout(x: np.ndarray) -> np.ndarray:
 
 def build_network(input_shape: tuple[int, ...], n_classes: int,
                   settings: Mapping[str, Any]) -> keras.Model:
-    """The classifier: the encoder (2-D conv blocks, the last one named `code`), global
-    average pooling, the dense head; compiled. `pretrain` trains the encoder first."""
+    """The classifier: the encoder (2-D conv blocks, the last one named `code`), the mean and
+    the maximum of every code map, the dense head; compiled. `pretrain` trains the encoder first."""
     inputs = keras.Input(shape=input_shape)
     x = conv_blocks(input_noise(inputs, settings), layers.Conv2D, layers.MaxPooling2D, settings)
     x = layers.Identity(name=CODE)(x)
-    return head_and_compile(inputs, layers.GlobalAveragePooling2D()(x), n_classes, settings,
-                            "autoencoder")
+    pooled = layers.Concatenate()([layers.GlobalAveragePooling2D()(x), layers.GlobalMaxPooling2D()(x)])
+    return head_and_compile(inputs, pooled, n_classes, settings, "autoencoder")
 
 
 def decoder(code, target_shape: tuple[int, ...], settings: Mapping[str, Any]):
