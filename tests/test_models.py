@@ -233,6 +233,15 @@ def test_seed000_architectures(architecture, shape, n, width):
     assert chosen.transform(X).shape[1] == (width if architecture == "temporal" else n)  # layer 0
 
 
+def test_randomcnn_layers_beyond_the_architecture_are_refused():
+    from genrepipe.models.randomcnn import RandomCNNFeatures
+
+    with pytest.raises(ParameterError, match=r"layers=\[2\]: architecture single_7x96 has 2 "
+                                             r"layer\(s\); expected indices 0 to 1, or null"):
+        RandomCNNFeatures((20, 16), architecture="single_7x96", n_filters=2, layers=(2,)).fit(
+            np.zeros((1, 320), np.float32))
+
+
 def test_single_7x86_filters_span_ninety_percent_of_the_bands():
     from genrepipe.models.randomcnn import RandomCNNFeatures
 
