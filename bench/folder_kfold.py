@@ -3,8 +3,8 @@
     python bench/folder_kfold.py /path/to/folder [--runs svc-mfcc musicnn-ft ...]
         [--set models.cnn2d.epochs=50 ...] [--folds 5] [--workdir /tmp/genrepipe-kfold]
 
-The project's committed HEAD is cloned into `--workdir` (kept between calls, so a second call
-re-runs only what changed), params.yaml there gets `dataset.source: folder`, the folder,
+The project's committed HEAD is cloned into `--workdir` (kept between calls and reset to the
+project's HEAD, so a second call re-runs only what changed), params.yaml there gets `dataset.source: folder`, the folder,
 `dataset.split: kfold`, the chosen runs (default runs, plus `musicnn-ft`: the fine-tuned
 musicnn) and only the transforms they need, then `dvc repro` runs with this Python. The
 ranked table (metrics/summary.md) is printed; `--set` takes dotted keys with YAML values.
@@ -62,10 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     work = args.workdir
     if not (work / ".git").is_dir():
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(work)], check=True)
-    else:
-        subprocess.run(["git", "-C", str(work), "checkout", "--quiet", "--", "params.yaml", "dvc.lock"],
-                       check=True)  # DVC's run cache restores what is unchanged
-        subprocess.run(["git", "-C", str(work), "pull", "--quiet", "--ff-only"], check=True)
+    else:  # a scratch clone: take the project's HEAD whatever the last run wrote (DVC's run
+        # cache restores the outputs of stages that did not change)
+        subprocess.run(["git", "-C", str(work), "fetch", "--quiet", str(ROOT), "HEAD"], check=True)
+        subprocess.run(["git", "-C", str(work), "reset", "--hard", "--quiet", "FETCH_HEAD"], check=True)
+        subprocess.run(["git", "-C", str(work), "clean", "-fdq", "metrics"], check=True)
     params_file = work / "params.yaml"
     params = configure(yaml.safe_load(params_file.read_text()), args.folder.resolve(), args.folds,
                        args.runs, args.set)
