@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -150,8 +151,8 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     result = run(["dvc", "repro"], repo)
     assert "| run | model | transform |" in result.stdout
     summary = (repo / "metrics/summary.md").read_text()
-    for name in runs:
-        assert f"| {name} |" in summary
+    for name in runs:  # tiny runs may be marked as no better than chance: listed all the same
+        assert re.search(rf"\| {re.escape(name)}( \(no better than chance: [0-9.]+\))? \|", summary)
         metrics = json.loads((repo / f"metrics/runs/{name}.json").read_text())
         assert metrics["test"]["n_songs"] == 2 and metrics["test"]["n_windows"] == 8
         assert metrics["valid"]["n_songs"] == 2
