@@ -46,10 +46,12 @@ def loader_rates(mel_dir, params, steps: int = 60) -> tuple[float, float]:
     def prepare(x):
         return layout(stats.apply(x))
 
+    # one-hot targets, as training feeds them (label smoothing, mixup); no augmentation on either
     disk = WindowSequence(features, "train", features.classes, settings.batch_size, params.seed,
-                          prepare=prepare, workers=params.executor.workers)
+                          prepare=prepare, one_hot=True, workers=params.executor.workers)
     x = np.concatenate([prepare(np.asarray(features.load(s["song_id"]))) for s in features.songs("train")])
-    memory = ArraySequence(x, disk.labels, disk.order, settings.batch_size,
+    one_hot = np.eye(len(features.classes), dtype=np.float32)[disk.labels]
+    memory = ArraySequence(x, one_hot, disk.order, settings.batch_size,
                            workers=params.executor.workers)
     steps = min(steps, len(disk))
     network = build_network(x.shape[1:], len(features.classes), settings)
