@@ -83,6 +83,13 @@ def make_project(tmp_path: Path):
     return repo, set_params
 
 
+def one_epoch(sequence) -> list:
+    """Every batch of a loader's epoch, in order, then its epoch end (as Keras calls it)."""
+    batches = [sequence[i] for i in range(len(sequence))]
+    sequence.on_epoch_end()
+    return batches
+
+
 def make_feature_store(folder: Path, window_shape: tuple[int, ...], classes=("a", "b", "c"),
                        songs_per_split=None, n_windows=(3, 5), name: str = "mel", seed: int = 0) -> Path:
     """Write a tiny transform output (index.json + per-song .npy) whose classes are learnable:

@@ -7,7 +7,7 @@ from genrepipe.featureset import FeatureSet
 from genrepipe.loader import WindowSequence
 from genrepipe.normalize import BandStats, band_stats
 
-from conftest import make_feature_store
+from conftest import make_feature_store, one_epoch
 
 
 @pytest.fixture
@@ -15,18 +15,12 @@ def store(tmp_path):
     return FeatureSet(make_feature_store(tmp_path / "mel", (6, 4)))
 
 
-def _epoch(seq):
-    batches = [seq[i] for i in range(len(seq))]
-    seq.on_epoch_end()
-    return batches
-
-
 def test_every_window_once_per_epoch_with_its_label(store):
     seq = WindowSequence(store, "train", store.classes, batch_size=5, seed=1)
     total = sum(s["n_windows"] for s in store.songs("train"))
     assert len(seq) == -(-total // 5)
     for _ in range(2):
-        batches = _epoch(seq)
+        batches = one_epoch(seq)
         x = np.concatenate([b[0] for b in batches])
         y = np.concatenate([b[1] for b in batches])
         assert x.shape == (total, 6, 4) and x.dtype == np.float32
@@ -64,7 +58,7 @@ def test_batches_cross_song_boundaries(store):
 
 def test_arrays_are_memory_mapped_and_open_files_bounded(store):
     seq = WindowSequence(store, "train", store.classes, batch_size=4, seed=0, open_files=3)
-    _epoch(seq)
+    one_epoch(seq)
     assert 0 < len(seq._open) <= 3
     assert all(isinstance(a, np.memmap) for a in seq._open.values())
 

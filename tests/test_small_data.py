@@ -7,7 +7,7 @@ from genrepipe.featureset import FeatureSet
 from genrepipe.loader import WindowSequence
 from genrepipe.small_data import BatchAugment, batch_rng, mask, mixup, stitched
 
-from conftest import make_feature_store
+from conftest import make_feature_store, one_epoch
 
 
 def test_stitched_equals_the_window_a_finer_hop_would_store():
@@ -50,24 +50,18 @@ def store(tmp_path):
     return FeatureSet(make_feature_store(tmp_path / "mel", (6, 8)))
 
 
-def _epoch(seq):
-    batches = [seq[i] for i in range(len(seq))]
-    seq.on_epoch_end()
-    return batches
-
-
 def test_training_batches_repeat_whatever_the_call_order(store):
     options = dict(batch_size=4, seed=3, augment=BatchAugment(
         {"time_mask": 0.3, "band_mask": 0.3, "mixup": 0.3}, "image"), shift_hop=8, one_hot=True)
     first = WindowSequence(store, "train", store.classes, **options)
     second = WindowSequence(store, "train", store.classes, **options)
-    forward = _epoch(first) + _epoch(first)
+    forward = one_epoch(first) + one_epoch(first)
     backward = [second[i] for i in reversed(range(len(second)))][::-1]
     second.on_epoch_end()
-    backward += _epoch(second)
+    backward += one_epoch(second)
     for (xa, ya), (xb, yb) in zip(forward, backward, strict=True):
         assert np.array_equal(xa, xb) and np.array_equal(ya, yb)
-    plain = _epoch(WindowSequence(store, "train", store.classes, batch_size=4, seed=3))
+    plain = one_epoch(WindowSequence(store, "train", store.classes, batch_size=4, seed=3))
     assert not all(np.array_equal(a[0], b[0]) for a, b in zip(forward, plain))  # it did something
     assert forward[0][1].shape == (4, 3) and np.allclose(forward[0][1].sum(axis=1), 1)
 

@@ -109,17 +109,22 @@ def _predict(args) -> int:
                           "window": meta["window"], "hop": meta["hop"],
                           "songs": [p.to_dict(args.top) for p in predictions]}, indent=2))
     else:
-        for p in predictions:
-            print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} windows of "
-                  f"{meta['window']:g} s, run {meta['run']})")
-            for rank, (genre, prob) in enumerate(p.ranking(args.top), start=1):
-                print(f"  {rank:>2}. {genre:<12} {prob:6.1%}")
+        _print_rankings(predictions, args.top, 12, lambda p: f"{len(p.window_probs)} windows of "
+                        f"{meta['window']:g} s, run {meta['run']}")
     title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
     if predictions and args.plot:
         plot_rankings(predictions, args.plot, title)
     if predictions and args.timeline:
         plot_timelines(predictions, args.timeline, title)
     return 1 if failed else 0
+
+
+def _print_rankings(predictions, top: int, width: int, describe) -> None:
+    """Each song's path, `describe(prediction)`, then its `top` classes (or tags) ranked."""
+    for p in predictions:
+        print(f"{p.path}  ({p.duration:.1f} s, {describe(p)})")
+        for rank, (name, prob) in enumerate(p.ranking(top), start=1):
+            print(f"  {rank:>2}. {name:<{width}} {prob:6.1%}")
 
 
 def _tags(args, tag_song, plot_timelines) -> int:
@@ -135,11 +140,8 @@ def _tags(args, tag_song, plot_timelines) -> int:
         print(json.dumps({"tagger": args.tagger, "songs": [p.to_dict(args.top) for p in predictions]},
                          indent=2))
     else:
-        for p in predictions:
-            print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} patches of 3 s, "
-                  f"{args.tagger} tags)")
-            for rank, (tag, prob) in enumerate(p.ranking(args.top), start=1):
-                print(f"  {rank:>2}. {tag:<18} {prob:6.1%}")
+        _print_rankings(predictions, args.top, 18,
+                        lambda p: f"{len(p.window_probs)} patches of 3 s, {args.tagger} tags")
     if predictions and args.timeline:  # the song's top tags along it
         top = [p.top_classes(max(args.top, 10)) for p in predictions]
         plot_timelines(top, args.timeline, f"{args.tagger} tags (probability per 3 s patch)")
