@@ -155,8 +155,11 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     network.save(folder / entry.file)
     canonical_keras(folder / entry.file)
     losses = fitted.history[monitor]
-    history = {"epochs_run": len(losses), "best_epoch": int(np.argmin(losses)) + 1,
-               "best_" + monitor: float(min(losses)), **pretrained}
+    # the kept epoch: the best judged one (after min_epochs), else the last (see EarlyStopping)
+    first = settings.get("min_epochs", 0)
+    kept = first + int(np.argmin(losses[first:])) if len(losses) > first else len(losses) - 1
+    history = {"epochs_run": len(losses), "best_epoch": kept + 1,
+               "best_" + monitor: float(losses[kept]), **pretrained}
     return {"normalization": stats.to_dict() if stats else None, "history": history}
 
 
