@@ -51,8 +51,9 @@ class WindowSequence(keras.utils.PyDataset):
         Passed to `keras.utils.PyDataset` (`workers`, `use_multiprocessing`, `max_queue_size`).
 
     Every window appears exactly once per epoch; batches cross song boundaries; the last batch
-    may be smaller. Random choices of batch b in epoch e come from `batch_rng(seed, e, b)`, so
-    loader threads never change them.
+    may be smaller. Random choices of batch b come from `batch_rng(seed, self.epoch, b)`, so
+    loader threads never change them (`self.epoch` counts `on_epoch_end` calls; Keras makes one
+    before the first epoch, so training epoch k draws with k + 1).
     """
 
     def __init__(self, features: FeatureSet, split: str, classes: Sequence[str], batch_size: int,

@@ -45,7 +45,8 @@ def decoder(code, target_shape: tuple[int, ...], settings: Mapping[str, Any]):
         x = layers.Activation("relu")(batch_norm(settings)(x))
     x = layers.Conv2D(1, settings["kernel_size"], padding="same", dtype="float32")(x)
     extra = [int(x.shape[i + 1]) - int(target_shape[i]) for i in range(2)]
-    return layers.Cropping2D(((0, extra[0]), (0, extra[1])), name="reconstruction")(x)
+    return layers.Cropping2D(((0, extra[0]), (0, extra[1])), name="reconstruction",
+                             dtype="float32")(x)
 
 
 def pretrain(network: keras.Model, windows: keras.utils.PyDataset, settings: Mapping[str, Any],
