@@ -189,9 +189,11 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
                           default=[16, 16, 32, 32, 32, 64, 64, 64]),
         "block": Choice(choices=("basic", "se"), default="basic"),
         "se_ratio": Number(min=0, max=1, min_exclusive=True, default=0.25),
+        "level": Choice(choices=("none", "window"), default="none"),
         **_training(30),
     }), "SampleCNN (seed 003): a strided size-3 conv, then size-3 conv and size-3 max-pool blocks "
-        "from sample level up; `block: se` adds squeeze-and-excitation"),
+        "from sample level up; `block: se` adds squeeze-and-excitation, `level: window` scales "
+        "each window to unit variance first"),
     ModelEntry("cnn1d", "keras", VECTORS, _cnn([32, 64, 64], kernel_size=5, epochs=40),
                "conv blocks (conv, batch norm, ReLU, max pool) over time with bands as channels "
                "(over frequency for a vector), pooling, dense (`embedding`), dropout, softmax",

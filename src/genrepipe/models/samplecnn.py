@@ -23,12 +23,17 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
     """SampleCNN (Lee et al. 2017; Kim, Lee & Nam 2019): size-3 convolutions and size-3 pooling
     from the sample level up.
 
-    A strided size-3 conv (`filters[0]`) frames the waveform; each later entry of `filters` is a
-    block: conv 3, batch norm, ReLU, (with ``block: se``, squeeze-and-excitation), max pool 3.
-    Global max pooling, then the dense head.
+    With ``level: window`` every window is first scaled to zero mean and unit variance, so a
+    quiet recording and a loud one give the same input. A strided size-3 conv (`filters[0]`)
+    frames the waveform; each later entry of `filters` is a block: conv 3, batch norm, ReLU,
+    (with ``block: se``, squeeze-and-excitation), max pool 3. Global max pooling, then the dense
+    head.
     """
     inputs = keras.Input(shape=input_shape)
     x = input_noise(inputs, settings)
+    if settings.get("level", "none") == "window":
+        x = layers.LayerNormalization(axis=(1, 2), center=False, scale=False, epsilon=1e-6,
+                                      name="window_level")(x)
     x = layers.Conv1D(settings["filters"][0], 3, strides=3, padding="same", use_bias=False)(x)
     x = layers.Activation("relu")(batch_norm(settings)(x))
     for filters in settings["filters"][1:]:
