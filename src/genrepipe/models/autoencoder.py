@@ -27,12 +27,22 @@ def layout(x: np.ndarray) -> np.ndarray:
 def build_network(input_shape: tuple[int, ...], n_classes: int,
                   settings: Mapping[str, Any]) -> keras.Model:
     """The classifier: the encoder (2-D conv blocks, the last one named `code`), the mean and
-    the maximum of every code map, the dense head; compiled. `pretrain` trains the encoder first."""
+    the maximum of the code, the dense head; compiled. `pretrain` trains the encoder first.
+
+    With ``pool: time`` the mean and maximum are taken over time for each band row of the code,
+    so the head still sees where in frequency a feature is (a frozen encoder's local filters
+    cannot encode that in their channels); ``pool: global`` takes them over the whole map.
+    """
     inputs = keras.Input(shape=input_shape)
     x = conv_blocks(input_noise(inputs, settings), layers.Conv2D, layers.MaxPooling2D, settings)
     x = layers.Identity(name=CODE)(x)
-    pooled = layers.Concatenate()([layers.GlobalAveragePooling2D()(x), layers.GlobalMaxPooling2D()(x)])
-    return head_and_compile(inputs, pooled, n_classes, settings, "autoencoder")
+    if settings.get("pool", "global") == "time":
+        bands, frames, channels = (int(size) for size in x.shape[1:])
+        x = layers.Reshape((frames, bands * channels))(layers.Permute((2, 1, 3))(x))
+        pooled = [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]
+    else:
+        pooled = [layers.GlobalAveragePooling2D()(x), layers.GlobalMaxPooling2D()(x)]
+    return head_and_compile(inputs, layers.Concatenate()(pooled), n_classes, settings, "autoencoder")
 
 
 def decoder(code, target_shape: tuple[int, ...], settings: Mapping[str, Any]):

@@ -210,9 +210,11 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
         **_cnn([16, 32, 32], kernel_size=3, epochs=30).fields,
         "pretrain_epochs": integer(min=1, max=10000, default=15),
         "freeze_encoder": Flag(default=True),
+        "pool": Choice(choices=("time", "global"), default="global"),
     }), "encoder-classifier (seed 004): a convolutional autoencoder trained without labels on "
         "the training windows (`pretrain_epochs`), its encoder frozen (`freeze_encoder`), then "
-        "the dense head trained on the classes", band_normalised=True),
+        "the dense head trained on the code's mean and max over time per band row (`pool: "
+        "time`) or over the whole map (`global`)", band_normalised=True),
     ModelEntry("musicnn", "keras", ("musicnn_input",), Block(fields={
         "pretrained": Choice(choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn"),
         "freeze": Choice(choices=("all", "frontend", "none"), default="frontend"),
