@@ -189,7 +189,7 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
                           default=[16, 16, 32, 32, 32, 64, 64, 64]),
         "block": Choice(choices=("basic", "se"), default="basic"),
         "se_ratio": Number(min=0, max=1, min_exclusive=True, default=0.25),
-        "level": Choice(choices=("none", "window"), default="none"),
+        "level": Choice(choices=("window", "none"), default="window"),
         **_training(30),
     }), "SampleCNN (seed 003): a strided size-3 conv, then size-3 conv and size-3 max-pool blocks "
         "from sample level up; `block: se` adds squeeze-and-excitation, `level: window` scales "
@@ -210,7 +210,7 @@ MODELS: dict[str, ModelEntry] = {entry.name: entry for entry in (
         **_cnn([16, 32, 32], kernel_size=3, epochs=30).fields,
         "pretrain_epochs": integer(min=1, max=10000, default=15),
         "freeze_encoder": Flag(default=True),
-        "pool": Choice(choices=("time", "global"), default="global"),
+        "pool": Choice(choices=("time", "global"), default="time"),
     }), "encoder-classifier (seed 004): a convolutional autoencoder trained without labels on "
         "the training windows (`pretrain_epochs`), its encoder frozen (`freeze_encoder`), then "
         "the dense head trained on the code's mean and max over time per band row (`pool: "
