@@ -41,9 +41,11 @@ def _params(raw_params, model, transform, **settings):
     ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
     ("crnn", "mel", (8, 8), {**TINY_CNN, "units": 4}),
     ("autoencoder", "mel", (8, 10), {**TINY_CNN, "pretrain_epochs": 2}),
+    ("autoencoder", "mel", (8, 10), {**TINY_CNN, "pretrain_epochs": 2, "pool": "global"}),
     ("crnn", "mfcc", (8, 8), {**TINY_CNN, "units": 4, "rnn": "lstm"}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 4, 8], "dense": 8, "epochs": 2, "batch_size": 8}),
     ("samplecnn", "waveform", (243,), {"filters": [4, 8], "block": "se", "dense": 8, "epochs": 2}),
+    ("samplecnn", "waveform", (243,), {"filters": [4, 8], "level": "none", "dense": 8, "epochs": 2}),
     ("randomcnn", "mel", (8, 8), {"filters": [4, 4]}),
     ("randomcnn", "waveform", (81,), {"filters": [4, 4]}),
     ("randomcnn", "mel", (8, 8), {"architecture": "single_7x86", "n_filters": 8, "classifier": "elm",
@@ -285,6 +287,28 @@ def test_samplecnn_structure():
     convs = [layer for layer in network.layers if layer.__class__.__name__ == "Conv1D"]
     assert [c.kernel_size for c in convs] == [(3,)] * 4 and convs[0].strides == (3,)
     assert network.output_shape == (None, 4)
+
+
+@pytest.mark.parametrize("level", ["window", "none"])
+def test_samplecnn_window_level_makes_the_network_deaf_to_loudness(level):
+    from genrepipe.models.samplecnn import build_network
+
+    settings = {"filters": [4, 4, 8], "block": "basic", "dense": 8, "dropout": 0.0, "level": level,
+                "learning_rate": 1e-3, "augment": {"noise_std": 0.0}}
+    network = build_network((243, 1), 3, settings)
+    quiet = np.random.default_rng(0).normal(size=(4, 243, 1)).astype(np.float32) * 0.1
+    change = np.abs(network.predict(quiet, verbose=0) - network.predict(quiet * 5, verbose=0)).max()
+    assert (change < 1e-4) == (level == "window"), change
+
+
+@pytest.mark.parametrize("pool, width", [("time", 2 * 4 * 8), ("global", 2 * 8)])
+def test_autoencoder_head_sees_band_rows_when_pooling_over_time(pool, width):
+    from genrepipe.models.autoencoder import build_network
+
+    settings = {**TINY_CNN, "pool_size": 2, "dropout": 0.0, "learning_rate": 1e-3, "pool": pool,
+                "augment": {"noise_std": 0.0}}
+    network = build_network((16, 20, 1), 3, settings)  # code: 4 band rows x 5 frames x 8 maps
+    assert network.get_layer("embedding").input.shape == (None, width)
 
 
 @pytest.mark.parametrize("model, settings", [("svc", {}), ("cnn1d", TINY_CNN)])
