@@ -1,4 +1,17 @@
-"""The project's own errors: each one is reported by a stage as a single line, no traceback."""
+"""The project's own errors: each one is reported by a stage as a single line, no traceback.
+
+Running out of disk space or memory is not a bug either: `resource_message` finds it in an
+exception (or what caused it) and words it as that one line.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+# write() failing because the disk, the user's quota or the file size limit (`ulimit -f`) is full
+DISK_FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+             errno.EFBIG: "file size limit reached (ulimit -f)"}
 
 
 class GenrepipeError(Exception):
@@ -15,3 +28,22 @@ class DataError(GenrepipeError):
 
 class ChecksumError(DataError):
     """A downloaded file does not have the expected hash."""
+
+
+def resource_message(exc: BaseException) -> str | None:
+    """One line for a full disk or an exhausted memory found in `exc` or its causes, else None.
+
+    Libraries wrap such errors (TensorFlow raises its own error from a MemoryError in a data
+    pipeline), so the chain of causes is searched, not only `exc`.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            where = f" writing {os.fsdecode(exc.filename)}" if exc.filename else ""
+            return f"disk full: {DISK_FULL[exc.errno]}{where}; free space and run `dvc repro` again"
+        if isinstance(exc, MemoryError):
+            return ("out of memory (the memory limit, `ulimit -v` or a container's, or the "
+                    "machine's); free memory or raise the limit and run `dvc repro` again")
+        exc = exc.__cause__ or exc.__context__
+    return None

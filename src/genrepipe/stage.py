@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import GenrepipeError
+from .errors import GenrepipeError, resource_message
 from .workspace import registered_stage
 
 log = logging.getLogger("genrepipe")
@@ -24,7 +24,8 @@ TRACE_ENV = "GENREPIPE_TRACE"
 
 
 def run_stage(name: str, main: Callable[[], object]) -> None:
-    """Run a stage's `main`; the project's own errors end it with one line and exit status 1.
+    """Run a stage's `main`; the project's own errors, a full disk and exhausted memory end it
+    with one line and exit status 1.
 
     Unexpected exceptions keep their traceback (they are bugs to report, not user errors).
     """
@@ -37,6 +38,12 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
             main()
     except GenrepipeError as exc:
         print(f"genrepipe {name}: error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # a full disk or no memory left, maybe wrapped by a library
+        message = resource_message(exc)
+        if message is None:
+            raise
+        print(f"genrepipe {name}: error: {message}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
         print(f"genrepipe {name}: interrupted", file=sys.stderr)

@@ -56,9 +56,30 @@ def atomic_open(path: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
 
 
 def save_array(path: str | os.PathLike, array: np.ndarray) -> None:
-    """Write one `.npy` file atomically."""
+    """Write one `.npy` file atomically.
+
+    NumPy reports a short write (a full disk, the file size limit) as a bare OSError without its
+    cause; the cause is found by writing one more byte where the write stopped, so that the
+    stage can say the disk is full.
+    """
     with atomic_open(path, "wb") as handle:
-        np.save(handle, array, allow_pickle=False)
+        try:
+            np.save(handle, array, allow_pickle=False)
+        except OSError as exc:
+            if exc.errno is not None:
+                raise
+            raise _write_failure(handle) or exc from None
+
+
+def _write_failure(handle: IO) -> OSError | None:
+    """The error a write at the end of `handle` gives now (ENOSPC, EFBIG...), or None."""
+    try:
+        handle.flush()
+        os.write(handle.fileno(), b"\0")
+    except OSError as exc:
+        exc.filename = exc.filename or handle.name
+        return exc
+    return None
 
 
 def load_array(path: str | os.PathLike, mmap: bool = True) -> np.ndarray:
