@@ -1,0 +1,77 @@
+"""One row of the fault figures, and the checks every fault ends with: the outputs' bytes against
+the uninterrupted reference, the user's files, and whether a failure said what happened in one
+line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .project import Project
+
+
+@dataclass
+class Row:
+    """Faults of one kind injected into one stage, and what came of them."""
+
+    kind: str
+    stage: str
+    injected: int = 0
+    identical: int = 0
+    lost: int = 0
+    unclear: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+def differences(project: Project, reference: dict[str, str]) -> list[str]:
+    """Files that differ from the reference, are missing or are extra (leftovers)."""
+    now = project.hashes()
+    return sorted(path for path in reference.keys() | now.keys()
+                  if reference.get(path) != now.get(path))
+
+
+def check_rerun(project: Project, reference: dict[str, str], row: Row, args=("repro",)) -> bool:
+    """Run `dvc repro` (or `args`) again after a fault: it must succeed, leave `dvc status`
+    clean and give the reference's bytes; the user's files must all be there. Counts the result
+    in `row`."""
+    result = project.dvc(*args)
+    if result.returncode != 0:
+        row.unclear += 0 if clear_failure(result.stderr) else 1
+        row.note(f"re-run failed: {last_line(result.stderr)}")
+        return False
+    lost = project.lost_user_files()
+    row.lost += len(lost)
+    if lost:
+        row.note(f"lost or changed: {', '.join(lost[:3])}")
+    diff = differences(project, reference)
+    status = project.dvc("status").stdout
+    if not diff and "up to date" in status:
+        row.identical += 1
+        return True
+    row.note(f"differs after re-run: {', '.join(diff[:3]) or status.strip()[:200]}")
+    return False
+
+
+GENREPIPE_ERROR = re.compile(r"^genrepipe [\w@.-]+: error: .+")
+
+
+def genrepipe_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if GENREPIPE_ERROR.match(line)]
+
+
+def clear_failure(stderr: str, *words: str) -> bool:
+    """A failed stage said why in one line (`genrepipe <stage>: error: ...`, containing one of
+    `words` when given) and printed no traceback."""
+    lines = genrepipe_errors(stderr)
+    if "Traceback" in stderr or len(lines) != 1:
+        return False
+    return not words or any(word in lines[0].lower() for word in words)
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "(no output)"
