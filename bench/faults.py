@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     reference_project = Project.tiny(args.workdir / "reference")
     durations, stages = timed_repro(reference_project)
     reference = reference_project.hashes()
-    reference_project.git("commit", "--quiet", "-am", "reference run")
+    reference_project.git("add", "--all")
+    reference_project.git("commit", "--quiet", "-m", "reference run")
     log("stages: " + ", ".join(f"{s} {durations[s]:.1f} s" for s in stages))
 
     project = Project.clone(reference_project, args.workdir / "faults")
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     if "disk" in args.only:
         for stage in DISK_STAGES:
             log(f"disk full: {stage}")
-            largest = largest_output_file(project, stage)
+            largest = largest_output_file(reference_project, stage)
             rows.append(fill_disk(project, reference, stage, [largest // 2, 4096]))
     if "memory" in args.only:
         for stage, limits in MEMORY_LIMITS_MB.items():

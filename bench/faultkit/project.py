@@ -90,6 +90,7 @@ class Project:
         project = cls(path)
         params = yaml.safe_load((path / "params.yaml").read_text())
         (path / "params.yaml").write_text(yaml.safe_dump(tiny_params(params), sort_keys=False))
+        project.git("rm", "--quiet", "dvc.lock")  # the shipped runs' entries: not this pipeline's
         project.git("commit", "--quiet", "-am", "fault suite: tiny demo configuration")
         return project
 
@@ -117,6 +118,12 @@ class Project:
                                f"({result.returncode}):\n{result.stdout}\n{result.stderr}")
         return result
 
+    def repair(self) -> list[str]:
+        """`genrepipe repair`: the DVC files it removed (none when DVC could read them)."""
+        result = subprocess.run([str(BIN / "genrepipe"), "repair"], cwd=self.path, env=self.env,
+                                text=True, capture_output=True, check=True)
+        return [line for line in result.stdout.splitlines() if "nothing to repair" not in line]
+
     def start(self, *args: str) -> Running:
         """`dvc <args>` in its own process group, its output read line by line."""
         proc = subprocess.Popen([str(BIN / "dvc"), *args], cwd=self.path, env=self.env, text=True,
@@ -126,13 +133,15 @@ class Project:
 
     def hashes(self) -> dict[str, str]:
         """md5 of dvc.lock and of every file under data/, models/ and metrics/ (leftovers such
-        as `.partial` folders included; the untracked training times excluded)."""
+        as `.partial` folders included; the untracked training times and the user's files
+        excluded)."""
         found = {"dvc.lock": md5(self.path / "dvc.lock")}
         for top in OUTPUT_ROOTS:
             for folder, dirs, files in os.walk(self.path / top):
                 rel = Path(folder).relative_to(self.path).as_posix()
                 dirs[:] = [d for d in dirs if f"{rel}/{d}" not in UNTRACKED]
-                found.update({f"{rel}/{name}": md5(Path(folder) / name) for name in files})
+                found.update({f"{rel}/{name}": md5(Path(folder) / name) for name in files
+                              if f"{rel}/{name}" not in USER_FILES})
         return found
 
     def place_user_files(self) -> None:

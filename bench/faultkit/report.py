@@ -5,7 +5,8 @@ from __future__ import annotations
 from .outcome import Row
 
 HEADER = ("| fault | stage | injected | identical re-runs | data lost | failures without a "
-          "one-line message | notes |\n|---|---|---|---|---|---|---|")
+          "one-line message | re-runs after `genrepipe repair` | notes |\n"
+          "|---|---|---|---|---|---|---|---|")
 
 
 def table(rows: list[Row]) -> str:
@@ -13,7 +14,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         notes = "; ".join(r.notes).replace("|", "\\|")
         lines.append(f"| {r.kind} | {r.stage} | {r.injected} | {r.identical} | {r.lost} | "
-                     f"{r.unclear} | {notes} |")
+                     f"{r.unclear} | {r.repaired} | {notes} |")
     return "\n".join(lines)
 
 
@@ -24,6 +25,7 @@ def totals(rows: list[Row]) -> dict[str, int]:
         "not identical": sum(r.injected - r.identical for r in rows),
         "lost": sum(r.lost for r in rows),
         "unclear": sum(r.unclear for r in rows),
+        "repaired": sum(r.repaired for r in rows),
         "min kills per stage": min((r.injected for r in kills), default=0),
         "disk-full points": sum(r.injected for r in rows if r.kind.startswith("disk")),
     }
@@ -39,7 +41,8 @@ def markdown(rows: list[Row], seed: int, seconds: float, setup: list[str]) -> st
         "",
         f"**{t['injected']} faults injected: {t['not identical']} re-runs not identical to the "
         f"uninterrupted run, {t['lost']} user or committed files lost, {t['unclear']} failures "
-        f"without a one-line message; {t['min kills per stage']} or more kills in every stage, "
+        f"without a one-line message, {t['repaired']} re-runs that needed `genrepipe repair` first; "
+        f"{t['min kills per stage']} or more kills in every stage, "
         f"{t['disk-full points']} disk-full points.**",
         "",
         table(rows),

@@ -1,5 +1,6 @@
-"""The `genrepipe` command: classify songs with a trained run (`genrepipe predict`), and list
-the transforms and models genrepipe offers (`genrepipe list`)."""
+"""The `genrepipe` command: classify songs with a trained run (`genrepipe predict`), list
+the transforms and models genrepipe offers (`genrepipe list`), and remove DVC files an
+interrupted run left unreadable (`genrepipe repair`)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="The transforms and models of genrepipe's registries, "
                                   "with their params and defaults.")
     listing.add_argument("--markdown", action="store_true", help="as Markdown tables")
+    commands.add_parser("repair", help="remove DVC files an interrupted dvc command left unreadable",
+                        description="Remove dvc.lock or .dvc/tmp/rwlock when DVC cannot read them "
+                        "(DVC rewrites them in place: a kill at that moment leaves them half "
+                        "written). Run in the project, then `dvc repro`.")
     return parser
 
 
@@ -48,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         from . import catalog
 
         print(catalog.markdown() if args.markdown else catalog.text(), end="")
+        return 0
+    if args.command == "repair":
+        from .repair import repair
+
+        for line in repair(Path.cwd()) or ["nothing to repair: DVC can read dvc.lock and its rwlock"]:
+            print(f"genrepipe repair: {line}")
         return 0
     try:
         return _predict(args)

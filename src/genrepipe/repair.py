@@ -1,0 +1,67 @@
+"""`genrepipe repair`: remove the DVC files an interrupted `dvc` command can leave unreadable.
+
+DVC (3.67) rewrites `dvc.lock` and `.dvc/tmp/rwlock` in place: the file is emptied, then
+written. A kill, a power cut or a full disk at that moment leaves a file DVC cannot read, and
+every later `dvc` command stops on it (measured by `make faults`: a few SIGKILLs in a hundred
+land there). Both can go: the rwlock only lists DVC commands running now, and without dvc.lock
+`dvc repro` finds each stage that already ran with the same inputs in DVC's run cache and
+restores its outputs instead of running it again. Readable files are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+LOCK = Path("dvc.lock")
+RWLOCK = Path(".dvc", "tmp", "rwlock")
+
+
+def unreadable_lock(path: Path) -> str | None:
+    """Why DVC cannot read `dvc.lock` at `path`, or None (also when there is none)."""
+    import voluptuous
+    import yaml
+    from dvc.schema import COMPILED_LOCKFILE_SCHEMA
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError as exc:
+        return f"not text ({exc.reason})"
+    try:
+        data = yaml.safe_load(text)
+        if data is None:
+            return "empty"
+        COMPILED_LOCKFILE_SCHEMA(data)
+    except yaml.YAMLError as exc:
+        return f"not YAML ({str(exc).splitlines()[0]})"
+    except voluptuous.Invalid as exc:
+        return f"incomplete ({exc})"
+    return None
+
+
+def unreadable_rwlock(path: Path) -> str | None:
+    """Why DVC cannot read its rwlock at `path`, or None (also when there is none)."""
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        return f"not JSON ({exc})"
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    return None
+
+
+def repair(root: Path) -> list[str]:
+    """Remove the unreadable DVC files of the project at `root`; one line per file removed."""
+    done = []
+    if reason := unreadable_lock(root / LOCK):
+        (root / LOCK).unlink()
+        done.append(f"{LOCK}: {reason}, removed; `dvc repro` restores the stages that already "
+                    "ran from DVC's run cache (or `git checkout dvc.lock`)")
+    if reason := unreadable_rwlock(root / RWLOCK):
+        (root / RWLOCK).unlink()
+        done.append(f"{RWLOCK.as_posix()}: {reason}, removed (it only lists running DVC commands)")
+    return done
