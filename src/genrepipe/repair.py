@@ -18,26 +18,22 @@ RWLOCK = Path(".dvc", "tmp", "rwlock")
 
 
 def unreadable_lock(path: Path) -> str | None:
-    """Why DVC cannot read `dvc.lock` at `path`, or None (also when there is none)."""
-    import voluptuous
-    import yaml
+    """Why DVC cannot read `dvc.lock` at `path` (DVC's own loader and schema decide), or None
+    (also when there is none)."""
+    from dvc.exceptions import DvcException
     from dvc.schema import COMPILED_LOCKFILE_SCHEMA
+    from dvc.utils.strictyaml import YAMLSyntaxError, YAMLValidationError, load
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.is_file():
         return None
-    except UnicodeDecodeError as exc:
-        return f"not text ({exc.reason})"
     try:
-        data = yaml.safe_load(text)
-        if data is None:
-            return "empty"
-        COMPILED_LOCKFILE_SCHEMA(data)
-    except yaml.YAMLError as exc:
-        return f"not YAML ({str(exc).splitlines()[0]})"
-    except voluptuous.Invalid as exc:
-        return f"incomplete ({exc})"
+        load(str(path), COMPILED_LOCKFILE_SCHEMA)
+    except YAMLSyntaxError:
+        return "not YAML (cut off while DVC wrote it?)"
+    except YAMLValidationError:
+        return "incomplete (cut off while DVC wrote it?)"
+    except (DvcException, UnicodeDecodeError) as exc:
+        return f"unreadable ({type(exc).__name__})"
     return None
 
 

@@ -1,0 +1,92 @@
+"""A full disk and exhausted memory end a stage with one line, not a traceback (found by
+`make faults`): real file size limits (RLIMIT_FSIZE) in a child process, real MemoryErrors."""
+
+import errno
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from genrepipe.errors import resource_message
+from genrepipe.stage import run_stage
+from genrepipe.store import save_array
+
+# a stage writing a 400 kB array through save_array, under a 100 kB file size limit
+FULL_DISK_STAGE = textwrap.dedent("""
+    import resource, signal, sys
+    import numpy as np
+    from genrepipe.stage import run_stage
+    from genrepipe.store import save_array, staging_dir
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    def main():
+        with staging_dir(sys.argv[1]) as out:
+            save_array(out / "song.npy", np.zeros(100_000, np.float32))
+
+    run_stage("segment", main)
+""")
+
+
+def test_a_full_disk_ends_the_stage_with_one_line_and_no_output(tmp_path):
+    out = tmp_path / "windows"
+    result = subprocess.run([sys.executable, "-c", FULL_DISK_STAGE, str(out)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "genrepipe segment: error: disk full: file size limit reached (ulimit -f) writing "), lines
+    assert lines[0].endswith("free space and run `dvc repro` again")
+    assert list(tmp_path.iterdir()) == []  # no output folder, no .partial, no temporary file
+
+
+def test_save_array_names_the_cause_of_numpys_short_write(tmp_path):
+    code = ("import resource, signal, sys, numpy as np\n"
+            "from genrepipe.store import save_array\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
+            "try:\n"
+            "    save_array(sys.argv[1], np.zeros(100_000))\n"
+            "except OSError as exc:\n"
+            "    print(exc.errno)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.npy")],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == str(errno.EFBIG)  # NumPy alone gives errno None
+
+
+def test_save_array_writes_the_same_bytes_as_numpy(tmp_path):
+    for array in (np.arange(12, dtype=np.float16).reshape(3, 4), np.asfortranarray(np.ones((3, 5)))):
+        save_array(tmp_path / "a.npy", array)
+        np.save(tmp_path / "b.npy", array)
+        assert (tmp_path / "a.npy").read_bytes() == (tmp_path / "b.npy").read_bytes()
+
+
+def raise_wrapped_memory_error():
+    try:
+        np.empty(1 << 62, np.uint8)  # a real MemoryError: 4 EiB
+    except MemoryError as exc:
+        raise RuntimeError("Graph execution error: a PyFunc failed") from exc  # as TensorFlow wraps it
+
+
+@pytest.mark.parametrize("main", [lambda: np.empty(1 << 62, np.uint8), raise_wrapped_memory_error])
+def test_exhausted_memory_ends_the_stage_with_one_line(main, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        run_stage("train", main)
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["genrepipe train: error: out of memory (the memory limit, `ulimit -v` or a "
+                   "container's, or the machine's); free memory or raise the limit and run "
+                   "`dvc repro` again"]
+
+
+def test_other_errors_keep_their_traceback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OSError, match="Permission denied"):
+        run_stage("train", lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied")))
+    assert resource_message(OSError(errno.ENOSPC, "No space left on device", "x.npy")) == (
+        "disk full: no space left on the device writing x.npy; free space and run `dvc repro` again")
