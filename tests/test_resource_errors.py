@@ -1,5 +1,6 @@
-"""A full disk and exhausted memory end a stage with one line, not a traceback (found by
-`make faults`): real file size limits (RLIMIT_FSIZE) in a child process, real MemoryErrors."""
+"""A full disk and exhausted memory end a stage with one line, not a traceback, and Keras
+trains under an address-space limit it used to abort in (all found by `make faults`): real file
+size and address-space limits (RLIMIT_FSIZE, RLIMIT_AS) in child processes, real MemoryErrors."""
 
 import errno
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from genrepipe.errors import resource_message
 from genrepipe.stage import run_stage
 from genrepipe.store import save_array
+from genrepipe.workspace import cores
 
 # a stage writing a 400 kB array through save_array, under a 100 kB file size limit
 FULL_DISK_STAGE = textwrap.dedent("""
@@ -90,3 +92,52 @@ def test_other_errors_keep_their_traceback(tmp_path, monkeypatch):
         run_stage("train", lambda: (_ for _ in ()).throw(PermissionError(errno.EACCES, "Permission denied")))
     assert resource_message(OSError(errno.ENOSPC, "No space left on device", "x.npy")) == (
         "disk full: no space left on the device writing x.npy; free space and run `dvc repro` again")
+
+
+# a Keras stage under an address-space limit (ulimit -v) of sys.argv[1] MiB
+KERAS_STAGE = textwrap.dedent("""
+    import resource, sys
+    limit = int(sys.argv[1]) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from genrepipe.stage import run_stage
+
+    def main():
+        import numpy as np
+        from genrepipe.backend import keras, seed_everything
+        seed_everything(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(np.zeros((8, 4)), np.zeros((8, 2)), epochs=1, verbose=0)
+        print("trained")
+
+    run_stage("train", main)
+""")
+
+
+def keras_under_limit(megabytes: int) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KERAS_STAGE, str(megabytes)], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_keras_trains_under_a_limit_that_aborted_tensorflow():
+    from genrepipe.limits import MIB, tensorflow_needs
+
+    # with glibc's default malloc arenas TensorFlow aborted (SIGABRT, no message) at this limit
+    result = keras_under_limit(tensorflow_needs() // MIB + 128)
+    assert result.returncode == 0 and "trained" in result.stdout, result.stderr[-2000:]
+
+
+def test_a_limit_too_small_for_tensorflow_ends_the_stage_with_one_line():
+    result = keras_under_limit(1000)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = [l for l in result.stderr.splitlines() if l.strip()]
+    assert line.startswith("genrepipe train: error: out of memory: the address-space limit "
+                           "(ulimit -v) of 1000 MB is below the ")
+    assert line.endswith(" MB TensorFlow needs to start its threads on "
+                         f"{cores()} cores; raise it, "
+                         "or use a scikit-learn model")
+
+
+def test_a_library_that_cannot_be_mapped_is_out_of_memory():
+    failed = ImportError("libgfortran.so.5: failed to map segment from shared object")
+    assert resource_message(failed).startswith("out of memory (the memory limit, `ulimit -v`")

@@ -2,9 +2,11 @@
 training stage, from small to comfortable: each must either succeed with the reference's bytes
 or fail with one line saying memory ran out, within a timeout (a hang counts as unclear).
 
-Address space is not memory in use: TensorFlow reserves address space for its thread pools'
-stacks and allocators, about 2.5 GB here for a model of a few hundred parameters, so its limits
-are larger than the transform's.
+Address space is not memory in use: the transform's libraries (NumPy, SciPy, librosa, numba)
+need about 600 MB of it just to load, and TensorFlow reserves room for its thread pools' stacks
+and malloc arenas: 2.4 GB for a model of a few hundred parameters with glibc's default arenas,
+1.5 GB with genrepipe's cap under a limit (genrepipe.limits). The limits below are chosen on
+each side of those figures.
 """
 
 from __future__ import annotations

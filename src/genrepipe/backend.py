@@ -11,6 +11,10 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep stage logs readable
 os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")  # same seed, same weights (CPU and GPU)
 
+from .limits import prepare_for_tensorflow  # noqa: E402
+
+prepare_for_tensorflow()  # under `ulimit -v`: fewer malloc arenas, or one line if it is too small
+
 import keras  # noqa: E402
 
 __all__ = ["keras", "seed_everything"]

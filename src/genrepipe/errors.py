@@ -42,7 +42,11 @@ def resource_message(exc: BaseException) -> str | None:
         if isinstance(exc, OSError) and exc.errno in DISK_FULL:
             where = f" writing {os.fsdecode(exc.filename)}" if exc.filename else ""
             return f"disk full: {DISK_FULL[exc.errno]}{where}; free space and run `dvc repro` again"
-        if isinstance(exc, MemoryError):
+        if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+            return ("out of memory: no room to start a thread (the memory limit, `ulimit -v`, or "
+                    "the process limit, `ulimit -u`); raise it and run `dvc repro` again")
+        if isinstance(exc, MemoryError) or (  # the dynamic loader could not map a library
+                isinstance(exc, ImportError) and "failed to map segment" in str(exc)):
             return ("out of memory (the memory limit, `ulimit -v` or a container's, or the "
                     "machine's); free memory or raise the limit and run `dvc repro` again")
         exc = exc.__cause__ or exc.__context__
