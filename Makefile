@@ -8,8 +8,9 @@ STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv repro test bench kfold clean lock help
+.PHONY: venv repro test bench faults kfold clean lock help
 BENCH_ARGS ?=
+FAULTS_ARGS ?=
 KFOLD_ARGS ?=
 
 help:
@@ -18,6 +19,8 @@ help:
 	@echo "             TF=gpu make repro installs TensorFlow's CUDA build instead of the CPU one"
 	@echo "make test    build .venv if needed, then run the test suite"
 	@echo "make bench   speed and memory figures -> bench/results.md (BENCH_ARGS=--scale 0.1 for a quick run)"
+	@echo "make faults  kills, full disks, memory limits, damaged inputs and parallel experiments"
+	@echo "             on a tiny scratch project -> bench/faults.md (about 15 min; FAULTS_ARGS=--seed N)"
 	@echo "make kfold FOLDER=/path/to/songs [KFOLD_ARGS='--runs svc-mfcc musicnn-ft --set k=v']"
 	@echo "             k-fold figures on your own folder, in a scratch clone (bench/folder_kfold.py)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
@@ -53,6 +56,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/dvc repro --quiet
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Minutes, outside `make test`: every fault is followed by a real re-run and a byte comparison.
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 kfold: $(STAMP)
 	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)

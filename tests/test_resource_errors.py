@@ -141,3 +141,26 @@ def test_a_limit_too_small_for_tensorflow_ends_the_stage_with_one_line():
 def test_a_library_that_cannot_be_mapped_is_out_of_memory():
     failed = ImportError("libgfortran.so.5: failed to map segment from shared object")
     assert resource_message(failed).startswith("out of memory (the memory limit, `ulimit -v`")
+
+
+def test_write_wav_names_the_cause_of_a_failed_write_and_keeps_its_bytes(tmp_path):
+    import soundfile as sf
+
+    from genrepipe.audio import write_wav
+
+    y = np.sin(np.arange(80_000) / 10).astype(np.float32)
+    write_wav(tmp_path / "a.wav", y, 8000)
+    sf.write(tmp_path / "b.wav", y, 8000, subtype="PCM_16", format="WAV")  # as it was written before
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    code = ("import resource, signal, sys, numpy as np\n"
+            "from genrepipe.audio import write_wav\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
+            "try:\n"
+            "    write_wav(sys.argv[1], np.ones(80_000, np.float32) / 2, 8000)\n"
+            "except OSError as exc:\n"
+            "    print(exc.errno)\n")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c.wav")],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == str(errno.EFBIG)  # libsndfile alone: "System error."
+    assert not (tmp_path / "c.wav").exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from .store import atomic_path
+from .store import atomic_open
 
 AUDIO_EXTENSIONS = frozenset({
     ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".au", ".snd",
@@ -114,9 +114,15 @@ def _encode(target, y: np.ndarray, sr: int) -> None:
 
 
 def write_wav(path: str | os.PathLike, y: np.ndarray, sr: int) -> None:
-    """Write the canonical WAV (mono, 16-bit PCM, peak at most full scale) atomically."""
-    with atomic_path(path) as tmp:
-        _encode(tmp, y, sr)
+    """Write the canonical WAV (mono, 16-bit PCM, peak at most full scale) atomically.
+
+    It is encoded in memory, then written by Python: libsndfile reports a failed write (a full
+    disk) as "System error." without its cause, Python's write says ENOSPC or EFBIG.
+    """
+    buffer = io.BytesIO()
+    _encode(buffer, y, sr)
+    with atomic_open(path, "wb") as handle:
+        handle.write(buffer.getbuffer())
 
 
 def canonical(y: np.ndarray, sr: int) -> np.ndarray:
