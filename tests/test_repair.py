@@ -1,7 +1,9 @@
 """`genrepipe repair` removes exactly the dvc.lock and rwlock files DVC cannot read (what a kill
-while DVC rewrites them in place leaves, found by `make faults`), and nothing else."""
+while DVC rewrites them in place leaves, found by `make faults`), and killed stages' `.partial`
+folders when no stage runs; nothing else."""
 
 import json
+import os
 
 import pytest
 from dvc.exceptions import DvcException
@@ -10,6 +12,7 @@ from dvc.utils.strictyaml import load
 
 from genrepipe.cli import main
 from genrepipe.repair import LOCK, RWLOCK, repair
+from genrepipe.workspace import RUNNING_DIR
 
 LOCK_TEXT = """schema: '2.0'
 stages:
@@ -80,5 +83,21 @@ def test_the_command_prints_one_line_per_file(damaged, tmp_path, monkeypatch, ca
                        "removed; `dvc repro` restores the stages that already ran from DVC's run "
                        "cache (or `git checkout dvc.lock`)"]
     else:
-        assert out == ["genrepipe repair: nothing to repair: DVC can read dvc.lock and its rwlock"]
+        assert out == ["genrepipe repair: nothing to repair: DVC can read dvc.lock and its rwlock, "
+                       "no .partial folder"]
         assert (tmp_path / LOCK).read_text() == LOCK_TEXT
+
+
+def test_partial_folders_are_removed_only_when_no_stage_runs(tmp_path):
+    partial = tmp_path / "data" / "windows.partial"
+    (partial / "sub").mkdir(parents=True)
+    (partial / "sub" / "a.npy").write_bytes(b"half")
+    (tmp_path / "data" / "windows").mkdir()  # a finished output: never touched
+    running = tmp_path / RUNNING_DIR
+    running.mkdir(parents=True)
+    (running / str(os.getpid())).touch()  # a live stage (this process)
+    assert repair(tmp_path) == ["1 .partial folder(s) left: a stage is running now"]
+    assert partial.is_dir()
+    (running / str(os.getpid())).unlink()
+    assert repair(tmp_path) == ["data/windows.partial: a killed stage's unfinished output, removed"]
+    assert not partial.exists() and (tmp_path / "data" / "windows").is_dir()

@@ -31,28 +31,31 @@ def delete(path: Path) -> None:
     path.unlink()
 
 
-def edit_index(path: Path) -> None:
-    index = json.loads(path.read_text())
-    index["songs"][0]["n_windows"] += 1
-    replace(path, (json.dumps(index, indent=2) + "\n").encode())
-
-
 def edit_manifest(path: Path) -> None:
     lines = path.read_text().splitlines(keepends=True)
     replace(path, "".join(lines[:1] + lines[2:]).encode())  # a song's row removed
 
 
-def first_npy(folder: Path) -> Path:
-    return sorted(folder.glob("*.npy"))[0]
+def train_npy(folder: Path) -> Path:
+    """The file of the first training song (the ones every reading stage reads)."""
+    songs = json.loads((folder / "index.json").read_text())["songs"]
+    return folder / f"{next(s['song_id'] for s in songs if s['split'] == 'train')}.npy"
+
+
+def edit_index(path: Path) -> None:
+    index = json.loads(path.read_text())
+    song = next(s for s in index["songs"] if s["split"] == "train")
+    song["n_windows"] += 1
+    replace(path, (json.dumps(index, indent=2) + "\n").encode())
 
 
 # (what, stage owning the file, file, damage, stage that reads it)
 CASES: list[tuple[str, str, Callable[[Path], Path], Callable[[Path], None], str]] = [
-    ("truncated .npy (windows)", "segment", lambda p: first_npy(p / "data/windows"), truncate_npy,
+    ("truncated .npy (windows)", "segment", lambda p: train_npy(p / "data/windows"), truncate_npy,
      "transform@mel"),
-    ("truncated .npy (features)", "transform@mfcc", lambda p: first_npy(p / "data/features/mfcc"),
+    ("truncated .npy (features)", "transform@mfcc", lambda p: train_npy(p / "data/features/mfcc"),
      truncate_npy, "train@svc-mfcc"),
-    ("deleted .npy (features)", "transform@mel", lambda p: first_npy(p / "data/features/mel"), delete,
+    ("deleted .npy (features)", "transform@mel", lambda p: train_npy(p / "data/features/mel"), delete,
      "train@cnn2d-mel"),
     ("deleted index.json", "segment", lambda p: p / "data/windows/index.json", delete, "transform@mfcc"),
     ("hand-edited index.json", "transform@mfcc", lambda p: p / "data/features/mfcc/index.json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import resource
 
 from .limits import limit_stage, script_of
-from .outcome import Row, check_rerun, clear_failure, last_line
+from .outcome import Row, check_rerun, clear_failure, last_line, leftovers
 from .project import Project
 
 TIMEOUT = 600
@@ -23,11 +23,6 @@ def largest_output_file(project: Project, stage: str) -> int:
         files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
         sizes += [f.stat().st_size for f in files]
     return max(sizes)
-
-
-def leftovers(project: Project) -> list[str]:
-    """Half-written files or folders: `.partial` folders and atomic writes' temporary files."""
-    return sorted(path for path in project.hashes() if ".partial/" in path or ".tmp-" in path)
 
 
 def fill_disk(project: Project, reference: dict[str, str], stage: str, limits: list[int]) -> Row:

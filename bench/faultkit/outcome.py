@@ -21,6 +21,7 @@ class Row:
     lost: int = 0
     unclear: int = 0
     repaired: int = 0  # re-runs that needed `genrepipe repair` first (DVC's own files damaged)
+    leftover: int = 0  # re-runs after which a `.partial` folder stayed (`genrepipe repair` removes it)
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
@@ -49,6 +50,10 @@ def check_rerun(project: Project, reference: dict[str, str], row: Row, args=("re
         row.unclear += 0 if clear_failure(result.stderr) else 1
         row.note(f"re-run failed: {last_line(result.stderr)}")
         return False
+    if left := leftovers(project):
+        row.leftover += 1
+        row.note(f"left after the re-run: {left[0]}, removed by `genrepipe repair`")
+        project.repair()
     lost = project.lost_user_files()
     row.lost += len(lost)
     if lost:
@@ -60,6 +65,11 @@ def check_rerun(project: Project, reference: dict[str, str], row: Row, args=("re
         return True
     row.note(f"differs after re-run: {', '.join(diff[:3]) or status.strip()[:200]}")
     return False
+
+
+def leftovers(project: Project) -> list[str]:
+    """Half-written files or folders: `.partial` folders and atomic writes' temporary files."""
+    return sorted(path for path in project.hashes() if ".partial/" in path or ".tmp-" in path)
 
 
 GENREPIPE_ERROR = re.compile(r"^genrepipe [\w@.-]+: error: .+")

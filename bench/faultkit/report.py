@@ -5,8 +5,8 @@ from __future__ import annotations
 from .outcome import Row
 
 HEADER = ("| fault | stage | injected | identical re-runs | data lost | failures without a "
-          "one-line message | re-runs after `genrepipe repair` | notes |\n"
-          "|---|---|---|---|---|---|---|---|")
+          "one-line message | re-runs after `genrepipe repair` | `.partial` left | notes |\n"
+          "|---|---|---|---|---|---|---|---|---|")
 
 
 def table(rows: list[Row]) -> str:
@@ -14,7 +14,7 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         notes = "; ".join(r.notes).replace("|", "\\|")
         lines.append(f"| {r.kind} | {r.stage} | {r.injected} | {r.identical} | {r.lost} | "
-                     f"{r.unclear} | {r.repaired} | {notes} |")
+                     f"{r.unclear} | {r.repaired} | {r.leftover} | {notes} |")
     return "\n".join(lines)
 
 
@@ -26,6 +26,7 @@ def totals(rows: list[Row]) -> dict[str, int]:
         "lost": sum(r.lost for r in rows),
         "unclear": sum(r.unclear for r in rows),
         "repaired": sum(r.repaired for r in rows),
+        "leftover": sum(r.leftover for r in rows),
         "min kills per stage": min((r.injected for r in kills), default=0),
         "disk-full points": sum(r.injected for r in rows if r.kind.startswith("disk")),
     }
@@ -41,7 +42,8 @@ def markdown(rows: list[Row], seed: int, seconds: float, setup: list[str]) -> st
         "",
         f"**{t['injected']} faults injected: {t['not identical']} re-runs not identical to the "
         f"uninterrupted run, {t['lost']} user or committed files lost, {t['unclear']} failures "
-        f"without a one-line message, {t['repaired']} re-runs that needed `genrepipe repair` first; "
+        f"without a one-line message; {t['repaired']} re-runs needed `genrepipe repair` first (a "
+        f"dvc.lock DVC cut off), {t['leftover']} left a `.partial` folder it removes; "
         f"{t['min kills per stage']} or more kills in every stage, "
         f"{t['disk-full points']} disk-full points.**",
         "",

@@ -40,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="The transforms and models of genrepipe's registries, "
                                   "with their params and defaults.")
     listing.add_argument("--markdown", action="store_true", help="as Markdown tables")
-    commands.add_parser("repair", help="remove DVC files an interrupted dvc command left unreadable",
+    commands.add_parser("repair", help="remove what an interrupted dvc repro left behind",
                         description="Remove dvc.lock or .dvc/tmp/rwlock when DVC cannot read them "
                         "(DVC rewrites them in place: a kill at that moment leaves them half "
-                        "written). Run in the project, then `dvc repro`.")
+                        "written), and killed stages' .partial folders when no stage runs. Run "
+                        "in the project, then `dvc repro`.")
     return parser
 
 
@@ -57,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "repair":
         from .repair import repair
 
-        for line in repair(Path.cwd()) or ["nothing to repair: DVC can read dvc.lock and its rwlock"]:
+        for line in repair(Path.cwd()) or ["nothing to repair: DVC can read dvc.lock and its rwlock, no .partial folder"]:
             print(f"genrepipe repair: {line}")
         return 0
     try:

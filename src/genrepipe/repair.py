@@ -1,20 +1,29 @@
-"""`genrepipe repair`: remove the DVC files an interrupted `dvc` command can leave unreadable.
+"""`genrepipe repair`: remove what an interrupted `dvc repro` can leave behind: DVC files it cannot
+read, and stages' `.partial` folders.
 
 DVC (3.67) rewrites `dvc.lock` and `.dvc/tmp/rwlock` in place: the file is emptied, then
 written. A kill, a power cut or a full disk at that moment leaves a file DVC cannot read, and
-every later `dvc` command stops on it (measured by `make faults`: a few SIGKILLs in a hundred
-land there). Both can go: the rwlock only lists DVC commands running now, and without dvc.lock
+every later `dvc` command stops on it (seen in `make faults` runs). Both can go: the rwlock only lists DVC commands running now, and without dvc.lock
 `dvc repro` finds each stage that already ran with the same inputs in DVC's run cache and
 restores its outputs instead of running it again. Readable files are never touched.
+
+A killed stage leaves its output under `<name>.partial`; the stage clears it when it runs again,
+but when DVC restores the stage from its run cache instead, the folder stays (measured by
+`make faults`). It is removed here when no stage of the project is running.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+
+from .store import PARTIAL_SUFFIX
+from .workspace import alive_stages
 
 LOCK = Path("dvc.lock")
 RWLOCK = Path(".dvc", "tmp", "rwlock")
+OUTPUT_FOLDERS = ("data", "models", "metrics")
 
 
 def unreadable_lock(path: Path) -> str | None:
@@ -60,4 +69,18 @@ def repair(root: Path) -> list[str]:
     if reason := unreadable_rwlock(root / RWLOCK):
         (root / RWLOCK).unlink()
         done.append(f"{RWLOCK.as_posix()}: {reason}, removed (it only lists running DVC commands)")
+    partials = leftover_partials(root)
+    if partials and alive_stages(root):
+        done.append(f"{len(partials)} .partial folder(s) left: a stage is running now")
+        return done
+    for folder in partials:
+        shutil.rmtree(folder)
+        done.append(f"{folder.relative_to(root).as_posix()}: a killed stage's unfinished "
+                    "output, removed")
     return done
+
+
+def leftover_partials(root: Path) -> list[Path]:
+    """Stages' `.partial` output folders under data/, models/ and metrics/."""
+    return sorted(path for top in OUTPUT_FOLDERS if (root / top).is_dir()
+                  for path in (root / top).rglob(f"*{PARTIAL_SUFFIX}") if path.is_dir())

@@ -70,7 +70,13 @@ def registered_stage() -> Iterator[None]:
 def running_stages() -> int:
     """How many registered stage processes of the project are alive (at least 1: this one).
     Marks left by killed processes are removed."""
-    folder = project_root() / RUNNING_DIR
+    return max(1, alive_stages(project_root()))
+
+
+def alive_stages(root: Path) -> int:
+    """How many registered stage processes of the project at `root` are alive (0 or more).
+    Marks left by killed processes are removed."""
+    folder = root / RUNNING_DIR
     alive = 0
     for mark in folder.glob("*") if folder.is_dir() else ():
         try:
@@ -81,7 +87,7 @@ def running_stages() -> int:
                 mark.unlink()
         except PermissionError:  # alive, another user's
             alive += 1
-    return max(1, alive)
+    return alive
 
 
 def default_jobs() -> int:
