@@ -20,7 +20,7 @@ help:
 	@echo "make test    build .venv if needed, then run the test suite"
 	@echo "make bench   speed and memory figures -> bench/results.md (BENCH_ARGS=--scale 0.1 for a quick run)"
 	@echo "make faults  kills, full disks, memory limits, damaged inputs and parallel experiments"
-	@echo "             on a tiny scratch project -> bench/faults.md (about 15 min; FAULTS_ARGS=--seed N)"
+	@echo "             on a tiny scratch project -> bench/faults.md (about 17 min; FAULTS_ARGS=--seed N)"
 	@echo "make kfold FOLDER=/path/to/songs [KFOLD_ARGS='--runs svc-mfcc musicnn-ft --set k=v']"
 	@echo "             k-fold figures on your own folder, in a scratch clone (bench/folder_kfold.py)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"

@@ -9,12 +9,13 @@ re-run a user would do and a byte-for-byte comparison of every output (data/, mo
 dvc.lock) with the reference. Faults: SIGKILL in every stage at seeded random moments, a full
 disk in the writing stages, memory limits on a transform and a Keras training, damaged inputs
 between stages, and four experiments queued side by side against the same ones run alone.
-Takes about 15 minutes on 2 cores; nothing in this project changes but `--out`.
+Takes about 17 minutes on 2 shared cores; nothing in this project changes but `--out`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -30,6 +31,8 @@ from faultkit.outcome import Row, differences  # noqa: E402
 from faultkit.parallel import side_by_side  # noqa: E402
 from faultkit.project import USER_FILES, Project  # noqa: E402
 from faultkit.report import markdown, totals  # noqa: E402
+
+from genrepipe.workspace import cores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DISK_STAGES = ("download", "augment", "segment", "transform@mel", "train@svc-mfcc",
@@ -64,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
                         default=["kills", "disk", "memory", "corrupt", "parallel"])
     args = parser.parse_args(argv)
     begin = time.monotonic()
+    load_before = os.getloadavg()[0]
     rng = random.Random(args.seed)
     args.workdir.mkdir(parents=True, exist_ok=True)
 
@@ -109,12 +113,18 @@ def main(argv: list[str] | None = None) -> None:
 
     seconds = time.monotonic() - begin
     setup = [
+        f"Machine: {cores()} cores, 1-minute load average {load_before:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end (other jobs share the machine: times vary).",
         f"Project: the committed HEAD with 2 genres x 3 demo songs of 12 s at 8 kHz (+1 augmented "
         f"copy per training song), transforms mfcc and mel, runs svc-mfcc (scikit-learn) and "
         f"cnn2d-mel (Keras, 2 epochs); a whole `dvc repro` took {sum(durations.values()):.0f} s.",
         "Identical: after the fault and the re-run, `dvc status` is clean and every file under "
         "data/, models/, metrics/ (not metrics/timing/, training times) and dvc.lock has the "
-        "reference run's md5; a leftover file (`.partial`, a temporary file) counts as a difference.",
+        "reference run's md5. A `.partial` folder left after the re-run is counted in its own "
+        "column and removed with `genrepipe repair` before the comparison; any other leftover "
+        "(an atomic write's temporary file) counts as a difference. When DVC stops the re-run "
+        "on its own damaged file (dvc.lock or .dvc/tmp/rwlock cut off by the kill), "
+        "`genrepipe repair` runs, then the same re-run (its own column).",
         f"Data lost: user files placed in the project ({', '.join(USER_FILES)}) gone or changed, "
         "committed files changed (`git status`), or a failed stage's output taken by DVC as done.",
         "Kills: SIGKILL to `dvc repro --force --single-item <stage>`'s process group, "
