@@ -1,7 +1,7 @@
 """`make faults`: kill, starve and damage a tiny genrepipe project, and write the figures.
 
     python bench/faults.py [--seed 15] [--kills-per-stage 5] [--workdir /tmp/genrepipe-faults]
-        [--out bench/faults.md]
+        [--out bench/faults.md] [--only kills disk memory corrupt parallel]
 
 Two scratch clones of the committed HEAD get a tiny demo configuration: `reference` runs the
 pipeline once, uninterrupted; `faults` runs it, then takes every fault, each followed by the

@@ -3,8 +3,8 @@
 TensorFlow reserves address space it never fills: a stack for each thread of its pools and, from
 glibc, a 64 MiB malloc arena for each thread that allocates. Under a limit, thread creation then
 fails inside TensorFlow's C++ code, which aborts the process with no message a user can act on
-(measured by `make faults` on 2 cores: a tiny CNN needed 2.4 GB of address space; at 1.5 to 2.1 GB
-it aborted). So, when a limit is set: the malloc arenas are capped at 2 (a little slower
+(measured on 2 cores with the CNN of `make faults`: it needed 2.4 GB of address space; at 1.5
+to 2.1 GB it aborted). So, when a limit is set: the malloc arenas are capped at 2 (a little slower
 allocation from many threads, the same results), which lets the same training run in 1.5 GB, and
 a limit below what TensorFlow needs to start ends the stage with one line before it loads.
 """
