@@ -5,7 +5,8 @@ glibc, a 64 MiB malloc arena for each thread that allocates. Under a limit, thre
 fails inside TensorFlow's C++ code, which aborts the process with no message a user can act on
 (measured on 2 cores with the CNN of `make faults`: it needed 2.4 GB of address space; at 1.5
 to 2.1 GB it aborted). So, when a limit is set: the malloc arenas are capped at 2 (a little slower
-allocation from many threads, the same results), which lets the same training run in 1.5 GB, and
+allocation from many threads, the same results): the same training then ran in 1.5 GB (the check
+below keeps a margin; the fault suite runs it at 1.7 GB), and
 a limit below what TensorFlow needs to start ends the stage with one line before it loads.
 """
 
