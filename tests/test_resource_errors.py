@@ -47,17 +47,10 @@ def test_a_full_disk_ends_the_stage_with_one_line_and_no_output(tmp_path):
 
 
 def test_save_array_names_the_cause_of_numpys_short_write(tmp_path):
-    code = ("import resource, signal, sys, numpy as np\n"
-            "from genrepipe.store import save_array\n"
-            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-            "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
-            "try:\n"
-            "    save_array(sys.argv[1], np.zeros(100_000))\n"
-            "except OSError as exc:\n"
-            "    print(exc.errno)\n")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.npy")],
-                            capture_output=True, text=True, timeout=60, check=True)
-    assert result.stdout.strip() == str(errno.EFBIG)  # NumPy alone gives errno None
+    written = _errno_under_a_file_size_limit("from genrepipe.store import save_array",
+                                             "save_array(sys.argv[1], np.zeros(100_000))",
+                                             tmp_path / "a.npy")
+    assert written == str(errno.EFBIG)  # NumPy alone gives errno None
 
 
 def test_save_array_writes_the_same_bytes_as_numpy(tmp_path):
@@ -152,15 +145,25 @@ def test_write_wav_names_the_cause_of_a_failed_write_and_keeps_its_bytes(tmp_pat
     write_wav(tmp_path / "a.wav", y, 8000)
     sf.write(tmp_path / "b.wav", y, 8000, subtype="PCM_16", format="WAV")  # as it was written before
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    written = _errno_under_a_file_size_limit("from genrepipe.audio import write_wav",
+                                             "write_wav(sys.argv[1], np.ones(80_000, np.float32) / 2, 8000)",
+                                             tmp_path / "c.wav")
+    assert written == str(errno.EFBIG)  # libsndfile alone: "System error."
+    assert not (tmp_path / "c.wav").exists()
+
+
+def _errno_under_a_file_size_limit(setup: str, statement: str, path) -> str:
+    """The errno (as printed) of the OSError `statement` raises in a fresh Python whose files may
+    not exceed 50 kB (RLIMIT_FSIZE, SIGXFSZ ignored so the write fails with EFBIG); sys.argv[1]
+    is `path`."""
     code = ("import resource, signal, sys, numpy as np\n"
-            "from genrepipe.audio import write_wav\n"
+            f"{setup}\n"
             "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
             "resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))\n"
             "try:\n"
-            "    write_wav(sys.argv[1], np.ones(80_000, np.float32) / 2, 8000)\n"
+            f"    {statement}\n"
             "except OSError as exc:\n"
             "    print(exc.errno)\n")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c.wav")],
+    result = subprocess.run([sys.executable, "-c", code, str(path)],
                             capture_output=True, text=True, timeout=60, check=True)
-    assert result.stdout.strip() == str(errno.EFBIG)  # libsndfile alone: "System error."
-    assert not (tmp_path / "c.wav").exists()
+    return result.stdout.strip()
