@@ -16,7 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
-PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", ".dvcignore", ".gitignore")
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", "data/input", ".dvcignore", ".gitignore")
 
 
 @pytest.fixture

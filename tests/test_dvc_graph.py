@@ -1,19 +1,22 @@
-"""dvc.yaml tells the truth: every stage declares the project files it imports and the params it
-reads, measured on a real `dvc repro` (each stage writes what it imported and read when
-GENREPIPE_TRACE is set, see `genrepipe.stage`), and a change to one model's module re-runs only
-that model's runs.
+"""dvc.yaml tells the truth: every stage declares the project files it imports to compute its
+outputs and the params it reads, measured on a real `dvc repro` (each stage writes what it
+imported and read when GENREPIPE_TRACE is set, see `genrepipe.stage`), and a change to one
+model's or transform's modules re-runs only what it computes.
 
 What is checked, stage by stage (`dvc.lock` holds each stage's resolved deps and params):
-- every imported project file is a dep (itself, or inside a folder dep), but package
-  `__init__.py` files, which hold no code (checked below);
+- every project file imported to compute is a dep (itself, or inside a folder dep), but package
+  `__init__.py` files, which hold no code (checked below). Entry modules imported only to
+  validate the params of other stages (`genrepipe.entries`) are recorded apart and are not deps;
 - every params key read is a declared param (itself, or inside a declared block), except the keys
   that never change an output (`params.NOT_INPUTS`);
-- no stale code dep: every `src/` or `stages/` dep is imported by at least one stage that
-  declares it (a foreach template lists one set of deps for all its stages).
+- no stale code dep: every `src/` or `stages/` dep is imported to compute by at least one stage
+  that declares it (a foreach template lists one set of deps for all its stages).
 """
 
 import ast
+import contextlib
 import json
+import re
 
 import pytest
 import yaml
@@ -85,6 +88,28 @@ def problems(lock: dict, traces: dict) -> list[str]:
     return found
 
 
+ENTRY_PACKAGES = ("models/entries", "transforms/entries")
+
+
+def test_entry_modules_import_only_what_every_stage_imports():
+    """An entry's sources are its module and the `_` modules of its package it imports
+    (`Registry.sources`): nothing else may come in with it, and nothing but the registries'
+    discovery imports an entry module."""
+    allowed = {("schema", 3), ("errors", 3), ("entry", 2)}
+    for folder in ENTRY_PACKAGES:
+        for path in (ROOT / "src/genrepipe" / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.level:
+                    own = node.level == 1 and (node.module or "").startswith("_")
+                    assert own or (node.module, node.level) in allowed, f"{path}: {ast.unparse(node)}"
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                    assert not any(n.startswith("genrepipe") for n in names), f"{path}: {ast.unparse(node)}"
+    for path in (ROOT / "src/genrepipe").rglob("*.py"):
+        if not any(folder in path.as_posix() for folder in ENTRY_PACKAGES):
+            assert not re.search(r"^\s*(from|import) .*\bentries\.", path.read_text(), re.M), path
+
+
 def test_package_inits_hold_no_code():
     """They are imported by every stage and listed by none: only a docstring and constants."""
     for init in (ROOT / "src/genrepipe").rglob("__init__.py"):
@@ -116,6 +141,15 @@ def test_every_stage_declares_what_it_imports_and_reads(traced):
     assert "src/genrepipe/models/svc.py" in traces["train@svc-mfcc"]["modules"]
     assert "src/genrepipe/models/cnn2d.py" not in traces["train@svc-mfcc"]["modules"]
     assert "src/genrepipe/transforms/mel.py" not in traces["transform@fft"]["modules"]
+    # ... and every entry module imported, telling validation from computing
+    assert "src/genrepipe/models/entries/svc.py" in traces["train@svc-mfcc"]["modules"]
+    assert "src/genrepipe/models/entries/cnn2d.py" in traces["train@svc-mfcc"]["validation"]
+    assert "src/genrepipe/transforms/entries/mfcc.py" in traces["transform@mfcc"]["modules"]
+    assert "src/genrepipe/transforms/entries/mfcc.py" in traces["transform@mel"]["validation"]
+    for stage in ("download", "augment", "segment", "fuse", "report"):
+        assert len(traces[stage]["validation"]) == len(traces["download"]["validation"]) > 20, stage
+        assert not any("/entries/" in m and not m.endswith("__init__.py")
+                       for m in traces[stage]["modules"]), stage
     assert "runs.svc-mfcc.model" in traces["train@svc-mfcc"]["params"]
     assert "models/musicnn-ft" in declared(lock)["embed@emb"][0]  # the network is a dep
 
@@ -124,10 +158,12 @@ def test_the_check_fails_on_a_missing_dep_or_param(traced):
     repo, lock, traces = traced
     broken = json.loads(json.dumps(lock))
     deps = broken["stages"]["train@svc-mfcc"]["deps"]
-    deps[:] = [d for d in deps if d["path"] != "src/genrepipe/models/svc.py"]
+    deps[:] = [d for d in deps if d["path"] not in ("src/genrepipe/models/svc.py",
+                                                     "src/genrepipe/models/entries/svc.py")]
     del broken["stages"]["segment"]["params"]["params.yaml"]["window"]
     assert problems(broken, traces) == [
         "segment: reads window, not a declared param",
+        "train@svc-mfcc: imports src/genrepipe/models/entries/svc.py, not a dep",
         "train@svc-mfcc: imports src/genrepipe/models/svc.py, not a dep"]
     extra = json.loads(json.dumps(traces))
     extra["report"]["modules"].append("src/genrepipe/loader.py")
@@ -135,16 +171,79 @@ def test_the_check_fails_on_a_missing_dep_or_param(traced):
     stale = json.loads(json.dumps(lock))
     stale["stages"]["report"]["deps"].append({"path": "src/genrepipe/archives.py"})
     assert problems(stale, traces) == ["report: lists src/genrepipe/archives.py, imported by none of its stages"]
+    # an entry imported only to validate is no reason to list it
+    stale["stages"]["report"]["deps"][-1] = {"path": "src/genrepipe/models/entries/svc.py"}
+    assert problems(stale, traces) == [
+        "report: lists src/genrepipe/models/entries/svc.py, imported by none of its stages"]
+
+
+@contextlib.contextmanager
+def edited(*paths):
+    """Each file with a comment line appended while the block runs, then as it was."""
+    saved = {path: path.read_text() for path in paths}
+    try:
+        for path in paths:
+            path.write_text(saved[path] + "# an edit\n")
+        yield
+    finally:
+        for path, text in saved.items():
+            path.write_text(text)
+
+
+def changed(repo) -> list[str]:
+    return sorted(json.loads(run(["dvc", "status", "--json"], repo).stdout))
 
 
 def test_a_change_to_one_model_reruns_only_its_runs(traced):
     repo, lock, traces = traced
-    with open(repo / "src/genrepipe/models/cnn2d.py", "a") as handle:
-        handle.write("# an edit\n")
-    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
-    # (an embedding may come from any network: embed@ depends on every model module)
-    assert sorted(status) == ["embed@emb", "evaluate@cnn2d-mel", "train@cnn2d-mel"]
-    with open(repo / "src/genrepipe/transforms/stft.py", "a") as handle:
-        handle.write("# an edit\n")
-    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
-    assert sorted(status) == ["embed@emb", "evaluate@cnn2d-mel", "train@cnn2d-mel", "transform@stft"]
+    src = repo / "src/genrepipe"
+    # (an embedding may come from any network: embed@ depends on every model and transform module)
+    for path in (src / "models/cnn2d.py", src / "models/entries/cnn2d.py"):
+        with edited(path):
+            assert changed(repo) == ["embed@emb", "evaluate@cnn2d-mel", "train@cnn2d-mel"], path
+    for path in (src / "transforms/stft.py", src / "transforms/entries/stft.py"):
+        with edited(path):
+            assert changed(repo) == ["embed@emb", "transform@stft"], path
+    assert changed(repo) == []
+
+
+def readme_walkthrough() -> dict[str, str]:
+    """The README's "Adding a model": file path (each block's first line) -> the block."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Adding a model"):]
+    section = section[:section.index("\n## ")]
+    blocks = re.findall(r"```\w+\n# (\S+)[^\n]*\n(.*?)```", section, re.S)
+    return {path: body for path, body in blocks}
+
+
+def test_adding_a_model_as_the_readme_says_runs_only_its_stages(traced):
+    repo, lock, traces = traced
+    steps = readme_walkthrough()
+    assert set(steps) == {"src/genrepipe/models/entries/gnb.py", "src/genrepipe/models/gnb.py",
+                          "params.yaml"}
+    original = (repo / "params.yaml").read_text()
+    try:
+        for path, body in steps.items():
+            if path != "params.yaml":
+                (repo / path).write_text(body)
+        params = yaml.safe_load(original)
+        for block, entries in yaml.safe_load(steps["params.yaml"]).items():
+            params[block].update(entries)
+        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        # (the shipped params have no embedding; an embed@ stage depends on every model module)
+        assert changed(repo) == ["embed@emb", "evaluate@gnb-mfcc", "fuse", "report", "train@gnb-mfcc"]
+        trace_dir = repo.parent / "traces-gnb"
+        # the stages import the copy's package (with gnb), not the one installed for the tests
+        ran = run(["dvc", "repro"], repo, env_extra={"GENREPIPE_TRACE": str(trace_dir),
+                                                      "PYTHONPATH": str(repo / "src")}).stdout
+        assert sorted(re.findall(r"Running stage '([^']+)'", ran)) == [
+            "embed@emb", "evaluate@gnb-mfcc", "fuse", "report", "train@gnb-mfcc"]
+        new_lock = yaml.safe_load((repo / "dvc.lock").read_text())
+        new_traces = {**traces, **{p.stem: json.loads(p.read_text()) for p in trace_dir.glob("*.json")}}
+        assert problems(new_lock, new_traces) == []
+        assert json.loads((repo / "metrics/runs/gnb-mfcc.json").read_text())
+    finally:
+        for path in steps:
+            if path != "params.yaml":
+                (repo / path).unlink(missing_ok=True)
+        (repo / "params.yaml").write_text(original)

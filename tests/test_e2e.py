@@ -106,6 +106,17 @@ def test_folder_experiment_lists_bad_files(project, tmp_path):
     mfcc = json.loads((repo / "data/features/mfcc/index.json").read_text())
     assert len(mfcc["songs"]) == 8 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
 
+    # the folder is a dep of download: untouched, nothing to do; a song added, download re-runs
+    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
+    sf.write(music / "high/new.wav", tone(2500, 7, 8000), 8000)
+    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
+    assert list(status) == ["download"]
+    assert {"changed deps": {str(music): "modified"}} in status["download"]
+    rerun = run(["dvc", "repro"], repo).stdout
+    assert "Running stage 'download'" in rerun and "Running stage 'train@svc-mfcc'" in rerun
+    assert len((repo / "data/raw/manifest.csv").read_text().splitlines()) == 1 + 9
+    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
+
 
 def test_bad_params_fail_the_stage_with_one_line(project):
     repo, set_params = project

@@ -22,7 +22,7 @@ import numpy as np
 from .backend import keras
 from .errors import DataError
 from .models.network import prepare
-from .models.registry import META
+from .models.entry import META
 from .normalize import BandStats
 from .trained import TrainedRun
 from .transforms.registry import compute, featurize

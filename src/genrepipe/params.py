@@ -2,7 +2,8 @@
 
 Validation runs in full before any stage touches a file, so a typo in a key nobody reads
 yet still stops the pipeline with one line naming the key, the value and what is allowed.
-The specs of transforms and models come from their registries.
+The specs of transforms and models come from their registries; looking entries up to validate
+is not computing with them (`entries.validating`): a stage depends only on the entries it uses.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any
 
 import yaml
 
+from .entries import validating
 from .errors import ParameterError
 from .models.registry import MODELS, model_settings
 from .schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, NamedMap, Number, Section,
                      Text, fail, integer, positive)
-from .transforms.registry import DTYPES, KINDS, TRANSFORMS
+from .transforms.entry import DTYPES, KINDS
+from .transforms.registry import TRANSFORMS
 
 PARAMS_FILE = "params.yaml"
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
@@ -44,7 +47,7 @@ SCHEMA = Block(fields={
     "hop": positive(max=600, nullable=True, default=None),
     "dataset": Block(fields={
         "source": Choice(choices=("demo", "gtzan", "folder")),
-        "path": Text(nullable=True, default=None),
+        "path": Text(default="data/input"),
         "offset": Number(min=0, default=0.0),
         "max_duration": positive(nullable=True, default=None),
         "group": Text(default="none"),
@@ -71,9 +74,9 @@ SCHEMA = Block(fields={
         "time_stretch": Block(fields={"probability": Number(min=0, max=1, default=0.5),
                                       "rate": Number(min=0, max=0.5, default=0.1)}),
     }),
-    "transforms": MapOf(specs={name: entry.spec for name, entry in TRANSFORMS.items()}),
+    "transforms": MapOf(specs=TRANSFORMS.specs()),
     "embeddings": NamedMap(item=EMBEDDING, min_len=0, default={}),
-    "models": MapOf(specs={name: entry.spec for name, entry in MODELS.items()}, min_len=0,
+    "models": MapOf(specs=MODELS.specs(), min_len=0,
                     default={}),
     "runs": NamedMap(item=Block(fields={"model": Choice(choices=tuple(MODELS)),
                                         "transform": Text()}),
@@ -107,6 +110,11 @@ def validate(raw: Any) -> Section:
     ParameterError
         On the first problem, naming the key, the value and what is allowed.
     """
+    with validating():
+        return _validated(raw)
+
+
+def _validated(raw: Any) -> Section:
     params = SCHEMA.check("", raw if raw is not None else {})
     _check_ratios(params.dataset.ratios)
     if params.executor.kind == "dask" and params.executor.address is None:
@@ -116,9 +124,6 @@ def validate(raw: Any) -> Section:
         raise fail("dataset.split", "kfold", "is not used with dataset.source='gtzan'",
                    "'ratios' (GTZAN keeps its fault-filtered, artist-disjoint split)")
     _check_group(params.dataset.group)
-    if params.dataset.source == "folder" and params.dataset.path is None:
-        raise fail("dataset.path", None, "is required when dataset.source='folder'",
-                   "a folder with one sub-folder per class")
     window_samples = round(params.window * params.sample_rate)
     hop_samples = round(hop_seconds(params.window, params.hop) * params.sample_rate)
     for key, n_samples in (("window", window_samples), ("hop", hop_samples)):

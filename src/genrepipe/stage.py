@@ -2,8 +2,8 @@
 as a running stage of the project, and (for the dvc.yaml honesty test) a trace of what it read.
 
 With `GENREPIPE_TRACE=<folder>` in the environment, a stage writes `<folder>/<stage>.json` when
-it ends: the project files it imported (`src/genrepipe/...`, `stages/...`) and the params keys it
-read. `tests/test_dvc_graph.py` compares them with what `dvc.yaml` declares.
+it ends: the project files it imported to compute (`src/genrepipe/...`, `stages/...`), the entry
+modules it imported only to validate params, and the params keys it read. `tests/test_dvc_graph.py` compares them with what `dvc.yaml` declares.
 """
 
 from __future__ import annotations
@@ -53,12 +53,16 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
     log.info("%s done in %.1f s", name, time.perf_counter() - start)
 
 
+def project_file(module: str) -> str:
+    """The path of imported module `module` relative to the project (`src/genrepipe/...`)."""
+    package = Path(sys.modules["genrepipe"].__file__).parent
+    return f"src/genrepipe/{Path(sys.modules[module].__file__).relative_to(package).as_posix()}"
+
+
 def imported_files() -> list[str]:
     """The project files this process imported: its script and every genrepipe module, as
     paths relative to the project (`stages/train.py`, `src/genrepipe/models/svc.py`)."""
-    package = Path(sys.modules["genrepipe"].__file__).parent
-    files = {f"src/genrepipe/{Path(module.__file__).relative_to(package).as_posix()}"
-             for name, module in list(sys.modules.items())
+    files = {project_file(name) for name, module in list(sys.modules.items())
              if (name == "genrepipe" or name.startswith("genrepipe.")) and getattr(module, "__file__", None)}
     script = Path(sys.argv[0])
     if script.suffix == ".py":
@@ -67,8 +71,15 @@ def imported_files() -> list[str]:
 
 
 def write_trace(path: Path) -> None:
-    """The project files imported and the params read (by a stage that loaded params)."""
+    """The project files imported to compute, those imported only to validate params (entry
+    modules of models and transforms the stage did not use: `genrepipe.entries`), and the params
+    read (by a stage that loaded params)."""
     schema = sys.modules.get("genrepipe.schema")  # recording starts when it is imported
     params = schema.recorded_reads() if schema is not None else []
+    entries = sys.modules.get("genrepipe.entries")
+    validation = ({project_file(m) for m in entries.validation_modules(params)}
+                  if entries is not None else set())
+    modules = [f for f in imported_files() if f not in validation]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"modules": imported_files(), "params": params}, indent=1) + "\n")
+    path.write_text(json.dumps({"modules": modules, "validation": sorted(validation),
+                                "params": params}, indent=1) + "\n")

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from ..archives import canonical_skops
 from ..errors import DataError, ParameterError
 from ..featureset import FeatureSet
-from .registry import ModelEntry
+from .entry import ModelEntry
 from .vectors import split_vectors, vectorize
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from ..errors import DataError
 from ..featureset import FeatureSet
 from ..normalize import BandStats, band_stats
 from ..small_data import BatchAugment
-from ..transforms.registry import TRANSFORMS
-from .registry import ModelEntry
+from .entry import ModelEntry
+from .registry import input_kind
 
 layers = keras.layers
 log = logging.getLogger(__name__)
@@ -121,8 +121,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
                        workers=loader_workers)
-    # an embedding's features (embed stage) are vectors
-    kind = TRANSFORMS[features.name].kind if features.name in TRANSFORMS else "vector"
+    kind = input_kind(entry, features.window_shape)
     augment = settings.get("augment", {})
     train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
                            shift_hop=shift_hop(features, kind) if augment.get("shift") else None,

@@ -91,7 +91,7 @@ def temporal(x, n: int, init: Callable) -> list:
     return [layers.Concatenate()(convs)]
 
 
-# keys: `registry.RANDOM_WAVEFORM` and `registry.RANDOM_SPECTROGRAM`
+# keys: `RANDOM_WAVEFORM` and `RANDOM_SPECTROGRAM` of the randomcnn entry (`models/entries/randomcnn.py`)
 BUILDERS = {"sample_level": sample_level, "frame_level": frame_level,
             "frame_level_many": frame_level_many, "single_7x86": single_7x86,
             "single_7x96": single_7x96, "temporal": temporal}

@@ -1,0 +1,13 @@
+"""The `cnn1d` entry: convolution over time, bands as channels."""
+
+from __future__ import annotations
+
+from ...schema import Block
+from ..entry import ModelEntry
+from ._shared import VECTORS, cnn
+
+ENTRY = ModelEntry(
+    "cnn1d", "keras", VECTORS, Block(fields=cnn([32, 64, 64], kernel_size=5, epochs=40)),
+    "conv blocks (conv, batch norm, ReLU, max pool) over time with bands as channels "
+    "(over frequency for a vector), pooling, dense (`embedding`), dropout, softmax",
+    band_normalised=True)

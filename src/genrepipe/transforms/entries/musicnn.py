@@ -1,0 +1,18 @@
+"""The `musicnn` entry: a pretrained musicnn network's activations."""
+
+from __future__ import annotations
+
+from ...schema import Choice
+from ..entry import TransformEntry
+from ._shared import block
+
+MUSICNN_MODELS = ("MSD_musicnn", "MTT_musicnn")
+MUSICNN_LAYERS = ("mean_pool", "max_pool", "pooled", "penultimate", "taggram")
+
+ENTRY = TransformEntry(
+    "musicnn", "vector",
+    block(model=Choice(choices=MUSICNN_MODELS, default="MSD_musicnn"),
+          layer=Choice(choices=MUSICNN_LAYERS, default="max_pool")),
+    "a pretrained musicnn network's activations (`model`: MSD or MTT tags) at `layer`: "
+    "`mean_pool`, `max_pool` (753), `pooled` (both, 1506), `penultimate` (200), `taggram` (50 tags)",
+    threads=True)
