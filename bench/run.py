@@ -152,6 +152,8 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true", help="skip the 1x / 8x training runs")
     parser.add_argument("--skip-loader", action="store_true", help="skip the loader comparison")
     parser.add_argument("--skip-repro", action="store_true", help="skip the no-op dvc repro")
+    parser.add_argument("--skip-folder", action="store_true",
+                        help="skip `dvc status` on a folder of songs (the folder source's dep)")
     args = parser.parse_args()
     params = bench_params(args.scale)
     songs = 10 * params.dataset.demo.songs_per_genre
@@ -208,6 +210,11 @@ def main() -> None:
         repro, startup = noop_repro()
         rows.append(("no-op `dvc repro` (full default pipeline) vs `dvc --version`", f"{repro:.2f} s",
                      f"{startup:.2f} s", repro / startup, "< 5 s", repro < 5))
+    if not args.skip_folder:
+        print(f"dvc status on a folder of {songs} songs ...", flush=True)
+        from folder_status import folder_status_rows
+
+        rows += folder_status_rows(songs)
     report = render(rows, args.scale, songs, detail)
     args.out.write_text(report)
     print(report)
