@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv repro test bench faults kfold clean lock help
+.PHONY: venv repro test bench faults kfold compare clean lock help
 BENCH_ARGS ?=
 FAULTS_ARGS ?=
 KFOLD_ARGS ?=
@@ -23,6 +23,7 @@ help:
 	@echo "             on a tiny scratch project -> bench/faults.md (about 17 min; FAULTS_ARGS=--seed N)"
 	@echo "make kfold FOLDER=/path/to/songs [KFOLD_ARGS='--runs svc-mfcc musicnn-ft --set k=v']"
 	@echo "             k-fold figures on your own folder, in a scratch clone (bench/folder_kfold.py)"
+	@echo "make compare the experiments side by side: changed params and the headline (dvc exp show)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
 	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
 
@@ -46,8 +47,9 @@ repro: $(STAMP)
 	$(BIN)/dvc repro
 	$(BIN)/dvc checkout --relink --quiet
 	@echo "Results: metrics/summary.md and metrics/summary.png (all runs: valid and test, intervals,"
-	@echo "paired tests), metrics/runs/<run>.json, songs.csv and confusion.png, models/<run>/."
-	@echo "Then: dvc metrics show, dvc plots show (HTML with confusion matrices and training curves)."
+	@echo "paired tests), metrics/headline.json, metrics/runs/<run>.json (headline) and <run>/ (scores,"
+	@echo "songs, confusion matrix), models/<run>/."
+	@echo "Then: dvc metrics show, make compare, dvc plots show (confusion matrices, training curves)."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -60,6 +62,10 @@ bench: $(STAMP)
 # Minutes, outside `make test`: every fault is followed by a real re-run and a byte comparison.
 faults: $(STAMP)
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
+
+# The README's way to compare experiments (tests/test_e2e.py runs the same command).
+compare: $(STAMP)
+	$(BIN)/dvc exp show --only-changed --drop '.*/.*|Created' --keep '(fusion|best)_.*'
 
 kfold: $(STAMP)
 	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)

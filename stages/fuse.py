@@ -5,6 +5,7 @@ import logging
 
 from genrepipe.params import load_params
 from genrepipe.pipeline.fuse import fuse_runs
+from genrepipe.results import chosen_on
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.fuse")
@@ -17,10 +18,9 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     metrics = fuse_runs(args.runs_dir, list(params.runs), args.out_dir, seed=params.seed)
-    chosen = metrics.get("valid", metrics["test"])
+    split, chosen = chosen_on(metrics)
     log.info("fusion of %s: song accuracy %.3f [%.3f, %.3f] (%s)", " + ".join(metrics["runs"]),
-             chosen["song_accuracy"], chosen["song_accuracy_lo"], chosen["song_accuracy_hi"],
-             "valid" if "valid" in metrics else "cross-validated")
+             chosen["song_accuracy"], chosen["song_accuracy_lo"], chosen["song_accuracy_hi"], split)
 
 
 if __name__ == "__main__":

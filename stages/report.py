@@ -4,6 +4,7 @@ import argparse
 import logging
 
 from genrepipe.params import load_params
+from genrepipe.pipeline.curves_plot import write_curves
 from genrepipe.pipeline.report import summary_table, write_report
 from genrepipe.stage import run_stage
 
@@ -16,10 +17,16 @@ def main() -> None:
     parser.add_argument("fusion_dir", help="input folder of the fusion's metrics (metrics)")
     parser.add_argument("out_md", help="output table (metrics/summary.md)")
     parser.add_argument("out_png", help="output figure (metrics/summary.png)")
+    parser.add_argument("headline", help="output headline metrics (metrics/headline.json)")
+    parser.add_argument("train_dir", help="input folder of training curves (metrics/train)")
+    parser.add_argument("curves", help="output: every network's curves for dvc plots "
+                                       "(metrics/plots/curves.json)")
     args = parser.parse_args()
     params = load_params()
-    rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=list(params.runs),
-                        fusion_dir=args.fusion_dir)
+    runs = list(params.runs)
+    rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=runs,
+                        fusion_dir=args.fusion_dir, headline_path=args.headline)
+    write_curves(args.train_dir, runs, args.curves)
     print(summary_table(rows))
     print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/songs.csv and confusion.png; "
           "`dvc metrics show`, `dvc plots show`")

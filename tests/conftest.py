@@ -16,7 +16,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
-PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", "data/input", ".dvcignore", ".gitignore")
+PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots", ".dvcignore",
+                 ".gitignore")
 
 
 @pytest.fixture
@@ -69,6 +70,9 @@ def make_project(tmp_path: Path):
     run(["dvc", "init", "-q"], repo)
     run(["dvc", "config", "core.analytics", "false"], repo)
     run(["dvc", "config", "cache.type", "hardlink,copy"], repo)
+    # the project's plot template and offline page (`dvc init` made a fresh .dvc/)
+    shutil.copytree(ROOT / ".dvc/plots", repo / ".dvc/plots")
+    run(["dvc", "config", "plots.html_template", "../plots/page.html"], repo)
 
     def set_params(**changes):
         params = yaml.safe_load((repo / "params.yaml").read_text())

@@ -38,8 +38,11 @@ def test_queued_experiments_run_side_by_side(project):
     for baseline in shown:  # the workspace, then the commit the experiments branch from
         for rev in (rev for experiment in baseline.get("experiments") or [] for rev in experiment["revs"]):
             data = rev["data"]
-            metrics = data["metrics"]["metrics/runs/svc-mfcc.json"]["data"]
-            results[data["params"]["params.yaml"]["data"]["window"]] = metrics["test"]["n_windows"]
+            headline = data["metrics"]["metrics/runs/svc-mfcc.json"]["data"]
+            assert sorted(headline) == ["test_song_acc", "valid_song_acc"]
+            scores = json.loads(run(["git", "show", f"{data['rev']}:metrics/runs/svc-mfcc/scores.json"],
+                                    repo).stdout)
+            results[data["params"]["params.yaml"]["data"]["window"]] = scores["test"]["n_windows"]
     assert results == {1: 2 * 4, 2: 2 * 2}, json.dumps(shown)[:3000]  # 4 s songs: 4 x 1 s, 2 x 2 s
     run(["dvc", "queue", "stop"], repo, check=False)
 

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,8 @@ import yaml
 
 from genrepipe.store import read_csv
 
-from conftest import VENV_BIN, run, seed_with_every_split, tone
+from browser import RecordingProxy, render
+from conftest import ROOT, VENV_BIN, run, seed_with_every_split, tone
 
 pytestmark = pytest.mark.e2e
 
@@ -153,7 +155,16 @@ def test_killed_run_then_repro_gives_the_same_bytes(project):
     assert "metrics/runs/svc-mfcc.json" in resumed and "models/svc-mfcc" in resumed
 
 
-def test_training_runs_experiment_metrics_diff_and_plots(project):
+def readme_comparison_commands() -> list[str]:
+    """The commands of the README's "Comparing experiments" block."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Comparing experiments"):]
+    block = section[section.index("```\n") + 4:]
+    return [line.split("  #")[0].strip() for line in block[:block.index("```")].splitlines()
+            if line.strip()]
+
+
+def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     repo, set_params = project
     runs = {"svc-mfcc": {"model": "svc", "transform": "mfcc"}, "rfc-fft": {"model": "rfc", "transform": "fft"},
             "cnn1d-mfcc": {"model": "cnn1d", "transform": "mfcc"}, "cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}
@@ -164,13 +175,23 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     summary = (repo / "metrics/summary.md").read_text()
     for name in runs:  # tiny runs may be marked as no better than chance: listed all the same
         assert re.search(rf"\| {re.escape(name)}( \(no better than chance: [0-9.]+\))? \|", summary)
-        metrics = json.loads((repo / f"metrics/runs/{name}.json").read_text())
-        assert metrics["test"]["n_songs"] == 2 and metrics["test"]["n_windows"] == 8
-        assert metrics["valid"]["n_songs"] == 2
+        scores = json.loads((repo / f"metrics/runs/{name}/scores.json").read_text())
+        assert scores["test"]["n_songs"] == 2 and scores["test"]["n_windows"] == 8
+        assert scores["valid"]["n_songs"] == 2
+        assert json.loads((repo / f"metrics/runs/{name}.json").read_text()) == {
+            "valid_song_acc": scores["valid"]["song_accuracy"],
+            "test_song_acc": scores["test"]["song_accuracy"]}
         assert (repo / f"models/{name}/meta.json").is_file()
         assert (repo / f"metrics/runs/{name}/confusion.png").is_file()
     assert (repo / "models/cnn2d-mel/model.keras").is_file() and (repo / "models/svc-mfcc/model.skops").is_file()
     assert (repo / "metrics/train/cnn2d-mel/plots/metrics/eval/loss.tsv").is_file()
+    headline = json.loads((repo / "metrics/headline.json").read_text())
+    assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run"}
+    assert headline["best_run"] in runs
+
+    # `dvc metrics show`: one line per run (and the fusion and headline files), in 160 columns
+    shown = run(["dvc", "metrics", "show"], repo, env_extra={"COLUMNS": "160"}).stdout.splitlines()
+    assert len(shown) == 1 + len(runs) + 2 and max(map(len, shown)) <= 160, "\n".join(shown)
 
     # byte-stable: a forced re-run of everything (scikit-learn and Keras runs) changes no output
     lock = (repo / "dvc.lock").read_bytes()
@@ -188,19 +209,47 @@ def test_training_runs_experiment_metrics_diff_and_plots(project):
     new = json.loads(run(["genrepipe", "predict", song, "--run", "cnn2d-mel", "--json"], repo).stdout)
     assert (old["window"], old["songs"][0]["n_windows"]) == (3, 4)
     assert (new["window"], new["songs"][0]["n_windows"]) == (5, 2)
+    # `dvc metrics diff`: at most the two headline figures of each run, the fusion's and the project's
     diff = json.loads(run(["dvc", "metrics", "diff", "--json"], repo).stdout)
-    for name in runs:
-        changes = diff[f"metrics/runs/{name}.json"]
-        assert changes["test.n_windows"] == {"old": 8, "new": 4, "diff": -4}
-        assert "valid.song_accuracy" in changes or "valid.n_windows" in changes
+    assert set(diff) <= {*(f"metrics/runs/{name}.json" for name in runs), "metrics/fusion.json",
+                         "metrics/headline.json"}
+    for path, changes in diff.items():
+        assert set(changes) <= ({"valid_song_acc", "test_song_acc"} if path != "metrics/headline.json"
+                                else set(headline)), (path, changes)
     shown = run(["dvc", "exp", "show", "--json"], repo).stdout
     assert '"window": 5' in shown and '"window": 3' in shown
 
+    # the README's commands to compare experiments, as a 160-column terminal shows them
+    commands = readme_comparison_commands()
+    assert [c.split()[:3] for c in commands] == [["dvc", "exp", "show"], ["dvc", "metrics", "diff"]]
+    table = run(shlex.split(commands[0]), repo, env_extra={"COLUMNS": "160"}).stdout
+    assert "…" not in table and max(map(len, table.splitlines())) <= 160, table
+    for column in ("Experiment", "fusion_valid", "fusion_test", "best_valid", "best_test", "best_run",
+                   "window"):
+        assert column in table, table
+    rows = run(shlex.split(commands[1]), repo, env_extra={"COLUMNS": "160"}).stdout.splitlines()
+    assert len(rows) - 1 <= 2 * (len(runs) + 1) + len(headline), rows
+    assert (ROOT / "Makefile").read_text().count(commands[0]) == 1  # `make compare` runs the same
+
+    # `dvc plots show` renders offline in a real browser: every plot drawn, nothing fetched
     run(["dvc", "plots", "show", "-o", "plots_html"], repo)
-    html = (repo / "plots_html/index.html").read_text()
-    for name in runs:
-        assert f"metrics/runs/{name}/confusion.json" in html or f"metrics_runs_{name}_confusion" in html
-    assert "metrics/train/cnn2d-mel/plots/metrics/train/loss.tsv" in html
+    page = repo / "plots_html/index.html"
+    with RecordingProxy() as proxy:
+        dom = render(page, proxy, tmp_path / "chromium-profile")
+    ids = [plot.id for plot in dom.plots]
+    assert sorted(ids) == sorted(["metrics_plots_curves_json", "metrics_summary_png",
+                                  *(f"metrics_runs_{name}_confusion_json" for name in runs)]), ids
+    assert [plot.id for plot in dom.plots if not plot.drawn] == []
+    for plot in dom.plots:
+        for src in plot.images:  # images are copied next to the page
+            assert (page.parent / src).resolve().is_relative_to(page.parent.resolve()), src
+            assert (page.parent / src).is_file(), src
+    assert dom.loaded == [] and [url for url in dom.resources if not url.startswith("file:")] == []
+    assert proxy.page_requests() == []
+    curves = json.loads((repo / "metrics/plots/curves.json").read_text())
+    assert {row["run"] for row in curves} == {"cnn1d-mfcc", "cnn2d-mel"}  # scikit-learn: no epochs
+    assert {(row["curve"], row["metric"]) for row in curves} == {
+        (c, m) for c in ("train", "valid") for m in ("loss", "accuracy")}
 
 
 def test_kfold_experiment_reports_mean_and_std(project):
@@ -211,7 +260,9 @@ def test_kfold_experiment_reports_mean_and_std(project):
     run(["dvc", "exp", "run", "-S", "dataset.split=kfold"], repo)
     manifest = read_csv(repo / "data/raw/manifest.csv")
     assert {r["split"] for r in manifest} == {"fold0", "fold1", "fold2"}
-    metrics = json.loads((repo / "metrics/runs/svc-mfcc.json").read_text())
+    metrics = json.loads((repo / "metrics/runs/svc-mfcc/scores.json").read_text())
+    assert json.loads((repo / "metrics/runs/svc-mfcc.json").read_text()) == {
+        "cv_song_acc": metrics["test"]["song_accuracy"]}
     assert metrics["folds"]["k"] == 3 and metrics["test"]["n_songs"] == 12
     assert metrics["folds"]["song_accuracy_lo"] <= metrics["folds"]["song_accuracy_hi"]
     assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == ["fold0", "fold1", "fold2", "meta.json"]

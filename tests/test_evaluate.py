@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from genrepipe.errors import DataError
-from genrepipe.metrics import bootstrap_interval, fold_interval, mcnemar, score
+from genrepipe.metrics import bootstrap_macro_f1, exact_interval, fold_interval, mcnemar, score, song_scores
 from genrepipe.pipeline.evaluate import confusion_rows, song_probabilities
 from genrepipe.pipeline.report import collect, summary_table, write_report
 
@@ -36,20 +36,33 @@ def test_scores_count_only_the_classes_present():
     assert perfect["macro_f1"] == 1.0 and perfect["recall"] == {"a": 1.0, "c": 1.0}
 
 
-def test_bootstrap_interval_brackets_the_score_and_narrows_with_more_songs():
+def test_accuracy_intervals_are_exact_binomial_intervals():
+    from scipy.stats import binomtest
+
+    assert [round(v, 3) for v in exact_interval(61, 61)] == [0.941, 1.0]  # width at the ceiling
+    assert [round(v, 3) for v in exact_interval(49, 51)] == [0.865, 0.995]
+    for k, n in ((0, 10), (3, 7), (35, 110), (62, 110), (510, 510)):
+        ci = binomtest(k, n).proportion_ci()
+        assert np.round(exact_interval(k, n), 3).tolist() == np.round([ci.low, ci.high], 3).tolist()
+    # a run's song scores carry it, and the chance flag follows its low end
+    true = np.array([0] * 30 + [1] * 31)
+    perfect = song_scores(true, np.eye(2)[true], ["a", "b"], seed=0)
+    assert round(perfect["song_accuracy_lo"], 3) == 0.941 and perfect["song_accuracy_hi"] == 1.0
+    assert perfect["above_chance"]
+    coin = song_scores(true, np.eye(2)[np.r_[true[:34], 1 - true[34:]]], ["a", "b"], seed=0)
+    assert coin["song_accuracy_lo"] < coin["majority_rate"] and not coin["above_chance"]
+
+
+def test_macro_f1_bootstrap_brackets_the_score_and_narrows_with_more_songs():
     rng = np.random.default_rng(0)
     small_true = rng.integers(0, 3, 30)
     small_pred = np.where(rng.random(30) < 0.8, small_true, (small_true + 1) % 3)
-    small = bootstrap_interval(small_true, small_pred, seed=1)
-    accuracy = np.mean(small_true == small_pred)
-    assert small["accuracy_lo"] < accuracy < small["accuracy_hi"]
-    assert small["macro_f1_lo"] < score(small_true, small_pred, "abc")["macro_f1"] < small["macro_f1_hi"]
-    big_true = np.tile(small_true, 10)
-    big = bootstrap_interval(big_true, np.tile(small_pred, 10), seed=1)
-    assert big["accuracy_hi"] - big["accuracy_lo"] < 0.5 * (small["accuracy_hi"] - small["accuracy_lo"])
-    assert bootstrap_interval(small_true, small_pred, seed=1) == small  # seeded
-    # 0.8 accuracy on 30 songs: the normal approximation's half-width is about 0.14
-    assert small["accuracy_hi"] - small["accuracy_lo"] == pytest.approx(2 * 1.96 * np.sqrt(0.8 * 0.2 / 30), abs=0.06)
+    lo, hi = bootstrap_macro_f1(small_true, small_pred, seed=1)
+    assert lo < score(small_true, small_pred, "abc")["macro_f1"] < hi
+    big_lo, big_hi = bootstrap_macro_f1(np.tile(small_true, 10), np.tile(small_pred, 10), seed=1)
+    assert big_hi - big_lo < 0.5 * (hi - lo)
+    assert bootstrap_macro_f1(small_true, small_pred, seed=1) == (lo, hi)  # seeded
+    assert bootstrap_macro_f1(small_true, small_true, seed=1) == (1.0, 1.0)  # no width at the edge
 
 
 def test_mcnemar_and_fold_intervals():
@@ -74,9 +87,9 @@ def _write_run(folder, name, model, transform, valid_acc, test_correct):
     (folder / name).mkdir(parents=True)
     block = lambda acc: {"song_accuracy": acc, "song_accuracy_lo": acc - 0.1, "song_accuracy_hi": acc + 0.05,
                          "song_macro_f1": acc, "song_macro_f1_lo": acc - 0.1, "song_macro_f1_hi": acc + 0.05,
-                         "n_songs": 20}
+                         "n_songs": 20, "majority_rate": 0.5}
     test_acc = sum(test_correct) / len(test_correct)
-    (folder / f"{name}.json").write_text(json.dumps({"valid": block(valid_acc), "test": block(test_acc)}))
+    (folder / name / "scores.json").write_text(json.dumps({"valid": block(valid_acc), "test": block(test_acc)}))
     (folder / name / "info.json").write_text(json.dumps(
         {"run": name, "model": model, "transform": transform, "classes": ["x", "y"]}))
     rows = ["split,song_id,label,predicted,p_x,p_y"]
@@ -107,5 +120,5 @@ def test_report_ranks_on_valid_and_compares_on_test(tmp_path):
 
 def test_report_needs_every_run_of_params(tmp_path):
     (tmp_path / "runs").mkdir()
-    with pytest.raises(DataError, match="svc-mfcc.json: not found; expected the metrics of run 'svc-mfcc'"):
+    with pytest.raises(DataError, match="svc-mfcc/scores.json: not found; expected the scores of run 'svc-mfcc'"):
         collect(tmp_path / "runs", ["svc-mfcc"])

@@ -22,8 +22,9 @@ def _run(folder, name, probs_valid, probs_test, labels_valid, labels_test, class
             lines.append(f"{split},{split}{i},{label},{classes[int(np.argmax(p))]}," + ",".join(map(str, p)))
     (folder / name / "songs.csv").write_text("\n".join(lines) + "\n")
     block = lambda n: {"song_accuracy": 0.5, "song_accuracy_lo": 0.1, "song_accuracy_hi": 0.9,
-                       "song_macro_f1": 0.5, "song_macro_f1_lo": 0.1, "song_macro_f1_hi": 0.9, "n_songs": n}
-    (folder / f"{name}.json").write_text(json.dumps({"valid": block(len(labels_valid)),
+                       "song_macro_f1": 0.5, "song_macro_f1_lo": 0.1, "song_macro_f1_hi": 0.9, "n_songs": n,
+                       "majority_rate": 0.5}
+    (folder / name / "scores.json").write_text(json.dumps({"valid": block(len(labels_valid)),
                                                      "test": block(len(labels_test))}))
 
 

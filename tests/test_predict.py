@@ -18,7 +18,8 @@ from conftest import (download_stage as download, segment_stage as segment_all, 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, request):
-    """A tiny trained project: 3 demo genres at 8 kHz, 1 s windows, svc on mfcc and rfc on fft."""
+    """A tiny trained project: 3 demo genres at 8 kHz, 1 s windows, svc on mfcc and rfc on fft
+    (8 songs a genre: enough valid songs for an exact interval to clear chance)."""
     import copy
 
     import yaml
@@ -28,8 +29,8 @@ def project(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("project")
     raw = copy.deepcopy(yaml.safe_load((ROOT / "params.yaml").read_text()))
     genres, ratios = ["classical", "metal", "reggae"], {"train": 0.5, "valid": 0.25, "test": 0.25}
-    raw.update(sample_rate=8000, window=1, seed=seed_with_every_split(genres, 4, ratios))
-    raw["dataset"]["demo"].update(songs_per_genre=4, duration=6, genres=genres)
+    raw.update(sample_rate=8000, window=1, seed=seed_with_every_split(genres, 8, ratios))
+    raw["dataset"]["demo"].update(songs_per_genre=8, duration=6, genres=genres)
     raw["dataset"]["ratios"] = ratios
     raw["transforms"] = {"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 512, "hop_length": 256},
                          "fft": {"n_bins": 64}}
@@ -85,7 +86,7 @@ def test_json_ranking_sums_to_one_and_defaults_to_the_best_run(project, songs, c
     monkeypatch.chdir(project)
     assert main(["predict", str(songs[0]), "--json", "--top", "10"]) == 0
     result = json.loads(capsys.readouterr().out)
-    accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["valid"]["song_accuracy"]
+    accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["valid_song_acc"]
                 for r in ("svc-mfcc", "rfc-fft")}
     best = sorted(accuracy, key=lambda r: (-accuracy[r], r))[0]  # ties: by name
     assert result["run"] == best and result["window"] == 1.0
@@ -144,16 +145,24 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
     assert result["window"] == 1.0 and result["songs"][0]["n_windows"] == 6
 
 
+def write_scores(folder, name, scores):
+    """A run's scores.json and its headline, as the evaluate stage leaves them."""
+    from genrepipe.results import SCORES, headline
+
+    (folder / name).mkdir()
+    (folder / name / SCORES).write_text(json.dumps(scores))
+    (folder / f"{name}.json").write_text(json.dumps(headline(scores)))
+
+
 def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):
     from genrepipe.predict import best_run
 
     scores = {"a": (0.9, 0.5), "b": (0.6, 1.0), "gone": (1.0, 1.0)}
     for name, (valid, test) in scores.items():
-        (tmp_path / f"{name}.json").write_text(json.dumps(
-            {"valid": {"song_accuracy": valid}, "test": {"song_accuracy": test}}))
+        write_scores(tmp_path, name, {"valid": {"song_accuracy": valid}, "test": {"song_accuracy": test}})
     assert best_run(tmp_path, ["a", "b"]) == "a"  # "gone" was removed from params.yaml
     assert best_run(tmp_path) == "gone"
-    (tmp_path / "k.json").write_text(json.dumps({"test": {"song_accuracy": 0.95}, "folds": {}}))
+    write_scores(tmp_path, "k", {"test": {"song_accuracy": 0.95}, "folds": {}})
     assert best_run(tmp_path, ["a", "k"]) == "k"  # k-fold: the cross-validated score
 
 
@@ -191,8 +200,8 @@ def test_a_run_no_better_than_chance_is_never_the_default(tmp_path):
     from genrepipe.predict import best_run
 
     for name, valid, chance in (("lucky", 0.9, False), ("modest", 0.6, True)):
-        (tmp_path / f"{name}.json").write_text(json.dumps(
-            {"valid": {"song_accuracy": valid, "above_chance": chance}, "test": {}}))
+        write_scores(tmp_path, name, {"valid": {"song_accuracy": valid, "above_chance": chance},
+                                      "test": {"song_accuracy": 0.5}})
     assert best_run(tmp_path) == "modest"
     with pytest.raises(DataError, match="no run did better than chance on its valid songs"):
         best_run(tmp_path, ["lucky"])

@@ -14,7 +14,8 @@ import numpy as np
 
 from .audio import BadAudio, canonical, load_audio
 from .errors import DataError
-from .store import atomic_path, read_json
+from .results import chosen_on, has_results, read_scores
+from .store import atomic_path
 from .trained import TrainedRun
 from .transforms.registry import featurize
 from .windows import frame_signal
@@ -106,15 +107,12 @@ def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
 
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
-    """The run to use by default: of `runs` (None: every run with metrics in `runs_dir`), the
+    """The run to use by default: of `runs` (None: every run with results in `runs_dir`), the
     one with the highest valid song accuracy (k-fold: cross-validated), never chosen on test,
     and never a run that did no better than chance on valid."""
-    from .pipeline.report import selection
-
     runs_dir = Path(runs_dir)
     names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
-    chosen = {n: selection(read_json(runs_dir / f"{n}.json"))[1] for n in names
-              if (runs_dir / f"{n}.json").is_file()}
+    chosen = {n: chosen_on(read_scores(runs_dir, n))[1] for n in names if has_results(runs_dir, n)}
     if not chosen:
         raise DataError(f"{runs_dir}: no run metrics; run `make repro` (or `dvc repro`) first")
     learned = [n for n, m in chosen.items() if m.get("above_chance", True)]

@@ -1,10 +1,11 @@
 """The evaluate stage: score a trained run on its valid and test songs, per window and per song.
 
 A song's prediction is the mean of its windows' probabilities (the same rule `genrepipe
-predict` uses). Scores go to `metrics/runs/<run>.json` (`valid.*` and `test.*`, each song score
-with its 95 % interval); every song's prediction to `metrics/runs/<run>/songs.csv`; the
-song-level confusion matrix of the test songs to `metrics/runs/<run>/confusion.json` (rows
-`{actual, predicted}` for DVC's confusion template) and `confusion.png`.
+predict` uses). The headline goes to `metrics/runs/<run>.json`, every score (`valid.*` and
+`test.*`, each with its 95 % interval) to `metrics/runs/<run>/scores.json`, every song's
+prediction to `songs.csv` (see `genrepipe.results`); the song-level confusion matrix of the test
+songs to `metrics/runs/<run>/confusion.json` (rows `{actual, predicted}` for DVC's confusion
+template) and `confusion.png`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import numpy as np
 
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..metrics import fold_scores, score, song_scores
-from ..store import SONGS, atomic_path, write_csv, write_json
+from ..metrics import exact_interval, fold_scores, score, song_scores
+from ..results import CONFUSION, CONFUSION_PNG, song_row, write_results
+from ..store import atomic_path, write_json
 from ..trained import TrainedRun
 
 log = logging.getLogger(__name__)
@@ -91,11 +93,17 @@ def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> Song
 
 
 def scores(results: SongResults, classes: Sequence[str], seed: int) -> dict:
-    """Song scores of one split (with 95 % bootstrap intervals), then window scores."""
+    """Song scores of one split (with 95 % intervals), then window scores. The window accuracy's
+    exact interval treats windows as independent, which windows of one song are not: it is
+    narrower than the truth (the song interval is the one to read)."""
     windows = score(results.window_true, results.window_pred, classes)
+    n_windows = len(results.window_true)
+    window_lo, window_hi = exact_interval(int(np.sum(results.window_true == results.window_pred)),
+                                          n_windows)
     return {**song_scores(results.true, results.probs, classes, seed),
-            "window_accuracy": windows["accuracy"], "window_macro_f1": windows["macro_f1"],
-            "n_windows": int(len(results.window_true))}
+            "window_accuracy": windows["accuracy"], "window_accuracy_lo": window_lo,
+            "window_accuracy_hi": window_hi, "window_macro_f1": windows["macro_f1"],
+            "n_windows": int(n_windows)}
 
 
 def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
@@ -114,7 +122,7 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
     Returns
     -------
     dict
-        The metrics written to `out_dir/<name>.json`.
+        The scores written to `out_dir/<name>/scores.json`.
     """
     trained = TrainedRun(model_dir)
     features = FeatureSet(features_dir)
@@ -146,20 +154,14 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
                     chosen_on["song_accuracy_lo"], chosen_on["song_accuracy_hi"],
                     chosen_on["majority_rate"])
     out_dir = Path(out_dir)
-    (out_dir / name).mkdir(parents=True, exist_ok=True)
-    write_json(out_dir / f"{name}.json", metrics)
-    write_csv(out_dir / name / SONGS, ("split", "song_id", "label", "predicted",
-                                       *(f"p_{c}" for c in classes)),
-              ({"split": split_of.get(song["song_id"], split), "song_id": song["song_id"],
-                "label": song["label"], "predicted": classes[predicted],
-                **{f"p_{c}": f"{p:.9f}" for c, p in zip(classes, probs, strict=True)}}
-               for split, results in written.items()
-               for song, predicted, probs in zip(results.songs, results.pred, results.probs, strict=True)))
+    write_results(out_dir, name, metrics, (
+        song_row(split_of.get(song["song_id"], split), song["song_id"], song["label"], classes, probs)
+        for split, results in written.items()
+        for song, probs in zip(results.songs, results.probs, strict=True)),
+        {"run": name, "model": trained.model, "transform": trained.transform, "classes": classes})
     actual, predicted = [classes[i] for i in test.true], [classes[i] for i in test.pred]
-    write_json(out_dir / name / "confusion.json", confusion_rows(actual, predicted))
-    write_json(out_dir / name / "info.json", {
-        "run": name, "model": trained.model, "transform": trained.transform, "classes": classes})
-    plot_confusion(actual, predicted, classes, title, out_dir / name / "confusion.png")
+    write_json(out_dir / name / CONFUSION, confusion_rows(actual, predicted))
+    plot_confusion(actual, predicted, classes, title, out_dir / name / CONFUSION_PNG)
     return metrics
 
 

@@ -19,23 +19,9 @@ import numpy as np
 
 from ..errors import DataError
 from ..metrics import fold_scores, song_scores
-from ..store import SONGS, read_csv, read_json, write_csv, write_json
+from ..results import FUSION, is_kfold, probabilities, read_results, song_row, write_results
 
 log = logging.getLogger(__name__)
-FUSION = "fusion"
-
-
-def load_songs(runs_dir: Path, name: str) -> tuple[list[str], list[dict]]:
-    """A run's classes and its per-song predictions (`songs.csv`)."""
-    info = read_json(runs_dir / name / "info.json", what=f"the description of run {name!r}")
-    rows = read_csv(runs_dir / name / SONGS, what=f"the song predictions of run {name!r}")
-    return info["classes"], rows
-
-
-def probabilities(rows: list[dict], classes: Sequence[str], split: str | None) -> np.ndarray:
-    """The song probabilities of `rows` of `split` (None: all rows), shape (n_songs, n_classes)."""
-    return np.array([[float(r[f"p_{c}"]) for c in classes] for r in rows
-                     if split is None or r["split"] == split])
 
 
 def greedy_selection(candidates: dict[str, np.ndarray], truth: np.ndarray) -> list[str]:
@@ -60,19 +46,20 @@ def greedy_selection(candidates: dict[str, np.ndarray], truth: np.ndarray) -> li
 
 
 def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int) -> dict:
-    """Fuse the runs `runs` of `runs_dir`; write `out_dir/fusion.json`, `out_dir/fusion/songs.csv`
-    and `info.json` like a run's, and return the metrics."""
+    """Fuse the runs `runs` of `runs_dir`; write `out_dir/fusion.json` and `out_dir/fusion/`
+    like a run's results (`genrepipe.results`), and return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
         raise DataError("params.yaml: runs is empty; expected at least one run to fuse")
-    loaded = {name: load_songs(runs_dir, name) for name in runs}
+    results = {name: read_results(runs_dir, name) for name in runs}
+    loaded = {name: (r.classes, r.songs) for name, r in results.items()}
     classes = next(iter(loaded.values()))[0]
     differ = [n for n, (c, _) in loaded.items() if c != classes]
     if differ:
         raise DataError(f"runs {', '.join(differ)} have other classes than {runs[0]!r}; the fusion "
                         "averages runs over the same classes")
     first = next(iter(loaded.values()))[1]
-    kfold = "valid" not in {r["split"] for r in first}
+    kfold = is_kfold(results[runs[0]].scores)
     chooser = None if kfold else "valid"
     index = {c: i for i, c in enumerate(classes)}
     order = [(r["split"], r["song_id"]) for r in first]
@@ -80,8 +67,11 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
         if [(r["split"], r["song_id"]) for r in rows] != order:
             raise DataError(f"run {name!r} predicted other songs than {runs[0]!r}; re-run `dvc repro`")
     truth = np.array([index[r["label"]] for r in first if chooser is None or r["split"] == chooser])
-    chosen = greedy_selection({n: probabilities(rows, classes, chooser)
-                               for n, (_, rows) in loaded.items()}, truth)
+    if len(truth):
+        chosen = greedy_selection({n: probabilities(rows, classes, chooser)
+                                   for n, (_, rows) in loaded.items()}, truth)
+    else:  # no valid songs (dataset.ratios.valid: 0): nothing to choose on, every run is averaged
+        chosen, chooser = sorted(loaded), "nothing (no valid songs: every run)"
     log.info("fusion of %s (chosen on %s)", " + ".join(chosen), chooser or "the cross-validated predictions")
     fused = np.mean([probabilities(loaded[n][1], classes, None) for n in chosen], axis=0)
     labels = np.array([index[r["label"]] for r in first])
@@ -92,13 +82,10 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
         metrics = {"runs": chosen}
         for split in ("valid", "test"):
             rows = np.array([r["split"] == split for r in first])
-            metrics[split] = song_scores(labels[rows], fused[rows], classes, seed)
-    (out_dir / FUSION).mkdir(parents=True, exist_ok=True)
-    write_json(out_dir / f"{FUSION}.json", metrics)
-    write_csv(out_dir / FUSION / SONGS, ("split", "song_id", "label", "predicted", *(f"p_{c}" for c in classes)),
-              ({"split": r["split"], "song_id": r["song_id"], "label": r["label"],
-                "predicted": classes[int(np.argmax(p))], **{f"p_{c}": f"{v:.9f}" for c, v in zip(classes, p, strict=True)}}
-               for r, p in zip(first, fused, strict=True)))
-    write_json(out_dir / FUSION / "info.json", {"run": FUSION, "model": "fusion",
-                                                "transform": " + ".join(chosen), "classes": classes})
+            if rows.any():
+                metrics[split] = song_scores(labels[rows], fused[rows], classes, seed)
+    write_results(out_dir, FUSION, metrics,
+                  (song_row(r["split"], r["song_id"], r["label"], classes, p)
+                   for r, p in zip(first, fused, strict=True)),
+                  {"run": FUSION, "model": "fusion", "transform": " + ".join(chosen), "classes": classes})
     return metrics

@@ -1,10 +1,12 @@
 """The report stage: the runs of params.yaml side by side, chosen on valid, recorded on test.
 
 Runs are ranked by their valid song accuracy (a k-fold run: its cross-validated song accuracy,
-every song tested once by a model that did not train on it); test scores stand beside it, each
-with its 95 % bootstrap interval over songs. Every run is compared with the first on the same
-test songs by the exact McNemar test: a p-value below 0.05 says the two differ by more than
-chance would make them; above it, the test songs cannot tell them apart.
+every song tested once by a model that did not train on it); test scores stand beside it, the
+accuracies with their exact 95 % interval, macro-F1 with a bootstrap one. Every run is compared
+with the first on the same test songs by the exact McNemar test: a p-value below 0.05 says the two
+differ by more than chance would make them; above it, the test songs cannot tell them apart.
+The stage also writes `metrics/headline.json` (the answer in a few DVC metrics) and the training
+curves of every network in one file for `dvc plots` (`pipeline.curves_plot`).
 """
 
 from __future__ import annotations
@@ -16,15 +18,10 @@ import numpy as np
 
 from ..errors import DataError
 from ..metrics import mcnemar
-from ..store import SONGS, atomic_open, atomic_path, read_csv, read_json
-from .fuse import FUSION
+from ..results import FUSION, chosen_on, project_headline, read_results
+from ..store import atomic_open, atomic_path, write_json
 
 SIGNIFICANCE = 0.05
-
-
-def selection(metrics: dict) -> tuple[str, dict]:
-    """The split a run is chosen on: valid, or (k-fold) its pooled cross-validated test."""
-    return ("valid", metrics["valid"]) if "valid" in metrics else ("cross-validated", metrics["test"])
 
 
 def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | None = None
@@ -44,13 +41,12 @@ def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | 
     rows = []
     sources = [(runs_dir, name) for name in runs] + ([(Path(fusion_dir), FUSION)] if fusion_dir else [])
     for folder, name in sources:
-        metrics = read_json(folder / f"{name}.json", what=f"the metrics of run {name!r}")
-        info = read_json(folder / name / "info.json", what=f"the description of run {name!r}")
-        songs = read_csv(folder / name / SONGS, what=f"the song predictions of run {name!r}")
-        correct = {s["song_id"]: s["label"] == s["predicted"] for s in songs
+        results = read_results(folder, name)
+        metrics = results.scores
+        correct = {s["song_id"]: s["label"] == s["predicted"] for s in results.songs
                    if s["split"] == "test" or "valid" not in metrics}
-        rows.append({**info, "metrics": metrics, "correct": correct})
-    rows.sort(key=lambda r: (-selection(r["metrics"])[1]["song_accuracy"], r["run"]))
+        rows.append({**results.info, "metrics": metrics, "correct": correct, "results": results})
+    rows.sort(key=lambda r: (-chosen_on(r["metrics"])[1]["song_accuracy"], r["run"]))
     best = rows[0]["correct"]
     for row in rows[1:]:
         if set(row["correct"]) != set(best):
@@ -94,7 +90,7 @@ def summary_table(rows: list[dict]) -> str:
         else:
             scores = (_interval(metrics["valid"], "song_accuracy"), _interval(test, "song_accuracy"),
                       _interval(test, "song_macro_f1"))
-        chance = selection(metrics)[1]
+        chance = chosen_on(metrics)[1]
         name = row["run"] if chance.get("above_chance", True) else (
             f"{row['run']} (no better than chance: {chance['majority_rate']:.3f})")
         cells = (name, row["model"], row["transform"], *scores, compared, str(test["n_songs"]))
@@ -103,42 +99,50 @@ def summary_table(rows: list[dict]) -> str:
 
 
 def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
-                 runs: Sequence[str], fusion_dir: str | Path | None = None) -> list[dict]:
-    """Write the summary table (Markdown) and a figure of song accuracy with intervals."""
+                 runs: Sequence[str], fusion_dir: str | Path | None = None,
+                 headline_path: str | Path | None = None) -> list[dict]:
+    """Write the summary table (Markdown), a figure of song accuracy with intervals and (given
+    `headline_path`) the project's headline metrics."""
     rows = collect(runs_dir, runs, fusion_dir)
-    chosen_on = selection(rows[0]["metrics"])[0]
+    split = chosen_on(rows[0]["metrics"])[0]
     with atomic_open(out_md) as handle:
-        record = ("test is the record, never tuned on" if chosen_on == "valid" else
+        record = ("test is the record, never tuned on" if split == "valid" else
                   "every song is tested once, by the fold model that did not train on it; the "
                   "per-fold column is the spread of the k fold scores (t-interval of their mean)")
         handle.write(
             "# Results\n\n"
-            f"Runs ranked by {chosen_on} song accuracy (the score to choose on); {record}. A song's "
-            "prediction is the mean of its windows' probabilities. Intervals: 95 % bootstrap over "
-            "songs. \"vs best\": exact McNemar test of each run against the first on the same test "
+            f"Runs ranked by {split} song accuracy (the score to choose on); {record}. A song's "
+            "prediction is the mean of its windows' probabilities. Intervals: 95 %, exact "
+            "(Clopper-Pearson) for accuracies, bootstrap over songs for macro-F1. \"vs best\": "
+            "exact McNemar test of each run against the first on the same test "
             "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
             f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "
-            f"{chosen_on} interval reaches the rate of always answering the commonest class; "
+            f"{split} interval reaches the rate of always answering the commonest class; "
             "`genrepipe predict` never picks such a run by default. `fusion`: the average of the "
             "song probabilities of the runs named in its transform column, chosen on "
-            f"{chosen_on}.\n\n")
+            f"{split}.\n\n")
         handle.write(summary_table(rows))
     plot_summary(rows, out_png)
+    if headline_path is not None:
+        runs_only = [row["results"] for row in rows if row["run"] != FUSION]
+        fusion = next((row["results"] for row in rows if row["run"] == FUSION), None)
+        write_json(headline_path, project_headline(runs_only[0], fusion))
     return rows
 
 
 def plot_summary(rows: list[dict], path: str | Path) -> None:
-    """Song accuracy of each run on the selection split and on test, with 95 % intervals."""
+    """Song accuracy of each run on the selection split and on test, with 95 % intervals, and
+    the chance rate (always answering the commonest class) as a line per split."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.5))
     y = np.arange(len(rows))[::-1]
-    chosen_on = selection(rows[0]["metrics"])[0]
-    splits = [(chosen_on, lambda m: selection(m)[1], -0.15, "C0")]
-    if chosen_on == "valid":
+    split = chosen_on(rows[0]["metrics"])[0]
+    splits = [(split, lambda m: chosen_on(m)[1], -0.15, "C0")]
+    if split == "valid":
         splits.append(("test", lambda m: m["test"], 0.15, "C1"))
     for label, pick, offset, color in splits:
         values = [pick(r["metrics"]) for r in rows]
@@ -146,11 +150,15 @@ def plot_summary(rows: list[dict], path: str | Path) -> None:
         errors = np.array([[c - v["song_accuracy_lo"], v["song_accuracy_hi"] - c]
                            for c, v in zip(centre, values, strict=True)]).T
         ax.errorbar(centre, y + offset, xerr=errors, fmt="o", color=color, capsize=3, label=label)
+        chance = values[0]["majority_rate"]  # the same songs for every run
+        ax.axvline(chance, color=color, linestyle=":", linewidth=1.2,
+                   label=f"chance on {label} ({chance:.2f})")
     ax.set_yticks(y, [r["run"] for r in rows])
-    ax.set_xlim(0, 1.02)
-    ax.set_xlabel("song accuracy (95 % bootstrap interval)")
-    ax.set_title(f"Runs ranked by {chosen_on} song accuracy")
-    ax.legend(loc="lower left")
+    ax.set_xlim(0, 1.1)
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("song accuracy (exact 95 % interval)")
+    ax.set_title(f"Runs ranked by {split} song accuracy")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     with atomic_path(path) as tmp:
