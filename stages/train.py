@@ -21,6 +21,8 @@ def main() -> None:
     parser.add_argument("curves_dir", help="output training curves folder (metrics/train/<run>)")
     parser.add_argument("timing_dir", help="where the training time goes, outside DVC's outputs "
                         "(metrics/timing)")
+    parser.add_argument("manifest", help="the songs' manifest, for meta.json's dataset "
+                        "(data/raw/manifest.csv)")
     args = parser.parse_args()
     params = load_params()
     if args.run not in params.runs:
@@ -39,7 +41,8 @@ def main() -> None:
                          settings=model_settings(params.models, run.model), seed=params.seed,
                          mixed_precision=params.train.mixed_precision,
                          features_dir=args.features_dir, out_dir=args.model_dir,
-                         curves_dir=args.curves_dir, timing_dir=args.timing_dir, n_jobs=n_jobs,
+                         curves_dir=args.curves_dir, timing_dir=args.timing_dir,
+                         manifest=args.manifest, n_jobs=n_jobs,
                          loader_workers=params.executor.workers)
     scope = (f"{len(meta['folds'])} folds" if "folds" in meta
              else f"{meta['n_train_windows']} train windows")

@@ -172,6 +172,12 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
                                                    "cnn1d": TINY_CNN, "cnn2d": TINY_CNN}})
     result = run(["dvc", "repro"], repo)
     assert "| run | model | transform |" in result.stdout
+    # quiet, informative logs: no TensorFlow start-up lines, every stage's end line names it
+    log = result.stdout + result.stderr
+    assert "oneDNN" not in log and "absl::InitializeLog" not in log
+    stages = re.findall(r"Running stage '([^']+)'", result.stdout)
+    assert "train@cnn2d-mel" in stages and "transform@mel" in stages
+    assert [s for s in stages if f"genrepipe: {s} done in " not in log] == []
     summary = (repo / "metrics/summary.md").read_text()
     for name in runs:  # tiny runs may be marked as no better than chance: listed all the same
         assert re.search(rf"\| {re.escape(name)}( \(no better than chance: [0-9.]+\))? \|", summary)
@@ -181,7 +187,8 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
         assert json.loads((repo / f"metrics/runs/{name}.json").read_text()) == {
             "valid_song_acc": scores["valid"]["song_accuracy"],
             "test_song_acc": scores["test"]["song_accuracy"]}
-        assert (repo / f"models/{name}/meta.json").is_file()
+        meta = json.loads((repo / f"models/{name}/meta.json").read_text())
+        assert meta["dataset"]["source"] == "demo" and meta["dataset"]["songs"] == 6
         assert (repo / f"metrics/runs/{name}/confusion.png").is_file()
     assert (repo / "models/cnn2d-mel/model.keras").is_file() and (repo / "models/svc-mfcc/model.skops").is_file()
     assert (repo / "metrics/train/cnn2d-mel/plots/metrics/eval/loss.tsv").is_file()

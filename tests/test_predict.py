@@ -44,7 +44,7 @@ def project(tmp_path_factory, request):
         transform_all(name, params, root / "data/windows", root / f"data/features/{name}", jobs=2)
     for name, run in params.runs.items():
         train_run(name, params, root / f"data/features/{run.transform}", root / f"models/{name}",
-                  root / f"metrics/train/{name}")
+                  root / f"metrics/train/{name}", manifest=root / "data/raw/manifest.csv")
     from genrepipe.pipeline.evaluate import evaluate_run
 
     for name, run in params.runs.items():
@@ -121,11 +121,36 @@ def test_unreadable_and_missing_files_are_one_line_errors(project, songs, tmp_pa
                  "--run", "svc-mfcc"])
     captured = capsys.readouterr()
     assert code == 1
-    errors = captured.err.strip().splitlines()
+    errors = [line for line in captured.err.splitlines() if "warning: " not in line]  # demo model
     assert len(errors) == 2 and all(e.startswith("genrepipe: error: ") for e in errors)
     assert "notes.mp3: undecodable" in errors[0]
-    assert "absent.wav: undecodable" in errors[1] or "absent.wav: no such file" in errors[1]
+    assert errors[1] == f"genrepipe: error: {tmp_path / 'absent.wav'}: not found"
     assert str(songs[0]) in captured.out  # the good song is still classified
+
+
+def test_a_demo_model_says_why_it_was_chosen_and_what_it_knows(project, songs, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    meta = json.loads((project / "models/svc-mfcc/meta.json").read_text())
+    assert meta["dataset"] == {
+        "source": "demo", "location": f"synthetic demo songs (demo:seed={meta['seed']})",
+        "songs": 24, "classes": ["classical", "metal", "reggae"], "split": "ratios",
+        "songs_per_split": meta["dataset"]["songs_per_split"]}
+    assert sum(meta["dataset"]["songs_per_split"].values()) == 24
+    assert main(["predict", str(songs[0])]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("genrepipe: using run ") and "the best valid song accuracy" in err[0]
+    assert err[1].startswith("genrepipe: warning: run ") and "trained on the synthetic demo songs" in err[1]
+    assert main(["predict", str(songs[0]), "--run", "svc-mfcc", "--plot", str(songs[0].parent / "g.png")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert not any("using run" in line for line in err)  # named, not chosen
+    assert err[-1] == f"genrepipe: wrote {songs[0].parent / 'g.png'} (the genres of each song, ranked)"
+
+
+def test_outside_a_project_predict_says_so(songs, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", str(songs[0])]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a genrepipe project (no params.yaml, no trained runs" in err
 
 
 def test_missing_run(project, songs, capsys, monkeypatch):
@@ -145,13 +170,35 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
     assert result["window"] == 1.0 and result["songs"][0]["n_windows"] == 6
 
 
-def write_scores(folder, name, scores):
-    """A run's scores.json and its headline, as the evaluate stage leaves them."""
-    from genrepipe.results import SCORES, headline
+def write_scores(folder, name, scores, model="svc"):
+    """A run's scores.json, info.json and headline, as the evaluate stage leaves them."""
+    from genrepipe.results import INFO, SCORES, SONGS, headline
 
     (folder / name).mkdir()
     (folder / name / SCORES).write_text(json.dumps(scores))
+    (folder / name / INFO).write_text(json.dumps({"run": name, "model": model, "transform": "mfcc",
+                                                  "classes": ["a", "b"]}))
+    (folder / name / SONGS).write_text("split,song_id,label,predicted,p_a,p_b\n")
     (folder / f"{name}.json").write_text(json.dumps(headline(scores)))
+
+
+def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):
+    from genrepipe.predict import choose_run
+
+    def valid(f1):
+        return {"valid": {"song_accuracy": 1.0, "song_macro_f1": f1}, "test": {"song_accuracy": 0.5}}
+
+    write_scores(tmp_path, "net", valid(1.0), model="cnn2d")
+    write_scores(tmp_path, "forest", valid(0.9), model="rfc")
+    name, why = choose_run(tmp_path, ["forest", "net"])
+    assert name == "net" and "tied with forest, chosen by higher macro-F1" in why
+    write_scores(tmp_path, "svm", valid(1.0), model="svc")
+    name, why = choose_run(tmp_path, ["net", "svm"])
+    assert name == "svm" and "chosen by the simpler model (scikit-learn before Keras)" in why
+    write_scores(tmp_path, "another-svm", valid(1.0), model="svc")
+    assert choose_run(tmp_path, ["svm", "another-svm"]) == (
+        "another-svm", "the best valid song accuracy (1.000) of 2 runs; tied with svm, chosen by "
+        "name (valid song macro-F1 1.000)")
 
 
 def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):

@@ -6,6 +6,9 @@ model code is plain Keras 3. TensorFlow uses a GPU when it sees one, with no cod
 """
 
 import os
+import re
+import sys
+import tempfile
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep stage logs readable
@@ -13,9 +16,41 @@ os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")  # same seed, same weights (C
 
 from .limits import prepare_for_tensorflow  # noqa: E402
 
+# What TensorFlow 2.21's C++ side writes to the process's stderr while it loads, whatever
+# TF_CPP_MIN_LOG_LEVEL says: absl's notice and oneDNN's (its numerics stay as they are).
+STARTUP_NOISE = re.compile(r"All log messages before absl::InitializeLog\(\) is called|"
+                           r"oneDNN custom operations are on")
+
+
+def _import_keras_quietly():
+    """Import Keras (and TensorFlow) with file descriptor 2 caught, then write back every line
+    but TensorFlow's start-up notices; everything when the import fails."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            import keras
+        except BaseException:
+            _restore(saved, caught, keep=lambda line: True)
+            raise
+        _restore(saved, caught, keep=lambda line: not STARTUP_NOISE.search(line))
+    return keras
+
+
+def _restore(saved: int, caught, keep) -> None:
+    sys.stderr.flush()
+    os.dup2(saved, 2)
+    os.close(saved)
+    caught.seek(0)
+    lines = caught.read().decode(errors="replace").splitlines(keepends=True)
+    sys.stderr.write("".join(line for line in lines if keep(line)))
+    sys.stderr.flush()
+
+
 prepare_for_tensorflow()  # under `ulimit -v`: fewer malloc arenas, or one line if it is too small
 
-import keras  # noqa: E402
+keras = _import_keras_quietly()
 
 __all__ = ["keras", "seed_everything"]
 

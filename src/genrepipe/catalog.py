@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 from .models.registry import MODELS
 from .schema import REQUIRED, Block, plain
 from .transforms.registry import KINDS, TRANSFORMS
@@ -44,10 +47,39 @@ def markdown() -> str:
     return "\n".join(lines + ["", _legend()]) + "\n"
 
 
-def text() -> str:
-    """Both registries, for a terminal."""
+def text(width: int = 160) -> str:
+    """Both registries, for a terminal `width` columns wide."""
+    def entry(name: str, head: str, defaults: str) -> list[str]:
+        first, *rest = textwrap.wrap(head, width - 14) or [""]
+        lines = [f"  {name:<11} {first}"] + [f"  {'':<11} {line}" for line in rest]
+        return lines + [f"  {'':<11} {line}" for line in textwrap.wrap(defaults, width - 14)]
+
     lines = ["Transforms (params.yaml `transforms.<name>`):"]
-    lines += [f"  {n:<10} {k}: {s}\n  {'':<10} {d}" for n, k, s, d in transform_rows()]
+    for n, k, s, d in transform_rows():
+        lines += entry(n, f"{k}: {s}", d)
     lines += ["", "Models (params.yaml `models.<name>`; a run pairs one with a transform):"]
-    lines += [f"  {n:<10} {f}, takes {k}: {s}\n  {'':<10} {d}" for n, f, k, s, d in model_rows()]
-    return "\n".join(lines + ["", _legend()]) + "\n"
+    for n, f, k, s, d in model_rows():
+        lines += entry(n, f"{f}, takes {k}: {s}", d)
+    return "\n".join(lines + [""] + textwrap.wrap(_legend(), width)) + "\n"
+
+
+def trained_runs(runs_dir: Path, models_dir: Path) -> str:
+    """The runs trained in this project (a model folder and scores), with their song accuracy on
+    the split that chooses (valid; k-fold: cross-validated) and on test, best first; "" if none."""
+    from .results import chosen_on, has_results, read_results
+
+    rows = []
+    for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()) if models_dir.is_dir() else []:
+        if has_results(runs_dir, folder.name):
+            results = read_results(runs_dir, folder.name)
+            split, scores = chosen_on(results.scores)
+            test = "" if split != "valid" else f"{results.scores['test']['song_accuracy']:.3f}"
+            rows.append((folder.name, results.info["model"], results.info["transform"], split,
+                         scores["song_accuracy"], test))
+    if not rows:
+        return ""
+    rows.sort(key=lambda r: (-r[4], r[0]))
+    lines = [f"Trained runs ({models_dir}/, scores in {runs_dir}/; `genrepipe predict --run NAME`):",
+             f"  {'run':<24} {'model':<12} {'transform':<12} {'song accuracy':<26} test"]
+    lines += [f"  {n:<24} {m:<12} {t:<12} {f'{v:.3f} ({s})':<26} {test}" for n, m, t, s, v, test in rows]
+    return "\n".join(lines) + "\n"

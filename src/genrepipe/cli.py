@@ -36,9 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="no trained run: the pretrained musicnn tagger's tags for each song")
     predict.add_argument("--tagger", choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn",
                          help="with --tags: Million Song Dataset or MagnaTagATune tags (default MSD)")
-    listing = commands.add_parser("list", help="the transforms and models, with their params",
-                                  description="The transforms and models of genrepipe's registries, "
-                                  "with their params and defaults.")
+    listing = commands.add_parser("list", help="the transforms and models, with their params, and "
+                                  "the runs trained here", description="The transforms and models of "
+                                  "genrepipe's registries, with their params and defaults, then the "
+                                  "runs trained in this project with their scores.")
     listing.add_argument("--markdown", action="store_true", help="as Markdown tables")
     commands.add_parser("repair", help="remove what an interrupted dvc repro left behind",
                         description="Remove dvc.lock or .dvc/tmp/rwlock when DVC cannot read them "
@@ -53,7 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         from . import catalog
 
-        print(catalog.markdown() if args.markdown else catalog.text(), end="")
+        if args.markdown:
+            print(catalog.markdown(), end="")
+            return 0
+        try:
+            trained = catalog.trained_runs(Path("metrics/runs"), Path("models"))
+        except GenrepipeError as exc:  # damaged results: the catalog still prints
+            trained = f"Trained runs: cannot be listed ({exc})\n"
+        print(catalog.text() + ("\n" + trained if trained else ""), end="")
         return 0
     if args.command == "repair":
         from .repair import repair
@@ -75,13 +83,19 @@ def _configured_runs() -> list[str] | None:
     return list(load_params().runs) if Path(PARAMS_FILE).is_file() else None
 
 
-def _resolve_model_dir(args) -> Path:
+def _resolve_model_dir(args) -> tuple[Path, str | None]:
+    """The model folder to use, and why it was chosen (None: the user named it)."""
     from .errors import DataError, ParameterError
-    from .predict import best_run
+    from .params import PARAMS_FILE
+    from .predict import choose_run
 
     if args.model_dir is not None:
-        return args.model_dir
-    name = args.run or best_run(args.metrics, _configured_runs())
+        return args.model_dir, None
+    if not Path(PARAMS_FILE).is_file() and not args.models.is_dir():
+        raise DataError(f"{Path.cwd()}: not a genrepipe project (no {PARAMS_FILE}, no trained runs "
+                        f"in {args.models}/); run this in the project after `make repro`, or give "
+                        "--model-dir")
+    name, reason = (args.run, None) if args.run else choose_run(args.metrics, _configured_runs())
     folder = args.models / name
     if not folder.is_dir():
         available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
@@ -89,7 +103,11 @@ def _resolve_model_dir(args) -> Path:
             raise DataError(f"{folder}: no trained runs in {args.models}; run `make repro` first")
         raise ParameterError(f"--run={name!r}: no model folder {folder}; expected one of: "
                              + ", ".join(available))
-    return folder
+    return folder, reason
+
+
+def _say(message: str) -> None:
+    print(f"genrepipe: {message}", file=sys.stderr)
 
 
 def _predict(args) -> int:
@@ -102,8 +120,16 @@ def _predict(args) -> int:
         return _tags(args, tag_song, plot_timelines)
     from .trained import TrainedRun
 
-    trained = TrainedRun(_resolve_model_dir(args))
+    folder, reason = _resolve_model_dir(args)
+    trained = TrainedRun(folder)
     meta = trained.meta
+    if reason:
+        _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
+    dataset = meta.get("dataset", {})
+    if dataset.get("source") == "demo":
+        _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
+             "music: its genres are the demo's recipes, so its answer for a real song means little "
+             "(train on your music: dvc exp run -S dataset.source=folder -S dataset.path=...)")
     predictions, failed = [], 0
     for path in args.paths:
         try:
@@ -113,11 +139,12 @@ def _predict(args) -> int:
             failed += 1
             continue
         if prediction.padded:
-            print(f"genrepipe: note: {path} ({prediction.duration:.2f} s) is shorter than one "
-                  f"{meta['window']:g} s window; padded with silence", file=sys.stderr)
+            _say(f"note: {path} ({prediction.duration:.2f} s) is shorter than one "
+                 f"{meta['window']:g} s window; padded with silence")
         predictions.append(prediction)
     if args.json:
         print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
+                          "chosen": reason, "dataset": dataset or None,
                           "window": meta["window"], "hop": meta["hop"],
                           "songs": [p.to_dict(args.top) for p in predictions]}, indent=2))
     else:
@@ -126,8 +153,10 @@ def _predict(args) -> int:
     title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
     if predictions and args.plot:
         plot_rankings(predictions, args.plot, title)
+        _say(f"wrote {args.plot} (the genres of each song, ranked)")
     if predictions and args.timeline:
         plot_timelines(predictions, args.timeline, title)
+        _say(f"wrote {args.timeline} (genre probabilities along each song)")
     return 1 if failed else 0
 
 
@@ -157,6 +186,7 @@ def _tags(args, tag_song, plot_timelines) -> int:
     if predictions and args.timeline:  # the song's top tags along it
         top = [p.top_classes(max(args.top, 10)) for p in predictions]
         plot_timelines(top, args.timeline, f"{args.tagger} tags (probability per 3 s patch)")
+        _say(f"wrote {args.timeline} (tag probabilities along each song)")
     return 1 if failed else 0
 
 

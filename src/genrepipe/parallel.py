@@ -1,4 +1,5 @@
-"""Run one task per song, in local worker processes or on a Dask cluster, with a progress bar.
+"""Run one task per song, in local worker processes or on a Dask cluster, with a progress bar
+(on a terminal) or a progress line every `PROGRESS_SECONDS` (in a log: CI, `make repro | tee`).
 
 Tasks write their own output files (atomically) and return small records, so no large array
 crosses a process boundary. Results come back in input order whatever order workers finish
@@ -8,6 +9,9 @@ in, which keeps every index file byte-identical between runs, `jobs` settings an
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -20,6 +24,33 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 log = logging.getLogger(__name__)
+PROGRESS_SECONDS = 10.0
+
+
+class Progress:
+    """tqdm's bar on a terminal; otherwise `<stage>: k/n songs (x %), t s` in the log every
+    `every` seconds, so a long stage is never silent."""
+
+    def __init__(self, total: int, desc: str, every: float = PROGRESS_SECONDS):
+        self.total, self.done, self.every = total, 0, every
+        self.desc = os.environ.get("DVC_STAGE", desc)
+        self.start = self.last = time.monotonic()
+        self.bar = tqdm(total=total, desc=desc, unit="song", leave=False) if sys.stderr.isatty() else None
+
+    def update(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update()
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every and self.done < self.total:
+            self.last = now
+            log.info("%s: %d/%d songs (%.0f %%), %.0f s", self.desc, self.done, self.total,
+                     100 * self.done / self.total, now - self.start)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
@@ -52,7 +83,7 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
         return _map_dask(task, items, dask, desc)
     jobs = default_jobs() if jobs is None else jobs
     jobs = max(1, min(jobs, len(items)))
-    bar = tqdm(total=len(items), desc=desc, unit="song", disable=None, leave=False)
+    bar = Progress(len(items), desc)
     try:
         if jobs == 1:
             results = []
@@ -85,9 +116,10 @@ def _map_dask(task: Callable[[T], R], items: Sequence[T], address: str, desc: st
         log.info("%s: %d tasks on the Dask cluster at %s (%d workers)", desc, len(items), address,
                  len(client.scheduler_info()["workers"]))
         futures = client.map(task, list(items), pure=False)
-        with tqdm(total=len(items), desc=desc, unit="song", disable=None, leave=False) as bar:
-            for _ in as_completed(futures, loop=client.loop):
-                bar.update()
+        bar = Progress(len(items), desc)
+        for _ in as_completed(futures, loop=client.loop):
+            bar.update()
+        bar.close()
         return client.gather(futures)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from .audio import BadAudio, canonical, load_audio
 from .errors import DataError
-from .results import chosen_on, has_results, read_scores
+from .results import chosen_on, has_results, read_results
 from .store import atomic_path
 from .trained import TrainedRun
 from .transforms.registry import featurize
@@ -55,6 +55,14 @@ class SongPrediction:
                 "ranking": [{"genre": c, "probability": round(p, 6)} for c, p in self.ranking(top)]}
 
 
+def check_file(path: str | Path) -> None:
+    """A missing path says so (the decoder, which catches everything, would call it undecodable)."""
+    if not Path(path).exists():
+        raise DataError(f"{path}: not found")
+    if not Path(path).is_file():
+        raise DataError(f"{path}: not a file; expected an audio file")
+
+
 def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
     """Classify one audio file of any format and length with `trained`.
 
@@ -67,12 +75,11 @@ def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
     """
     meta = trained.meta
     sr = meta["sample_rate"]
+    check_file(path)
     try:
         y = canonical(load_audio(path, sr), sr)  # decoded as the download stage decodes
     except BadAudio as exc:
         raise DataError(f"{path}: {exc}") from None
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
     windows = frame_signal(y, meta["window_samples"], meta["hop_samples"], pad_short=True)
     features = featurize(trained.transform, windows, sr, meta["transform_params"])
     if not np.isfinite(features).all():
@@ -91,12 +98,11 @@ def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
     """
     from .pretrained.musicnn import LABELS, PATCH_FRAMES, SR, HOP, log_mel, pretrained, run
 
+    check_file(path)
     try:
         y = load_audio(path, SR)
     except BadAudio as exc:
         raise DataError(f"{path}: {exc}") from None
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
     x = log_mel(y, SR)
     n = max(1, len(x) // PATCH_FRAMES)
     patches = x[None] if len(x) < PATCH_FRAMES else x[:n * PATCH_FRAMES].reshape(n, PATCH_FRAMES, -1)
@@ -107,19 +113,48 @@ def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
 
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
-    """The run to use by default: of `runs` (None: every run with results in `runs_dir`), the
-    one with the highest valid song accuracy (k-fold: cross-validated), never chosen on test,
-    and never a run that did no better than chance on valid."""
+    """The name of `choose_run`'s run."""
+    return choose_run(runs_dir, runs)[0]
+
+
+def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple[str, str]:
+    """The run to use by default, and why: of `runs` (None: every run with results in
+    `runs_dir`), the one with the highest valid song accuracy (k-fold: cross-validated), never
+    chosen on test, and never a run that did no better than chance on valid. Ties go to the
+    higher valid song macro-F1, then to the simpler model (scikit-learn before Keras), then to
+    the name."""
+    from .models.registry import MODELS
+
     runs_dir = Path(runs_dir)
     names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
-    chosen = {n: chosen_on(read_scores(runs_dir, n))[1] for n in names if has_results(runs_dir, n)}
-    if not chosen:
+    results = {n: read_results(runs_dir, n) for n in names if has_results(runs_dir, n)}
+    if not results:
         raise DataError(f"{runs_dir}: no run metrics; run `make repro` (or `dvc repro`) first")
-    learned = [n for n, m in chosen.items() if m.get("above_chance", True)]
+    split = {n: chosen_on(r.scores) for n, r in results.items()}
+    learned = [n for n, (_, m) in split.items() if m.get("above_chance", True)]
     if not learned:
         raise DataError(f"{runs_dir}: no run did better than chance on its valid songs "
-                        f"({', '.join(chosen)}); choose one with --run if you must")
-    return min(learned, key=lambda n: (-chosen[n]["song_accuracy"], n))
+                        f"({', '.join(results)}); choose one with --run if you must")
+
+    def keras(n: str) -> bool:
+        model = results[n].info.get("model")
+        return model in MODELS and MODELS[model].is_keras
+
+    def key(n: str) -> tuple:
+        scores = split[n][1]
+        return (-scores["song_accuracy"], -scores.get("song_macro_f1", 0.0), keras(n), n)
+
+    ranked = sorted(learned, key=key)
+    best, (on, scores) = ranked[0], split[ranked[0]]
+    reason = f"the best {on} song accuracy ({scores['song_accuracy']:.3f}) of {len(learned)} runs"
+    tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
+    if tied:
+        rule = ("higher macro-F1" if key(tied[0])[1] != key(best)[1] else
+                "the simpler model (scikit-learn before Keras)" if key(tied[0])[2] != key(best)[2]
+                else "name")
+        reason += (f"; tied with {', '.join(tied)}, chosen by {rule} ({on} song macro-F1 "
+                   f"{scores.get('song_macro_f1', 0.0):.3f})")
+    return best, reason
 
 
 def plot_rankings(predictions: list[SongPrediction], path: str | Path, title: str) -> None:

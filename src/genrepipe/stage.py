@@ -48,9 +48,10 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
     except KeyboardInterrupt:
         print(f"genrepipe {name}: interrupted", file=sys.stderr)
         sys.exit(130)
+    stage = os.environ.get("DVC_STAGE", name)  # DVC names a foreach stage: transform@mel
     if trace:
-        write_trace(Path(trace) / f"{os.environ.get('DVC_STAGE', name)}.json")
-    log.info("%s done in %.1f s", name, time.perf_counter() - start)
+        write_trace(Path(trace) / f"{stage}.json")
+    log.info("%s done in %.1f s", stage, time.perf_counter() - start)
 
 
 def project_file(module: str) -> str:

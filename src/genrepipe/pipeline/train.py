@@ -21,16 +21,17 @@ from ..curves import Curves
 from ..errors import DataError
 from ..featureset import FeatureSet
 from ..models.registry import FAMILIES, META, get_model
+from ..provenance import dataset_of
 from ..schema import plain
-from ..store import staging_dir, write_json
+from ..store import read_csv, staging_dir, write_json
 
 log = logging.getLogger(__name__)
 
 
 def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, Any], seed: int,
               mixed_precision: bool, features_dir: str | Path, out_dir: str | Path,
-              curves_dir: str | Path, timing_dir: str | Path | None = None, n_jobs: int = 1,
-              loader_workers: int = 2) -> dict:
+              curves_dir: str | Path, timing_dir: str | Path | None = None,
+              manifest: str | Path | None = None, n_jobs: int = 1, loader_workers: int = 2) -> dict:
     """Train run `name` (model `model` with its params block `settings`, on the features of
     `transform` in `features_dir`) and write `out_dir` (model + meta.json).
 
@@ -38,6 +39,9 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     ----------
     mixed_precision : bool
         float16 compute for Keras models (`train.mixed_precision`).
+    manifest : path-like or None
+        The download stage's manifest (data/raw/manifest.csv): meta.json's `dataset` says where
+        the songs came from (`genrepipe.provenance`).
     n_jobs, loader_workers : int
         Threads for scikit-learn models that use them and for loading batches from disk;
         they never change the output.
@@ -80,6 +84,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
         else:
             meta = _fit(name, entry, transform, settings, features, stage, curves, "", options)
         curves.close()
+        if manifest is not None:
+            meta["dataset"] = dataset_of(read_csv(manifest, what="the download stage's manifest"))
         write_json(stage / META, meta)
     seconds = round(time.perf_counter() - start, 2)
     if timing_dir is not None:  # not a DVC output: times differ between identical runs

@@ -1,0 +1,110 @@
+"""The README's first screen, command by command, as a new user runs it (tiny settings): the demo
+(`make repro`), their own folder, GTZAN (from a real HTTP server on 127.0.0.1 serving a small
+GTZAN-shaped archive), `genrepipe predict`, `dvc metrics show`, `make compare`, `dvc plots show`."""
+
+import hashlib
+import io
+import shlex
+import shutil
+import sys
+import tarfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from genrepipe.sources.gtzan import split_lists
+
+from conftest import ROOT, run, seed_with_every_split, tone
+
+pytestmark = pytest.mark.e2e
+
+FIRST_SCREEN = 40
+GENRES = ("blues", "jazz")
+TINY = dict(sample_rate=8000, window=1, seed=seed_with_every_split(list(GENRES), 4),
+            dataset__demo__songs_per_genre=4, dataset__demo__duration=4,
+            dataset__demo__genres=list(GENRES),
+            transforms={"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128}},
+            models={"svc": {"C": 1.0}}, runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}})
+
+
+def first_screen_commands() -> list[str]:
+    """The command lines of the code block in the README's first screen (comments dropped)."""
+    head = "\n".join((ROOT / "README.md").read_text().splitlines()[:FIRST_SCREEN])
+    block = head[head.index("```\n") + 4:]
+    return [line.split("  #")[0].strip() for line in block[:block.index("```")].splitlines()]
+
+
+def gtzan_archive(path: Path) -> str:
+    """Two GTZAN genres, two train, three valid and one test song each (the shipped split's own
+    tracks), as 4 s tones: enough valid songs for a run to show it learnt; the archive's sha256."""
+    lists = split_lists()
+    with tarfile.open(path, "w:gz") as tar:
+        for g, genre in enumerate(GENRES):
+            for split, count in (("train", 2), ("valid", 3), ("test", 1)):
+                for k, song in enumerate(sorted(s for s, v in lists.items()
+                                                if v == split and s.startswith(genre))[:count]):
+                    buffer = io.BytesIO()
+                    sf.write(buffer, tone(300 + 900 * g + 20 * k, 4.0, 22050), 22050, format="WAV")
+                    info = tarfile.TarInfo(f"genres/{genre}/{song}.wav")
+                    info.size = buffer.getbuffer().nbytes
+                    buffer.seek(0)
+                    tar.addfile(info, buffer)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def test_every_command_of_the_first_screen_runs(project, tmp_path):
+    repo, set_params = project
+    commands = first_screen_commands()
+    assert commands[:3] == ["git clone <repo> && cd <repo>", "make repro", "source .venv/bin/activate"]
+    # the clone: this copy, with the Makefile and the tested environment (make finds it built)
+    for name in ("Makefile", "requirements.lock", "requirements-weights.txt", "pyproject.toml"):
+        shutil.copy2(ROOT / name, repo / name)
+    (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    music = tmp_path / "music"
+    for g, genre in enumerate(GENRES):
+        (music / genre).mkdir(parents=True)
+        for i in range(4):
+            sf.write(music / genre / f"{genre}{i}.wav", tone(300 + 900 * g + 20 * i, 4, 8000), 8000)
+    song = tmp_path / "song.mp3"
+    sf.write(song, tone(1250, 5, 22050), 22050, format="MP3")
+    www = tmp_path / "www"
+    www.mkdir()
+    digest = gtzan_archive(www / "genres.tar.gz")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    set_params(**TINY, dataset__gtzan__urls=[f"http://127.0.0.1:{httpd.server_address[1]}/genres.tar.gz"],
+               dataset__gtzan__hash=f"sha256:{digest}", dataset__gtzan__cache_dir=str(tmp_path / "cache"),
+               dataset__gtzan__retries=0)
+    (repo / ".gitignore").write_text((repo / ".gitignore").read_text() + "/.venv\n")
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", "a tiny clone"], repo)
+    try:
+        outputs = {}
+        for command in commands[3:]:
+            line = command.replace("/path/to/music", str(music)).replace("song.mp3", str(song))
+            outputs[command] = run(shlex.split(line), repo, env_extra={"COLUMNS": "160"})
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert [c.split()[:2] for c in commands[3:]] == [
+        ["dvc", "exp"], ["dvc", "exp"], ["genrepipe", "predict"], ["dvc", "metrics"],
+        ["make", "compare"], ["dvc", "plots"]]
+    folder, gtzan = (outputs[c].stdout for c in commands[3:5])
+    assert "dataset.source=folder" in commands[3] and "8 songs, 0 skipped" in folder
+    assert "dataset.source=gtzan" in commands[4] and "12 songs, 0 skipped" in gtzan
+    predicted = outputs[commands[5]]
+    assert f"{song}  (5.0 s" in predicted.stdout and "   1. " in predicted.stdout
+    assert "using run svc-mfcc" in predicted.stderr  # the workspace now holds the GTZAN experiment
+    assert "synthetic demo" not in predicted.stderr
+    assert "metrics/runs/svc-mfcc.json" in outputs[commands[6]].stdout
+    assert "best_run" in outputs[commands[7]].stdout
+    assert "index.html" in outputs[commands[8]].stdout
