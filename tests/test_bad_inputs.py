@@ -40,14 +40,17 @@ def test_missing_manifest_and_index(tmp_path):
     assert sorted(p.name for p in cwd.iterdir()) == ["params.yaml", "raw"]
 
 
+TRAIN_ARGS = ("r", "mel", "models/r", "curves/r", "timing", "raw/manifest.csv")
+
+
 def test_a_damaged_feature_file(tmp_path):
     cwd = _project(tmp_path, {"r": {"model": "svc", "transform": "mel"}})
     store = make_feature_store(cwd / "mel", (4, 6))
     victim = next(store.glob("*.npy"))
     victim.write_bytes(victim.read_bytes()[:100])  # truncated
-    _one_line(_stage("train.py", "r", "mel", "models/r", "curves/r", "timing", cwd=cwd), "train",
+    _one_line(_stage("train.py", *TRAIN_ARGS, cwd=cwd), "train",
               f"{victim.relative_to(cwd)}: not a readable .npy file")
     victim.unlink()
-    _one_line(_stage("train.py", "r", "mel", "models/r", "curves/r", "timing", cwd=cwd), "train",
+    _one_line(_stage("train.py", *TRAIN_ARGS, cwd=cwd), "train",
               f"{victim.relative_to(cwd)}: not found; re-run `dvc repro`")
     assert not (cwd / "models").exists() or not list((cwd / "models").iterdir())
