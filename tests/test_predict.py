@@ -252,3 +252,16 @@ def test_a_run_no_better_than_chance_is_never_the_default(tmp_path):
     assert best_run(tmp_path) == "modest"
     with pytest.raises(DataError, match="no run did better than chance on its valid songs"):
         best_run(tmp_path, ["lucky"])
+
+
+def test_list_fits_a_terminal_and_names_the_runs_trained_here(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert max(map(len, out.splitlines())) <= 160
+    trained = out[out.index("Trained runs"):].splitlines()
+    for run in ("svc-mfcc", "rfc-fft"):
+        valid = json.loads((project / f"metrics/runs/{run}.json").read_text())["valid_song_acc"]
+        assert any(line.split()[:1] == [run] and f"{valid:.3f} (valid)" in line for line in trained), trained
+    monkeypatch.chdir(project.parent)  # elsewhere: the registries only
+    assert main(["list"]) == 0 and "Trained runs" not in capsys.readouterr().out
