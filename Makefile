@@ -71,7 +71,7 @@ kfold: $(STAMP)
 	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)
 
 clean:
-	rm -rf data/raw data/windows data/features models/*
+	rm -rf data/raw data/augmented data/windows data/features models/*
 
 lock:
 	rm -rf /tmp/genrepipe-lock && $(PYTHON) -m venv /tmp/genrepipe-lock

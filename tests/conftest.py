@@ -158,6 +158,14 @@ def train_stage(name, params, features_dir, out_dir, curves_dir, **kwargs):
                      out_dir=out_dir, curves_dir=curves_dir, **kwargs)
 
 
+def complete_settings(model: str, **settings):
+    """A model's settings as the params check completes them (its spec's defaults filled in):
+    what the builders are given."""
+    from genrepipe.models.registry import MODELS
+
+    return MODELS[model].spec.check(f"models.{model}", settings)
+
+
 def seed_with_every_split(genres, songs_per_genre: int, ratios=None) -> int:
     """The first seed whose hashed split of a demo set gives every genre a train, a valid and a
     test song (tiny sets need one: a split is a hash per song, not a quota per class)."""

@@ -1,5 +1,6 @@
-"""The package's shape: no import cycles (top-level or inside functions), and the README's
-registry tables are what `genrepipe list --markdown` prints."""
+"""The package's shape: imports go down the layout order the README writes down (top-level or
+inside functions), never in a cycle, and the README's registry tables are what
+`genrepipe list --markdown` prints."""
 
 import ast
 from pathlib import Path
@@ -54,6 +55,49 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         if node not in state:
             visit(node, [node])
     return found
+
+
+# The layout order, bottom first (README, "Layout"): a module may import its own layer and those
+# below it. A name is a module or a package (all its modules).
+LAYERS = (
+    ("errors", "store", "schema", "workspace", "limits", "entries", "parallel", "stage", "split",
+     "metrics", "archives", "curves", "audio", "windows", "augment", "backend", "small_data",
+     "results", "figures"),
+    ("featureset", "normalize", "loader"),
+    ("transforms", "models", "pretrained", "sources", "duplicates"),
+    ("params", "trained", "embed", "provenance", "choice", "catalog"),
+    ("pipeline",),
+    ("predict", "tagging", "repair", "cli"),
+)
+
+
+def layer_of(module: str) -> int:
+    """The layer of `genrepipe.<module>` (the package itself: the bottom)."""
+    name = module.removeprefix("genrepipe").removeprefix(".")
+    if not name:
+        return 0
+    for number, layer in enumerate(LAYERS):
+        if any(name == entry or name.startswith(entry + ".") for entry in layer):
+            return number
+    raise AssertionError(f"{module} is in no layer of LAYERS: add it where it belongs")
+
+
+def upward(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a module of a higher layer."""
+    return [f"{module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
+            for module, targets in sorted(graph.items()) for target in sorted(targets)
+            if layer_of(target) > layer_of(module)]
+
+
+def test_every_import_goes_down_the_layout_order():
+    graph = import_graph()
+    assert upward(graph) == []
+    assert upward({"genrepipe.store": {"genrepipe.cli"}}) == [
+        "genrepipe.store (0) imports genrepipe.cli (5)"]  # the check sees an upward import
+    readme = (ROOT / "README.md").read_text()
+    order = readme[readme.index("Imports go down this order"):].split("\n\n")[0]
+    for layer in LAYERS:  # the README writes the same order
+        assert all(f"`{name}`" in order for name in layer), layer
 
 
 def test_no_module_imports_another_in_a_cycle():

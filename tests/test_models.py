@@ -14,7 +14,7 @@ from genrepipe.models.vectors import window_vectors
 from genrepipe.params import validate
 from genrepipe.trained import TrainedRun
 
-from conftest import make_feature_store, train_stage as train_run
+from conftest import complete_settings, make_feature_store, train_stage as train_run
 
 
 TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 3, "patience": 2, "batch_size": 8}
@@ -279,8 +279,8 @@ def test_autoencoder_pretrains_then_freezes_its_encoder(raw_params, tmp_path):
 def test_samplecnn_structure():
     from genrepipe.models.samplecnn import build_network
 
-    settings = {"filters": [8, 8, 16, 16], "block": "se", "se_ratio": 0.25, "dense": 8, "dropout": 0.1,
-                "learning_rate": 1e-3, "augment": {"noise_std": 0.0}}
+    settings = complete_settings("samplecnn", filters=[8, 8, 16, 16], block="se", se_ratio=0.25,
+                                 dense=8, dropout=0.1)
     network = build_network((729, 1), 4, settings)
     names = [layer.__class__.__name__ for layer in network.layers]
     assert names.count("MaxPooling1D") == 3 and names.count("Multiply") == 3
@@ -293,8 +293,8 @@ def test_samplecnn_structure():
 def test_samplecnn_window_level_makes_the_network_deaf_to_loudness(level):
     from genrepipe.models.samplecnn import build_network
 
-    settings = {"filters": [4, 4, 8], "block": "basic", "dense": 8, "dropout": 0.0, "level": level,
-                "learning_rate": 1e-3, "augment": {"noise_std": 0.0}}
+    settings = complete_settings("samplecnn", filters=[4, 4, 8], block="basic", dense=8, dropout=0.0,
+                                 level=level)
     network = build_network((243, 1), 3, settings)
     quiet = np.random.default_rng(0).normal(size=(4, 243, 1)).astype(np.float32) * 0.1
     change = np.abs(network.predict(quiet, verbose=0) - network.predict(quiet * 5, verbose=0)).max()
@@ -305,8 +305,7 @@ def test_samplecnn_window_level_makes_the_network_deaf_to_loudness(level):
 def test_autoencoder_head_sees_band_rows_when_pooling_over_time(pool, width):
     from genrepipe.models.autoencoder import build_network
 
-    settings = {**TINY_CNN, "pool_size": 2, "dropout": 0.0, "learning_rate": 1e-3, "pool": pool,
-                "augment": {"noise_std": 0.0}}
+    settings = complete_settings("autoencoder", **TINY_CNN, pool_size=2, dropout=0.0, pool=pool)
     network = build_network((16, 20, 1), 3, settings)  # code: 4 band rows x 5 frames x 8 maps
     assert network.get_layer("embedding").input.shape == (None, width)
 

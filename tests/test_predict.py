@@ -183,7 +183,7 @@ def write_scores(folder, name, scores, model="svc"):
 
 
 def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):
-    from genrepipe.predict import choose_run
+    from genrepipe.choice import choose_run
 
     def valid(f1):
         return {"valid": {"song_accuracy": 1.0, "song_macro_f1": f1}, "test": {"song_accuracy": 0.5}}
@@ -202,7 +202,7 @@ def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):
 
 
 def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):
-    from genrepipe.predict import best_run
+    from genrepipe.choice import best_run
 
     scores = {"a": (0.9, 0.5), "b": (0.6, 1.0), "gone": (1.0, 1.0)}
     for name, (valid, test) in scores.items():
@@ -244,7 +244,7 @@ def test_predict_decodes_a_file_as_the_download_stage_stores_it(tmp_path):
 
 def test_a_run_no_better_than_chance_is_never_the_default(tmp_path):
     from genrepipe.errors import DataError
-    from genrepipe.predict import best_run
+    from genrepipe.choice import best_run
 
     for name, valid, chance in (("lucky", 0.9, False), ("modest", 0.6, True)):
         write_scores(tmp_path, name, {"valid": {"song_accuracy": valid, "above_chance": chance},

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import DataError
 from .store import atomic_path
 
 # The earliest time a zip member can carry; any fixed value would do.
@@ -85,8 +86,9 @@ def canonical_skops(path: str | os.PathLike) -> None:
     files: dict[str, str] = {}  # array members are named in the schema's "file" fields
     schema = _renumbered(schema, "file", files, lambda old, rank: f"{rank:06d}{Path(old).suffix}")
     if set(files) != set(contents) - {"schema.json"}:  # not a layout we know how to rewrite
-        raise ValueError(f"{path}: the members {sorted(contents)} are not those its schema names "
-                         f"({sorted(files)}); cannot canonicalise it")
+        raise DataError(f"{path}: the members {sorted(contents)} are not those its schema names "
+                        f"({sorted(files)}); cannot canonicalise it (expected the layout of the "
+                        "pinned skops version: reinstall with `make venv`)")
     members = [("schema.json", infos["schema.json"].compress_type,
                 json.dumps(schema, indent=2).encode())]
     members += [(new, infos[old].compress_type, contents[old]) for old, new in files.items()]

@@ -52,7 +52,23 @@ prepare_for_tensorflow()  # under `ulimit -v`: fewer malloc arenas, or one line 
 
 keras = _import_keras_quietly()
 
-__all__ = ["keras", "seed_everything"]
+__all__ = ["in_batches", "infer", "keras", "seed_everything"]
+
+
+def in_batches(call, x, batch_size: int) -> list:
+    """`call` applied to `x` `batch_size` items at a time: the list of its results (memory stays
+    bounded whatever the number of windows)."""
+    return [call(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+
+
+def infer(network, x, batch_size: int = 64):
+    """`network`'s outputs for `x` in inference mode (`training=False`: dropout off, batch-norm
+    statistics fixed), batch by batch, as one NumPy array; no items give (0, *output shape)."""
+    import numpy as np
+
+    chunks = in_batches(lambda batch: keras.ops.convert_to_numpy(network(batch, training=False)),
+                        x, batch_size)
+    return np.concatenate(chunks) if chunks else np.zeros((0, *network.output_shape[1:]), np.float32)
 
 
 def seed_everything(seed: int) -> None:

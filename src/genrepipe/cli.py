@@ -87,7 +87,7 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
     """The model folder to use, and why it was chosen (None: the user named it)."""
     from .errors import DataError, ParameterError
     from .params import PARAMS_FILE
-    from .predict import choose_run
+    from .choice import choose_run
 
     if args.model_dir is not None:
         return args.model_dir, None
@@ -112,12 +112,14 @@ def _say(message: str) -> None:
 
 def _predict(args) -> int:
     from .errors import ParameterError
-    from .predict import plot_rankings, plot_timelines, predict_song, tag_song
+    from . import figures
+    from .predict import predict_song
+    from .tagging import tag_song
 
     if args.top < 1:
         raise ParameterError(f"--top={args.top}: expected an integer >= 1")
     if args.tags:
-        return _tags(args, tag_song, plot_timelines)
+        return _tags(args, tag_song, figures.timelines)
     from .trained import TrainedRun
 
     folder, reason = _resolve_model_dir(args)
@@ -152,10 +154,10 @@ def _predict(args) -> int:
                         f"{meta['window']:g} s, run {meta['run']}")
     title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
     if predictions and args.plot:
-        plot_rankings(predictions, args.plot, title)
+        figures.rankings(predictions, args.plot, title)
         _say(f"wrote {args.plot} (the genres of each song, ranked)")
     if predictions and args.timeline:
-        plot_timelines(predictions, args.timeline, title)
+        figures.timelines(predictions, args.timeline, title)
         _say(f"wrote {args.timeline} (genre probabilities along each song)")
     return 1 if failed else 0
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import keras
+from .backend import infer, keras
 from .errors import DataError
 from .models.network import prepare
 from .models.entry import META
@@ -87,10 +87,7 @@ class Embedder:
         self.input = input
 
     def __call__(self, windows: np.ndarray, sr: int, batch_size: int = 64) -> np.ndarray:
-        x = self._inputs(windows, sr)
-        out = [keras.ops.convert_to_numpy(self.network(x[i:i + batch_size], training=False))
-               for i in range(0, len(x), batch_size)]
-        out = np.concatenate(out) if out else np.zeros((0,) + self.network.output_shape[1:])
+        out = infer(self.network, self._inputs(windows, sr), batch_size)
         return out.reshape(len(windows), -1).astype(np.float32)
 
     def _inputs(self, windows: np.ndarray, sr: int) -> np.ndarray:

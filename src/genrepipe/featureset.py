@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import DataError
+from .split import fold_number
 from .store import INDEX, load_array, read_json
 
 
@@ -47,7 +48,7 @@ class FeatureSet:
     def folds(self) -> list[str]:
         """The fold names when the dataset was split into k folds (``dataset.split: kfold``)."""
         names = {s["split"] for s in self.index["songs"]}
-        return sorted((n for n in names if n.startswith("fold")), key=lambda n: int(n[4:]))
+        return sorted((n for n in names if fold_number(n) is not None), key=fold_number)
 
     def with_splits(self, mapping: dict[str, str]) -> FeatureSet:
         """The same store, each song's split renamed through `mapping` (e.g. fold2 -> test).

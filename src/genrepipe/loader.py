@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .backend import keras
+from .errors import DataError
 from .featureset import FeatureSet
 from .small_data import BatchAugment, batch_rng, stitched
 
@@ -65,7 +66,8 @@ class WindowSequence(keras.utils.PyDataset):
         super().__init__(**kwargs)
         songs = features.songs(split)
         if not songs:
-            raise ValueError(f"{features.folder}: no songs in split {split!r}")
+            raise DataError(f"{features.folder}: no songs in split {split!r}; expected some "
+                            "(check dataset.ratios, or the classes' song counts)")
         self.features = features
         self.song_ids = [s["song_id"] for s in songs]
         counts = np.array([s["n_windows"] for s in songs])

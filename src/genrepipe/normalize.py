@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import DataError
 from .featureset import FeatureSet
 
 
@@ -39,7 +40,8 @@ def band_stats(features: FeatureSet, split: str = "train") -> BandStats:
     """
     songs = features.songs(split)
     if not songs:
-        raise ValueError(f"{features.folder}: no {split} songs to compute normalisation from")
+        raise DataError(f"{features.folder}: no {split} songs to compute normalisation from; "
+                        "expected some (check dataset.ratios)")
     shift = total = total_sq = None
     count = 0
     for song in songs:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from .sources.gtzan import ARCHIVE_NAME
+from .split import fold_number
 
 DEMO_PREFIX = "demo:"
 
@@ -34,7 +35,7 @@ def dataset_of(rows: list[dict]) -> dict:
     else:
         kind, location = "folder", folder_root(rows)
     splits = Counter(row["split"] for row in rows)
-    if all(split.startswith("fold") for split in splits):
+    if all(fold_number(split) is not None for split in splits):
         split = f"kfold ({len(splits)} folds)"
     else:
         split = "GTZAN's fault-filtered split" if kind == "gtzan" else "ratios"

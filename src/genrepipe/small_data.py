@@ -81,16 +81,16 @@ class BatchAugment:
     ----------
     settings : mapping
         ``time_mask``, ``band_mask`` (largest masked fraction of frames / bands, 0 = off),
-        ``mixup`` (Beta alpha, 0 = off); missing keys are off.
+        ``mixup`` (Beta alpha, 0 = off): a model's `augment` block, completed by its spec.
     kind : str
         The transform's kind of output: ``image`` and ``musicnn_input`` have (bands, frames),
         ``waveform`` samples only, ``vector`` bands only.
     """
 
     def __init__(self, settings: Mapping[str, Any], kind: str):
-        self.time = float(settings.get("time_mask", 0.0))
-        self.bands = float(settings.get("band_mask", 0.0))
-        self.alpha = float(settings.get("mixup", 0.0))
+        self.time = float(settings["time_mask"])
+        self.bands = float(settings["band_mask"])
+        self.alpha = float(settings["mixup"])
         self.time_axis = kind in ("image", "musicnn_input", "waveform")
         self.band_axis = kind in ("image", "musicnn_input", "vector")
 

@@ -37,9 +37,18 @@ def split_of(group: str, ratios: Mapping[str, float], seed: int) -> str:
     return SPLITS[-1]
 
 
+FOLD_PREFIX = "fold"
+
+
 def fold_name(i: int) -> str:
     """The split name of fold `i` (``fold0``, ``fold1``, ...)."""
-    return f"fold{i}"
+    return f"{FOLD_PREFIX}{i}"
+
+
+def fold_number(split: str) -> int | None:
+    """The number of fold split `split` (``fold3`` -> 3); None for train, valid or test."""
+    rest = split.removeprefix(FOLD_PREFIX)
+    return int(rest) if rest != split and rest.isdigit() else None
 
 
 def fold_of(group: str, k: int, seed: int) -> str:

@@ -36,7 +36,7 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
     inputs = keras.Input(shape=input_shape)
     x = conv_blocks(input_noise(inputs, settings), layers.Conv2D, layers.MaxPooling2D, settings)
     x = layers.Identity(name=CODE)(x)
-    if settings.get("pool", "time") == "time":
+    if settings["pool"] == "time":
         bands, frames, channels = (int(size) for size in x.shape[1:])
         x = layers.Reshape((frames, bands * channels))(layers.Permute((2, 1, 3))(x))
         pooled = [layers.GlobalAveragePooling1D()(x), layers.GlobalMaxPooling1D()(x)]

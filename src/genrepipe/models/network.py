@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..archives import canonical_keras
-from ..backend import keras, seed_everything
+from ..backend import infer, keras, seed_everything
 from ..curves import keras_metric_name
 from ..errors import DataError
 from ..featureset import FeatureSet
@@ -41,7 +41,7 @@ def batch_norm(settings: Mapping[str, Any]):
     """A batch-norm layer whose running statistics follow about 1 / (1 - `bn_momentum`) recent
     batches: Keras' 0.99 averages 100 batches, several epochs of a small dataset, so early valid
     losses (and early stopping) would see stale statistics."""
-    return layers.BatchNormalization(momentum=settings.get("bn_momentum", 0.99))
+    return layers.BatchNormalization(momentum=settings["bn_momentum"])
 
 
 def conv_blocks(x, conv, pool, settings: Mapping[str, Any]):
@@ -66,10 +66,10 @@ def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], nam
 def compile_network(network: keras.Model, settings: Mapping[str, Any]) -> keras.Model:
     """Compile for one-hot targets: cross-entropy with `label_smoothing`, AdamW with
     `weight_decay` (plain Adam when 0) at `learning_rate`."""
-    decay = settings.get("weight_decay", 0.0)
+    decay = settings["weight_decay"]
     optimizer = (keras.optimizers.AdamW(settings["learning_rate"], weight_decay=decay) if decay
                  else keras.optimizers.Adam(settings["learning_rate"]))
-    loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings.get("label_smoothing", 0.0))
+    loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"])
     network.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     return network
 
@@ -98,7 +98,7 @@ def shift_hop(features: FeatureSet, kind: str) -> int | None:
 def _schedule(settings: Mapping[str, Any], monitor: str) -> list:
     """The learning-rate schedule as callbacks: `plateau` halves the rate after half the
     early-stopping patience without progress; `cosine` decays it to 0 over `epochs`."""
-    schedule = settings.get("schedule", "constant")
+    schedule = settings["schedule"]
     if schedule == "plateau":
         return [keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=0.5, min_lr=1e-6,
                                                   patience=max(1, settings["patience"] // 2))]
@@ -122,9 +122,9 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
                        workers=loader_workers)
     kind = input_kind(entry, features.window_shape)
-    augment = settings.get("augment", {})
+    augment = settings["augment"]
     train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
-                           shift_hop=shift_hop(features, kind) if augment.get("shift") else None,
+                           shift_hop=shift_hop(features, kind) if augment["shift"] else None,
                            **loader_args)
     valid = (WindowSequence(features, "valid", shuffle=False, **loader_args)
              if features.songs("valid") else None)
@@ -144,7 +144,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
         # the first `min_epochs` are neither judged nor kept: on a small dataset the valid loss
         # of the first epochs is noise around chance, and stopping there keeps an untrained net
         callbacks = [keras.callbacks.EarlyStopping(monitor=monitor, patience=settings["patience"],
-                                                   start_from_epoch=settings.get("min_epochs", 0),
+                                                   start_from_epoch=settings["min_epochs"],
                                                    restore_best_weights=True),
                      *_schedule(settings, monitor), _Curves(log_metric)]
         fitted = network.fit(train, validation_data=valid, epochs=settings["epochs"],
@@ -155,7 +155,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     canonical_keras(folder / entry.file)
     losses = fitted.history[monitor]
     # the kept epoch: the best judged one (after min_epochs), else the last (see EarlyStopping)
-    first = settings.get("min_epochs", 0)
+    first = settings["min_epochs"]
     kept = first + int(np.argmin(losses[first:])) if len(losses) > first else len(losses) - 1
     history = {"epochs_run": len(losses), "best_epoch": kept + 1,
                "best_" + monitor: float(losses[kept]), **pretrained}
@@ -188,7 +188,4 @@ def predict_windows(network: keras.Model, entry: ModelEntry, meta: Mapping[str, 
                     windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
     """Class probabilities of each window, shape (n_windows, n_classes), in batches."""
     stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
-    x = prepare(entry, stats, windows)
-    chunks = [keras.ops.convert_to_numpy(network(x[i:i + batch_size], training=False))
-              for i in range(0, len(x), batch_size)]
-    return np.concatenate(chunks).astype(np.float64)
+    return infer(network, prepare(entry, stats, windows), batch_size).astype(np.float64)

@@ -116,15 +116,11 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X, batch_size: int = 64) -> np.ndarray:
-        from ..backend import keras
+        from ..backend import infer
 
         check_is_fitted(self, "weights_")
         X = np.asarray(X, dtype=np.float32).reshape(-1, *self.window_shape, 1)
-        network = self._network()
-        out = [keras.ops.convert_to_numpy(network(X[i:i + batch_size], training=False))
-               for i in range(0, len(X), batch_size)]
-        return (np.concatenate(out) if out
-                else np.zeros((0, int(network.outputs[0].shape[-1])), np.float32))
+        return infer(self._network(), X, batch_size)
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -31,7 +31,7 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
     """
     inputs = keras.Input(shape=input_shape)
     x = input_noise(inputs, settings)
-    if settings.get("level", "window") == "window":
+    if settings["level"] == "window":
         x = layers.LayerNormalization(axis=(1, 2), center=False, scale=False, epsilon=1e-6,
                                       name="window_level")(x)
     x = layers.Conv1D(settings["filters"][0], 3, strides=3, padding="same", use_bias=False)(x)

@@ -16,6 +16,7 @@ from ..audio import read_wav, write_wav
 from ..augment import augment_signal, augmentation_rng
 from ..parallel import map_songs
 from ..sources.songs import MANIFEST
+from ..split import fold_number
 from ..store import read_csv, staging_dir, write_csv
 
 AUGMENTED_COLUMNS = ("song_id", "source_song", "label", "split", "path", "augmented")
@@ -69,7 +70,7 @@ def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[st
         settings = json.dumps({k: augment[k] for k in ("pitch_shift", "time_stretch")})
         tasks = [AugmentJob(s["song_id"], s["label"], s["split"], str(raw_dir / s["path"]),
                             str(stage), copy, settings, seed)
-                 for s in songs if s["split"] == "train" or s["split"].startswith("fold")
+                 for s in songs if s["split"] == "train" or fold_number(s["split"]) is not None
                  for copy in range(1, augment["copies"] + 1)]
         rows = map_songs(augment_song, tasks, jobs, desc="augmenting", dask=dask)
         write_csv(stage / MANIFEST, AUGMENTED_COLUMNS, rows)

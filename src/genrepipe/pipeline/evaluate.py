@@ -17,11 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import figures
 from ..errors import DataError
 from ..featureset import FeatureSet
 from ..metrics import exact_interval, fold_scores, score, song_scores
 from ..results import CONFUSION, CONFUSION_PNG, song_row, write_results
-from ..store import atomic_path, write_json
+from ..store import write_json
 from ..trained import TrainedRun
 
 log = logging.getLogger(__name__)
@@ -161,24 +162,5 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
         {"run": name, "model": trained.model, "transform": trained.transform, "classes": classes})
     actual, predicted = [classes[i] for i in test.true], [classes[i] for i in test.pred]
     write_json(out_dir / name / CONFUSION, confusion_rows(actual, predicted))
-    plot_confusion(actual, predicted, classes, title, out_dir / name / CONFUSION_PNG)
+    figures.confusion(actual, predicted, classes, title, out_dir / name / CONFUSION_PNG)
     return metrics
-
-
-def plot_confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence[str],
-                   title: str, path: str | Path) -> None:
-    """Save a confusion matrix with class names (scikit-learn's ConfusionMatrixDisplay)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import ConfusionMatrixDisplay
-
-    fig, ax = plt.subplots(figsize=(7, 6))
-    ConfusionMatrixDisplay.from_predictions(actual, predicted, labels=list(classes), ax=ax,
-                                            colorbar=False, xticks_rotation=45)
-    ax.set_title(title)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import figures
 from ..errors import DataError
 from ..metrics import mcnemar
-from ..results import FUSION, chosen_on, project_headline, read_results
-from ..store import atomic_open, atomic_path, write_json
+from ..results import FUSION, chosen_on, is_kfold, project_headline, read_results
+from ..store import atomic_open, write_json
 
 SIGNIFICANCE = 0.05
 
@@ -65,7 +66,7 @@ def _interval(m: dict, key: str) -> str:
 def summary_table(rows: list[dict]) -> str:
     """A Markdown table, one row per run, best first. With a valid split: valid and test side by
     side; with k folds: the cross-validated scores and the spread over folds."""
-    kfold = "folds" in rows[0]["metrics"]
+    kfold = is_kfold(rows[0]["metrics"])
     if kfold:
         columns = ("run", "model", "transform", "cross-validated song acc. [95% CI]",
                    "song macro-F1 [95% CI]", "per fold: mean ± std [95% CI]", "vs best", "songs")
@@ -122,45 +123,9 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
             "song probabilities of the runs named in its transform column, chosen on "
             f"{split}.\n\n")
         handle.write(summary_table(rows))
-    plot_summary(rows, out_png)
+    figures.summary(rows, out_png)
     if headline_path is not None:
         runs_only = [row["results"] for row in rows if row["run"] != FUSION]
         fusion = next((row["results"] for row in rows if row["run"] == FUSION), None)
         write_json(headline_path, project_headline(runs_only[0], fusion))
     return rows
-
-
-def plot_summary(rows: list[dict], path: str | Path) -> None:
-    """Song accuracy of each run on the selection split and on test, with 95 % intervals, and
-    the chance rate (always answering the commonest class) as a line per split."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.5))
-    y = np.arange(len(rows))[::-1]
-    split = chosen_on(rows[0]["metrics"])[0]
-    splits = [(split, lambda m: chosen_on(m)[1], -0.15, "C0")]
-    if split == "valid":
-        splits.append(("test", lambda m: m["test"], 0.15, "C1"))
-    for label, pick, offset, color in splits:
-        values = [pick(r["metrics"]) for r in rows]
-        centre = np.array([v["song_accuracy"] for v in values])
-        errors = np.array([[c - v["song_accuracy_lo"], v["song_accuracy_hi"] - c]
-                           for c, v in zip(centre, values, strict=True)]).T
-        ax.errorbar(centre, y + offset, xerr=errors, fmt="o", color=color, capsize=3, label=label)
-        chance = values[0]["majority_rate"]  # the same songs for every run
-        ax.axvline(chance, color=color, linestyle=":", linewidth=1.2,
-                   label=f"chance on {label} ({chance:.2f})")
-    ax.set_yticks(y, [r["run"] for r in rows])
-    ax.set_xlim(0, 1.1)
-    ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("song accuracy (exact 95 % interval)")
-    ax.set_title(f"Runs ranked by {split} song accuracy")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100)
-    plt.close(fig)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backend import keras
+from ..backend import in_batches, keras
 from ..errors import DataError
 
 layers = keras.layers
@@ -103,9 +103,9 @@ def _norm(name: str):
     return layers.BatchNormalization(epsilon=1e-3, momentum=0.99, name=name)
 
 
-def build(interleave: bool = True) -> keras.Model:
+def build() -> keras.Model:
     """The musicnn network (MSD and MTT share it), weights not loaded, outputs named as in
-    `OUTPUTS`. `interleave=False` concatenates the poolings instead (a wrong wiring, for tests)."""
+    `OUTPUTS`."""
     inputs = keras.Input((None, N_MELS), name="log_mel")
     x = _norm("input_norm")(layers.Reshape((-1, N_MELS, 1))(inputs))
     padded = layers.ZeroPadding2D(((3, 3), (0, 0)))(x)  # 'same' in time only: pooled over freq
@@ -127,8 +127,7 @@ def build(interleave: bool = True) -> keras.Model:
     features = layers.Concatenate(name="midend")([front, *mid])  # 753 channels
     max_pool = layers.GlobalMaxPooling1D(name="max_pool")(features)
     mean_pool = layers.GlobalAveragePooling1D(name="mean_pool")(features)
-    pooled = (Interleave(name="pooled")([max_pool, mean_pool]) if interleave
-              else layers.Concatenate(name="pooled")([max_pool, mean_pool]))
+    pooled = Interleave(name="pooled")([max_pool, mean_pool])
     x = layers.Dropout(0.5)(_norm("pooled_norm")(pooled))
     penultimate = _norm("penultimate")(layers.Dense(200, activation="relu", name="dense")(x))
     logits = layers.Dense(50, name="logits")(layers.Dropout(0.5)(penultimate))
@@ -186,17 +185,9 @@ def pretrained(model: str) -> keras.Model:
     return load_weights(build(), model)
 
 
-def log_mel(y: np.ndarray, sr: int, float16: bool = False) -> np.ndarray:
-    """musicnn's input for a signal or a stack of windows: resampled to 16 kHz (soxr), mel power
-    (n_fft 512, hop 256, 96 bands, librosa's defaults otherwise), `log10(10000 x + 1)`.
-
-    Parameters
-    ----------
-    y : np.ndarray, shape (..., n_samples)
-    sr : int > 0
-    float16 : bool
-        Compute as the original does, in float16 (only for comparing with it: `10000 x` then
-        overflows to infinity for loud partials).
+def mel_power(y: np.ndarray, sr: int) -> np.ndarray:
+    """The mel power musicnn compresses, for a signal or a stack of windows: resampled to 16 kHz
+    (soxr), n_fft 512, hop 256, 96 bands (librosa's defaults otherwise).
 
     Returns
     -------
@@ -207,14 +198,23 @@ def log_mel(y: np.ndarray, sr: int, float16: bool = False) -> np.ndarray:
     if sr != SR:
         y = librosa.resample(y, orig_sr=sr, target_sr=SR, res_type="soxr_hq", axis=-1)
     mel = librosa.feature.melspectrogram(y=y, sr=SR, hop_length=HOP, n_fft=N_FFT, n_mels=N_MELS)
-    mel = np.swapaxes(mel, -1, -2).astype(np.float16 if float16 else np.float32)
-    with np.errstate(over="ignore"):
-        return np.log10(10000 * mel + 1).astype(np.float32)
+    return np.swapaxes(mel, -1, -2).astype(np.float32)
+
+
+def log_mel(y: np.ndarray, sr: int) -> np.ndarray:
+    """musicnn's input: `log10(10000 x + 1)` of `mel_power`, in float32 (the original computes it
+    in float16, where `10000 x` overflows to infinity for loud partials).
+
+    Returns
+    -------
+    np.ndarray, shape (..., n_frames, 96), float32
+    """
+    return np.log10(10000 * mel_power(y, sr) + 1).astype(np.float32)
 
 
 def run(network: keras.Model, x: np.ndarray, outputs: tuple[str, ...] = OUTPUTS,
         batch_size: int = 32) -> dict[str, np.ndarray]:
     """The named outputs of `network` for inputs `x` of shape (n, frames, 96), in batches
     (`predict_on_batch`: a compiled graph, about 1.5 times faster here than calling the model)."""
-    chunks = [network.predict_on_batch(x[i:i + batch_size]) for i in range(0, len(x), batch_size)]
+    chunks = in_batches(network.predict_on_batch, x, batch_size)
     return {name: np.concatenate([np.asarray(c[name]) for c in chunks]) for name in outputs}
