@@ -86,40 +86,6 @@ def test_repro_noop_checkout_and_window_experiment(project):
     assert json.loads((repo / "data/features/stft/index.json").read_text())["window"] == 5
 
 
-def test_folder_experiment_lists_bad_files(project, tmp_path):
-    repo, set_params = project
-    set_params(**TINY)
-    music = tmp_path / "music"
-    for label, freq in (("low", 200), ("high", 2000)):
-        (music / label).mkdir(parents=True)
-        for i, (fmt, sr) in enumerate((("WAV", 44100), ("FLAC", 16000), ("OGG", 22050), ("MP3", 22050))):
-            sf.write(music / label / f"s{i}.{fmt.lower()}", tone(freq + 10 * i, 7, sr, channels=1 + i % 2), sr,
-                     format=fmt)
-    (music / "low/broken.wav").write_text("not audio at all")
-    (music / "high/cover.jpg").write_bytes(b"\xff\xd8\xff")
-    run(["git", "add", "-A"], repo)
-    run(["git", "commit", "-qm", "tiny pipeline"], repo)
-    run(["dvc", "exp", "run", "-S", "dataset.source=folder", "-S", f"dataset.path={music}"], repo)
-    manifest = (repo / "data/raw/manifest.csv").read_text().splitlines()
-    assert len(manifest) == 1 + 8
-    skipped = {row["path"]: row["reason"] for row in read_csv(repo / "data/raw/skipped.csv")}
-    assert skipped[str(music / "low/broken.wav")] == "undecodable (Format not recognised.)"
-    assert skipped[str(music / "high/cover.jpg")].startswith("not an audio file (extension '.jpg'")
-    mfcc = json.loads((repo / "data/features/mfcc/index.json").read_text())
-    assert len(mfcc["songs"]) == 8 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
-
-    # the folder is a dep of download: untouched, nothing to do; a song added, download re-runs
-    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
-    sf.write(music / "high/new.wav", tone(2500, 7, 8000), 8000)
-    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
-    assert list(status) == ["download"]
-    assert {"changed deps": {str(music): "modified"}} in status["download"]
-    rerun = run(["dvc", "repro"], repo).stdout
-    assert "Running stage 'download'" in rerun and "Running stage 'train@svc-mfcc'" in rerun
-    assert len((repo / "data/raw/manifest.csv").read_text().splitlines()) == 1 + 9
-    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
-
-
 def test_bad_params_fail_the_stage_with_one_line(project):
     repo, set_params = project
     set_params(**{**TINY, "window": -2})

@@ -1,9 +1,10 @@
 """The README's first screen, command by command, as a new user runs it (tiny settings): the demo
-(`make repro`), their own folder, GTZAN (from a real HTTP server on 127.0.0.1 serving a small
+(`make repro`), their own folder (every format, bad files listed, the folder a dep), GTZAN (from a real HTTP server on 127.0.0.1 serving a small
 GTZAN-shaped archive), `genrepipe predict`, `dvc metrics show`, `make compare`, `dvc plots show`."""
 
 import hashlib
 import io
+import json
 import shlex
 import shutil
 import sys
@@ -17,15 +18,37 @@ import pytest
 import soundfile as sf
 
 from genrepipe.sources.gtzan import split_lists
+from genrepipe.store import read_csv
 
-from conftest import ROOT, run, seed_with_every_split, tone
+from conftest import ROOT, run, tone
 
 pytestmark = pytest.mark.e2e
 
 FIRST_SCREEN = 40
 STAMP = ".venv/.installed-cpu"  # the Makefile's mark of a built environment
 GENRES = ("blues", "jazz")
-TINY = dict(sample_rate=8000, window=1, seed=seed_with_every_split(list(GENRES), 4),
+FORMATS = (("WAV", 44100), ("FLAC", 16000), ("OGG", 22050), ("MP3", 22050))
+FOLDER_SONGS = [f"{label}/s{i}.{fmt.lower()}" for label in ("low", "high")
+                for i, (fmt, _) in enumerate(FORMATS)]
+
+
+def seed_for_both() -> int:
+    """A seed whose hashed split gives every demo genre and every class of the folder a train, a
+    valid and a test song."""
+    from genrepipe.split import split_of
+
+    ratios = {"train": 0.6, "valid": 0.2, "test": 0.2}
+    for seed in range(10000):
+        demo = all({split_of(f"{g}.{i:05d}", ratios, seed) for i in range(4)} == set(ratios)
+                   for g in GENRES)
+        folder = all({split_of(song, ratios, seed) for song in FOLDER_SONGS
+                      if song.startswith(label)} == set(ratios) for label in ("low", "high"))
+        if demo and folder:
+            return seed
+    raise AssertionError("no seed splits both sets")
+
+
+TINY = dict(sample_rate=8000, window=1, seed=seed_for_both(),
             dataset__demo__songs_per_genre=4, dataset__demo__duration=4,
             dataset__demo__genres=list(GENRES),
             transforms={"mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128}},
@@ -62,6 +85,21 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def check_the_folder_experiment(repo: Path, music: Path) -> None:
+    """Every format decoded, bad files listed; the folder is a dep of download: untouched,
+    nothing to do; a song added, download is to re-run."""
+    assert len((repo / "data/raw/manifest.csv").read_text().splitlines()) == 1 + 8
+    skipped = {row["path"]: row["reason"] for row in read_csv(repo / "data/raw/skipped.csv")}
+    assert skipped[str(music / "low/broken.wav")] == "undecodable (Format not recognised.)"
+    assert skipped[str(music / "high/cover.jpg")].startswith("not an audio file (extension '.jpg'")
+    mfcc = json.loads((repo / "data/features/mfcc/index.json").read_text())
+    assert len(mfcc["songs"]) == 8 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
+    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
+    sf.write(music / "high/new.wav", tone(2500, 7, 8000), 8000)
+    status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
+    assert list(status) == ["download"] and {"changed deps": {str(music): "modified"}} in status["download"]
+
+
 def test_every_command_of_the_first_screen_runs(project, tmp_path):
     repo, set_params = project
     commands = first_screen_commands()
@@ -74,11 +112,14 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
     (repo / ".venv").mkdir()
     (repo / ".venv/bin").symlink_to(Path(sys.executable).parent)
     (repo / STAMP).touch()
-    music = tmp_path / "music"
-    for g, genre in enumerate(GENRES):
-        (music / genre).mkdir(parents=True)
-        for i in range(4):
-            sf.write(music / genre / f"{genre}{i}.wav", tone(300 + 900 * g + 20 * i, 4, 8000), 8000)
+    music = tmp_path / "music"  # any format, rate and channel count, and files to skip
+    for label, freq in (("low", 200), ("high", 2000)):
+        (music / label).mkdir(parents=True)
+        for i, (fmt, sr) in enumerate(FORMATS):
+            sf.write(music / label / f"s{i}.{fmt.lower()}", tone(freq + 10 * i, 7, sr, channels=1 + i % 2),
+                     sr, format=fmt)
+    (music / "low/broken.wav").write_text("not audio at all")
+    (music / "high/cover.jpg").write_bytes(b"\xff\xd8\xff")
     song = tmp_path / "song.mp3"
     sf.write(song, tone(1250, 5, 22050), 22050, format="MP3")
     www = tmp_path / "www"
@@ -98,6 +139,8 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
             line = command.replace("/path/to/music", str(music)).replace("song.mp3", str(song))
             line = line.replace("make ", f"make -o {STAMP} ", 1) if line.startswith("make ") else line
             outputs[command] = run(shlex.split(line), repo, env_extra={"COLUMNS": "160"})
+            if "dataset.source=folder" in command:
+                check_the_folder_experiment(repo, music)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -105,7 +148,7 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
         ["dvc", "exp"], ["dvc", "exp"], ["genrepipe", "predict"], ["dvc", "metrics"],
         ["make", "compare"], ["dvc", "plots"]]
     folder, gtzan = (outputs[c].stdout for c in commands[3:5])
-    assert "dataset.source=folder" in commands[3] and "8 songs, 0 skipped" in folder
+    assert "dataset.source=folder" in commands[3] and "8 songs, 2 skipped" in folder
     assert "dataset.source=gtzan" in commands[4] and "12 songs, 0 skipped" in gtzan
     predicted = outputs[commands[5]]
     assert f"{song}  (5.0 s" in predicted.stdout and "   1. " in predicted.stdout
