@@ -16,10 +16,12 @@ os.environ.setdefault("TF_DETERMINISTIC_OPS", "1")  # same seed, same weights (C
 
 from .limits import prepare_for_tensorflow  # noqa: E402
 
-# What TensorFlow 2.21's C++ side writes to the process's stderr while it loads, whatever
-# TF_CPP_MIN_LOG_LEVEL says: absl's notice and oneDNN's (its numerics stay as they are).
+# What TensorFlow 2.21's C++ side writes to the process's stderr, whatever TF_CPP_MIN_LOG_LEVEL
+# says: absl's notice and oneDNN's while it loads, and oneDNN's once-per-process notice that
+# int32 ops fall back to Eigen on CPUs without AVX-512 (numerics stay as they are).
 STARTUP_NOISE = re.compile(r"All log messages before absl::InitializeLog\(\) is called|"
-                           r"oneDNN custom operations are on")
+                           r"oneDNN custom operations are on|"
+                           r"oneDNN supports DT_INT32 only on platforms with AVX-512")
 
 
 def _import_keras_quietly():
@@ -31,11 +33,24 @@ def _import_keras_quietly():
         os.dup2(caught.fileno(), 2)
         try:
             import keras
+
+            _say_onednn_notices_now(keras)
         except BaseException:
             _restore(saved, caught, keep=lambda line: True)
             raise
         _restore(saved, caught, keep=lambda line: not STARTUP_NOISE.search(line))
     return keras
+
+
+def _say_onednn_notices_now(keras) -> None:
+    """Run one int32 transpose in a graph, so that TensorFlow prints its once-per-process oneDNN
+    fallback notice now, while stderr is caught, instead of in the middle of the first epoch of
+    any network whose gradient transposes int32 shapes (UpSampling2D's does)."""
+    if keras.backend.backend() != "tensorflow":
+        return
+    import tensorflow as tf
+
+    tf.function(tf.transpose)(tf.zeros((1, 2), tf.int32))
 
 
 def _restore(saved: int, caught, keep) -> None:
