@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 import yaml
 
+from tiny import TINY_CNN, seed_with_every_split  # noqa: F401 (shared with the tests)
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
 PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots", ".dvcignore",
@@ -164,16 +166,3 @@ def complete_settings(model: str, **settings):
     from genrepipe.models.registry import MODELS
 
     return MODELS[model].spec.check(f"models.{model}", settings)
-
-
-def seed_with_every_split(genres, songs_per_genre: int, ratios=None) -> int:
-    """The first seed whose hashed split of a demo set gives every genre a train, a valid and a
-    test song (tiny sets need one: a split is a hash per song, not a quota per class)."""
-    from genrepipe.split import split_of
-
-    ratios = ratios or {"train": 0.6, "valid": 0.2, "test": 0.2}
-    for seed in range(10000):
-        if all({split_of(f"{g}.{i:05d}", ratios, seed) for i in range(songs_per_genre)}
-               == {"train", "valid", "test"} for g in genres):
-            return seed
-    raise AssertionError(f"no seed splits {songs_per_genre} songs of {genres} every way")

@@ -6,8 +6,7 @@ import pytest
 from genrepipe.augment import augment_signal
 from genrepipe.params import validate
 
-from conftest import (download_stage as download, segment_stage as segment_all, tone,
-                      transform_stage as transform_all)
+from conftest import download_stage, segment_stage, tone, transform_stage
 
 
 SETTINGS = {"copies": 1, "pitch_shift": {"probability": 1.0, "semitones": 2.0},
@@ -45,8 +44,8 @@ def tiny(raw_params):
 
 
 def test_only_training_songs_get_copies_and_they_are_seeded(tiny, tmp_path):
-    download(tiny, tmp_path / "raw", jobs=2)
-    index = segment_all(tiny, tmp_path / "raw", tmp_path / "w1", jobs=2)
+    download_stage(tiny, tmp_path / "raw", jobs=2)
+    index = segment_stage(tiny, tmp_path / "raw", tmp_path / "w1", jobs=2)
     copies = [s for s in index["songs"] if "~aug" in s["song_id"]]
     originals = [s for s in index["songs"] if "~aug" not in s["song_id"]]
     assert len(originals) == 6
@@ -57,10 +56,10 @@ def test_only_training_songs_get_copies_and_they_are_seeded(tiny, tmp_path):
         source = np.load(tmp_path / "w1" / f"{copy['source_song']}.npy")
         augmented = np.load(tmp_path / "w1" / f"{copy['song_id']}.npy")
         assert augmented.shape[1] == source.shape[1] and not np.array_equal(augmented[:1], source[:1])
-    again = segment_all(tiny, tmp_path / "raw", tmp_path / "w2", jobs=1)
+    again = segment_stage(tiny, tmp_path / "raw", tmp_path / "w2", jobs=1)
     assert again == index
     for copy in copies:
         assert (tmp_path / "w1" / f"{copy['song_id']}.npy").read_bytes() == \
             (tmp_path / "w2" / f"{copy['song_id']}.npy").read_bytes()
-    features = transform_all("mfcc", tiny, tmp_path / "w1", tmp_path / "mfcc", jobs=2)
+    features = transform_stage("mfcc", tiny, tmp_path / "w1", tmp_path / "mfcc", jobs=2)
     assert {s["song_id"] for s in features["songs"]} == {s["song_id"] for s in index["songs"]}

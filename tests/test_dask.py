@@ -10,8 +10,7 @@ from dask.distributed import LocalCluster
 from genrepipe.errors import DataError
 from genrepipe.params import dask_address, validate
 
-from conftest import (download_stage as download, run, seed_with_every_split,
-                      segment_stage as segment_all, transform_stage as transform_all)
+from conftest import download_stage, run, seed_with_every_split, segment_stage, transform_stage
 
 
 @pytest.fixture(scope="module")
@@ -45,23 +44,23 @@ def test_dask_outputs_are_byte_identical_to_local(tiny, cluster, tmp_path):
     remote = validate(tiny)
     address = dask_address(remote.executor)
     assert address == cluster.scheduler_address and dask_address(local.executor) is None
-    download(local, tmp_path / "a/raw", jobs=2)
-    download(remote, tmp_path / "b/raw", dask=address)
+    download_stage(local, tmp_path / "a/raw", jobs=2)
+    download_stage(remote, tmp_path / "b/raw", dask=address)
     assert _same_tree(tmp_path / "a/raw", tmp_path / "b/raw") == 3  # manifest, skipped, duplicates
     for label in ("jazz", "metal"):
         _same_tree(tmp_path / f"a/raw/{label}", tmp_path / f"b/raw/{label}")
-    segment_all(local, tmp_path / "a/raw", tmp_path / "a/windows", jobs=2)
-    segment_all(remote, tmp_path / "a/raw", tmp_path / "b/windows", dask=address)
+    segment_stage(local, tmp_path / "a/raw", tmp_path / "a/windows", jobs=2)
+    segment_stage(remote, tmp_path / "a/raw", tmp_path / "b/windows", dask=address)
     assert _same_tree(tmp_path / "a/windows", tmp_path / "b/windows") == 1 + 6 + 2  # index, songs, copies
     for name in ("mel", "fft"):
-        transform_all(name, local, tmp_path / "a/windows", tmp_path / f"a/{name}", jobs=2)
-        transform_all(name, remote, tmp_path / "a/windows", tmp_path / f"b/{name}", dask=address)
+        transform_stage(name, local, tmp_path / "a/windows", tmp_path / f"a/{name}", jobs=2)
+        transform_stage(name, remote, tmp_path / "a/windows", tmp_path / f"b/{name}", dask=address)
         assert _same_tree(tmp_path / f"a/{name}", tmp_path / f"b/{name}") == 1 + 8
 
 
 def test_unreachable_scheduler_is_a_clear_error(tiny, tmp_path):
     with pytest.raises(DataError, match=r"executor.address='tcp://127.0.0.1:9': no Dask scheduler answered"):
-        download(validate(tiny), tmp_path / "raw", dask="tcp://127.0.0.1:9")
+        download_stage(validate(tiny), tmp_path / "raw", dask="tcp://127.0.0.1:9")
     assert not (tmp_path / "raw").exists()
 
 

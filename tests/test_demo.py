@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from conftest import download_stage as download, seed_with_every_split
+from conftest import download_stage, seed_with_every_split
 from genrepipe.params import GENRES, validate
 from genrepipe.sources.compose import Grid, plan_song, render_song, song_rng
 from genrepipe.sources.instruments import INSTRUMENTS
@@ -66,17 +66,17 @@ def test_swing_delays_the_offbeat():
 
 
 def test_same_seed_same_bytes_other_seed_differs(tiny_demo, tmp_path):
-    first = download(validate(tiny_demo), tmp_path / "a", jobs=2)
-    again = download(validate(tiny_demo), tmp_path / "b", jobs=1)
+    first = download_stage(validate(tiny_demo), tmp_path / "a", jobs=2)
+    again = download_stage(validate(tiny_demo), tmp_path / "b", jobs=1)
     assert [s.md5 for s in first] == [s.md5 for s in again]
     assert (tmp_path / "a/manifest.csv").read_bytes() == (tmp_path / "b/manifest.csv").read_bytes()
     tiny_demo["seed"] = 7
-    other = download(validate(tiny_demo), tmp_path / "c", jobs=2)
+    other = download_stage(validate(tiny_demo), tmp_path / "c", jobs=2)
     assert not {s.md5 for s in first} & {s.md5 for s in other}
 
 
 def test_demo_manifest_and_split(tiny_demo, tmp_path):
-    songs = download(validate(tiny_demo), tmp_path / "raw", jobs=2)
+    songs = download_stage(validate(tiny_demo), tmp_path / "raw", jobs=2)
     rows = read_csv(tmp_path / "raw/manifest.csv")
     assert [r["song_id"] for r in rows] == [f"{g}.{i:05d}" for g in ("jazz", "metal") for i in range(3)]
     assert all((tmp_path / "raw" / r["path"]).is_file() for r in rows)

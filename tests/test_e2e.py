@@ -17,7 +17,7 @@ import yaml
 from genrepipe.store import read_csv
 
 from browser import RecordingProxy, render
-from conftest import ROOT, VENV_BIN, run, seed_with_every_split, tone
+from conftest import ROOT, TINY_CNN, VENV_BIN, run, seed_with_every_split, tone
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,6 @@ TINY = dict(sample_rate=8000, window=3, seed=seed_with_every_split(["disco", "re
                         "mfcc": {"n_mfcc": 13, "n_mels": 32, "n_fft": 256, "hop_length": 128},
                         "mel": {"n_mels": 32, "n_fft": 256, "hop_length": 128, "dtype": "float16"}},
             models={"svc": {"C": 1.0}}, runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}})
-TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 2, "patience": 1, "batch_size": 4}
 
 
 def out_hashes(repo) -> dict:
@@ -134,13 +133,16 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     repo, set_params = project
     runs = {"svc-mfcc": {"model": "svc", "transform": "mfcc"}, "rfc-fft": {"model": "rfc", "transform": "fft"},
             "cnn1d-mfcc": {"model": "cnn1d", "transform": "mfcc"}, "cnn2d-mel": {"model": "cnn2d", "transform": "mel"}}
+    # cnn2d's block as written before `augment` was renamed `batch_augment`: it still runs
     set_params(**{**TINY, "runs": runs, "models": {"svc": {"C": 1.0}, "rfc": {"n_estimators": 20},
-                                                   "cnn1d": TINY_CNN, "cnn2d": TINY_CNN}})
+                                                   "cnn1d": TINY_CNN,
+                                                   "cnn2d": {**TINY_CNN, "augment": {"mixup": 0.2}}}})
     result = run(["dvc", "repro"], repo)
     assert "| run | model | transform |" in result.stdout
     # quiet, informative logs: no TensorFlow start-up lines, every stage's end line names it
     log = result.stdout + result.stderr
     assert "oneDNN" not in log and "absl::InitializeLog" not in log
+    assert log.count("params.yaml: models.cnn2d.augment is deprecated") == 1  # train@cnn2d-mel
     stages = re.findall(r"Running stage '([^']+)'", result.stdout)
     assert "train@cnn2d-mel" in stages and "transform@mel" in stages
     assert [s for s in stages if f"genrepipe: {s} done in " not in log] == []

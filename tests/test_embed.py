@@ -12,8 +12,8 @@ from genrepipe.params import validate
 from genrepipe.embed import compute_embedding
 from genrepipe.pipeline.embed import embed_all
 
-from conftest import (ROOT, seed_with_every_split, download_stage as download, segment_stage as segment_all, train_stage
-                      as train_run, transform_stage as transform_all)
+from conftest import (ROOT, download_stage, seed_with_every_split, segment_stage, train_stage,
+                      transform_stage)
 
 
 MEL = {"n_mels": 32, "n_fft": 256, "hop_length": 128}
@@ -26,14 +26,14 @@ def _pipeline(root, genres, transforms, runs, models, embeddings=None):
                runs=runs, models=models, embeddings=embeddings or {})
     raw["dataset"]["demo"].update(songs_per_genre=3, duration=3, genres=genres)
     params = validate(raw)
-    download(params, root / "raw", jobs=2)
-    segment_all(params, root / "raw", root / "windows", jobs=2)
+    download_stage(params, root / "raw", jobs=2)
+    segment_stage(params, root / "raw", root / "windows", jobs=2)
     for name in params.transforms:
-        transform_all(name, params, root / "windows", root / name, jobs=1)
+        transform_stage(name, params, root / "windows", root / name, jobs=1)
     for name, settings in params.embeddings.items():
         embed_all(name, settings, root / "windows", root / name, jobs=1)
     for name, run in params.runs.items():
-        train_run(name, params, root / run.transform, root / f"models/{name}", root / f"curves/{name}")
+        train_stage(name, params, root / run.transform, root / f"models/{name}", root / f"curves/{name}")
     return params
 
 

@@ -10,7 +10,7 @@ from genrepipe.errors import DataError
 from genrepipe.params import validate
 from genrepipe.store import read_csv, read_json
 
-from conftest import download_stage as download, segment_stage as segment_all, tone
+from conftest import download_stage, segment_stage, tone
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def _params(raw_params, root, **top):
 
 
 def test_mixed_formats_become_canonical_wav_and_bad_files_are_listed(raw_params, music_folder, tmp_path):
-    songs = download(_params(raw_params, music_folder), tmp_path / "raw", jobs=2)
+    songs = download_stage(_params(raw_params, music_folder), tmp_path / "raw", jobs=2)
     ids = sorted(s.song_id for s in songs)
     assert ids == ["calm.a", "calm.b", "calm.c", "loud.d", "loud.e", "loud.f", "loud.short"]
     for song in songs:
@@ -81,8 +81,8 @@ def test_a_song_shorter_than_a_window_is_padded_or_skipped_and_listed(raw_params
                                                                      tmp_path, short, expected):
     raw_params["segment"] = {"short": short}
     params = _params(raw_params, music_folder, window=2)
-    download(params, tmp_path / "raw", jobs=2)
-    index = segment_all(params, tmp_path / "raw", tmp_path / "windows", jobs=2)
+    download_stage(params, tmp_path / "raw", jobs=2)
+    index = segment_stage(params, tmp_path / "raw", tmp_path / "windows", jobs=2)
     rows = {s["song_id"]: s for s in index["songs"]}
     assert rows["calm.a"]["n_windows"] == 1 and rows["calm.a"]["short"] == ""
     windows = np.load(tmp_path / "windows/calm.a.npy")
@@ -99,11 +99,11 @@ def test_a_song_shorter_than_a_window_is_padded_or_skipped_and_listed(raw_params
 
 def test_folder_errors(raw_params, tmp_path):
     with pytest.raises(DataError, match="not a folder .*; expected a folder with one sub-folder per class"):
-        download(_params(raw_params, tmp_path / "nowhere"), tmp_path / "raw")
+        download_stage(_params(raw_params, tmp_path / "nowhere"), tmp_path / "raw")
     (tmp_path / "one" / "only").mkdir(parents=True)
     sf.write(tmp_path / "one/only/x.wav", tone(), 8000)
     with pytest.raises(DataError, match="found 1 class sub-folder"):
-        download(_params(raw_params, tmp_path / "one"), tmp_path / "raw")
+        download_stage(_params(raw_params, tmp_path / "one"), tmp_path / "raw")
     assert not (tmp_path / "raw").exists() and not (tmp_path / "raw.partial").exists()
 
 
@@ -112,7 +112,7 @@ def test_same_stem_in_one_class_gets_distinct_ids(raw_params, tmp_path):
         for j, label in enumerate(("x", "y")):
             (tmp_path / "in" / label).mkdir(parents=True, exist_ok=True)
             sf.write(tmp_path / "in" / label / name, tone(300 + 100 * i + 10 * j), 8000, format=fmt)
-    songs = download(_params(raw_params, tmp_path / "in"), tmp_path / "raw", jobs=1)
+    songs = download_stage(_params(raw_params, tmp_path / "in"), tmp_path / "raw", jobs=1)
     assert sorted(s.song_id for s in songs) == ["x.song", "x.song-2", "y.song", "y.song-2"]
 
 
@@ -124,7 +124,7 @@ def test_file_names_that_are_not_utf8_are_kept_readable(raw_params, tmp_path):
     sf.write(root / "x/tmp.wav", tone(500), 8000)  # renamed to a Latin-1 name: not valid UTF-8
     os.rename(root / "x/tmp.wav", os.fsencode(root / "x") + b"/caf\xe9.wav")
     (root / "y" / os.fsdecode(b"notes-\xff.txt")).write_text("not audio")
-    songs = download(_params(raw_params, root), tmp_path / "raw", jobs=1)
+    songs = download_stage(_params(raw_params, root), tmp_path / "raw", jobs=1)
     assert sorted(s.song_id for s in songs) == ["x.caf_xe9", "x.plain", "y.plain"]
     manifest = (tmp_path / "raw/manifest.csv").read_text(encoding="utf-8")
     assert f"{root}/x/caf\\xe9.wav" in manifest
@@ -142,7 +142,7 @@ def test_max_duration_and_offset_bound_what_is_decoded(raw_params, tmp_path):
     sf.write(root / "y/short.wav", tone(300, 5, 8000), 8000)
     params = _params(raw_params, root)
     params.dataset.update(max_duration=30.0, offset=3600.0)
-    songs = {s.song_id: s for s in download(params, tmp_path / "raw", jobs=1)}
+    songs = {s.song_id: s for s in download_stage(params, tmp_path / "raw", jobs=1)}
     assert songs["x.mix"].duration_s == pytest.approx(30.0, abs=1e-3)
     assert "y.short" not in songs  # nothing left after an offset of an hour
     reasons = [row["reason"] for row in read_csv(tmp_path / "raw/skipped.csv")]
@@ -160,11 +160,11 @@ def test_a_relative_path_leaving_the_project_is_taken_from_the_original_project(
     copy.mkdir(parents=True)
     monkeypatch.chdir(copy)
     monkeypatch.setenv("DVC_ROOT", str(project))
-    songs = download(_params(raw_params, "../music"), tmp_path / "raw", jobs=1)
+    songs = download_stage(_params(raw_params, "../music"), tmp_path / "raw", jobs=1)
     assert [s.source for s in songs] == ["../music/x/a.wav", "../music/y/a.wav"]
     with pytest.raises(DataError, match=r"dataset.path='music': not a folder \(looked in "
                                         + str(copy / "music")):
-        download(_params(raw_params, "music"), tmp_path / "raw2", jobs=1)
+        download_stage(_params(raw_params, "music"), tmp_path / "raw2", jobs=1)
 
 
 def _library(root, albums: dict[str, dict[str, int]]):
@@ -181,10 +181,10 @@ def _library(root, albums: dict[str, dict[str, int]]):
 def test_adding_or_removing_a_song_moves_no_other_song(raw_params, tmp_path):
     root = tmp_path / "in"
     _library(root, {"x": {"a": 8}, "y": {"b": 8}})
-    before = {s.song_id: s.split for s in download(_params(raw_params, root), tmp_path / "r1", jobs=1)}
+    before = {s.song_id: s.split for s in download_stage(_params(raw_params, root), tmp_path / "r1", jobs=1)}
     sf.write(root / "x/a/new.wav", tone(3000, 1.2), 8000)
     (root / "y/b/t3.wav").unlink()
-    after = {s.song_id: s.split for s in download(_params(raw_params, root), tmp_path / "r2", jobs=1)}
+    after = {s.song_id: s.split for s in download_stage(_params(raw_params, root), tmp_path / "r2", jobs=1)}
     assert set(after) == set(before) - {"y.t3"} | {"x.new"}
     assert {k: v for k, v in after.items() if k != "x.new"} == {k: v for k, v in before.items() if k != "y.t3"}
     assert len(set(before.values())) > 1  # not all in one split: the test means something
@@ -198,7 +198,7 @@ def test_a_group_never_spans_two_splits(raw_params, tmp_path, group, key):
                     "y": {f"{c}{i}": 3 for c in "rs" for i in range(5)}})
     params = _params(raw_params, root)
     params.dataset.update(group=group)
-    songs = download(params, tmp_path / "raw", jobs=2)
+    songs = download_stage(params, tmp_path / "raw", jobs=2)
     splits_of_group = {}
     for song in songs:
         splits_of_group.setdefault(key(song), set()).add(song.split)
@@ -214,7 +214,7 @@ def test_duplicates_share_a_split_or_are_dropped_when_labels_disagree(raw_params
     y, sr = sf.read(root / "x/a/t0.wav")
     sf.write(root / "x/a/copy.flac", y, sr, format="FLAC")  # same audio, another format
     sf.write(root / "y/b/t0-also.wav", *sf.read(root / "x/a/t1.wav")[::1])  # in another class
-    songs = {s.song_id: s for s in download(_params(raw_params, root), tmp_path / "raw", jobs=1)}
+    songs = {s.song_id: s for s in download_stage(_params(raw_params, root), tmp_path / "raw", jobs=1)}
     assert songs["x.copy"].split == songs["x.t0"].split and songs["x.copy"].group == songs["x.t0"].group
     assert "x.t1" not in songs and "y.t0-also" not in songs
     rows = read_csv(tmp_path / "raw/duplicates.csv")

@@ -15,7 +15,7 @@ from genrepipe.params import GENRES, validate
 from genrepipe.sources.gtzan import safe_extract, split_lists
 from genrepipe.store import read_csv
 
-from conftest import download_stage as download, tone
+from conftest import download_stage, tone
 
 
 LISTED = split_lists()
@@ -89,7 +89,7 @@ def test_right_hash_gives_the_filtered_split_and_is_downloaded_once(raw_params, 
     digest = build_archive(www / "genres.tar.gz")
     params = _params(raw_params, [f"{base}/missing.tar.gz", f"{base}/genres.tar.gz"],
                      f"sha256:{digest}", tmp_path / "cache")
-    songs = download(params, tmp_path / "raw", jobs=2)
+    songs = download_stage(params, tmp_path / "raw", jobs=2)
     assert {s.song_id: s.split for s in songs} == {
         "blues.00000": "valid", "blues.00012": "test", "blues.00029": "train",
         "jazz.00000": LISTED["jazz.00000"], "jazz.00060": LISTED["jazz.00060"],
@@ -102,7 +102,7 @@ def test_right_hash_gives_the_filtered_split_and_is_downloaded_once(raw_params, 
     assert (tmp_path / "cache/genres.tar.gz").is_file()
     assert [p for p in CountingHandler.requests if p.endswith("genres.tar.gz")] == ["/genres.tar.gz"]
 
-    download(params, tmp_path / "raw", jobs=2)  # a re-run finds the archive in the cache
+    download_stage(params, tmp_path / "raw", jobs=2)  # a re-run finds the archive in the cache
     assert [p for p in CountingHandler.requests if p.endswith("genres.tar.gz")] == ["/genres.tar.gz"]
     assert list((tmp_path / "cache").iterdir()) == [tmp_path / "cache/genres.tar.gz"]
 
@@ -113,7 +113,7 @@ def test_wrong_hash_is_a_clear_error_and_nothing_is_extracted(raw_params, server
     wrong = "0" * 64
     params = _params(raw_params, [f"{base}/genres.tar.gz"], f"sha256:{wrong}", tmp_path / "cache")
     with pytest.raises(ChecksumError) as info:
-        download(params, tmp_path / "raw")
+        download_stage(params, tmp_path / "raw")
     message = str(info.value)
     assert "\n" not in message
     assert f"expected sha256:{wrong}, got sha256:{digest}" in message
@@ -126,7 +126,7 @@ def test_unreachable_server_is_a_clear_error(raw_params, tmp_path):
     params = _params(raw_params, ["http://127.0.0.1:9/genres.tar.gz"], "sha256:" + "0" * 64,
                      tmp_path / "cache")
     with pytest.raises(DataError, match=r"could not download genres.tar.gz \(http://127.0.0.1:9/"):
-        download(params, tmp_path / "raw")
+        download_stage(params, tmp_path / "raw")
 
 
 @pytest.mark.parametrize("name, add_bad, problem", [
@@ -142,7 +142,7 @@ def test_unsafe_archives_are_refused_whole(raw_params, server, tmp_path, name, a
     digest = build_archive(www / "genres.tar.gz", extra=add_bad)
     params = _params(raw_params, [f"{base}/genres.tar.gz"], f"sha256:{digest}", tmp_path / "cache")
     with pytest.raises(DataError, match=problem):
-        download(params, tmp_path / "raw")
+        download_stage(params, tmp_path / "raw")
     assert not (tmp_path / "raw").exists() and not (tmp_path / "evil.wav").exists()
     assert [p.name for p in (tmp_path / "cache").iterdir()] == ["genres.tar.gz"]  # no extraction left
 

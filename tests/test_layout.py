@@ -60,7 +60,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # The layout order, bottom first (README, "Layout"): a module may import its own layer and those
 # below it. A name is a module or a package (all its modules).
 LAYERS = (
-    ("errors", "store", "schema", "workspace", "limits", "entries", "parallel", "stage", "split",
+    ("errors", "store", "section", "schema", "workspace", "limits", "entries", "parallel", "stage", "split",
      "metrics", "archives", "curves", "audio", "windows", "augment", "backend", "small_data",
      "results", "figures"),
     ("featureset", "normalize", "loader"),

@@ -14,10 +14,9 @@ from genrepipe.models.vectors import window_vectors
 from genrepipe.params import validate
 from genrepipe.trained import TrainedRun
 
-from conftest import complete_settings, make_feature_store, train_stage as train_run
+from conftest import TINY_CNN, complete_settings, make_feature_store, train_stage
 
 
-TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 3, "patience": 2, "batch_size": 8}
 
 
 def _params(raw_params, model, transform, **settings):
@@ -38,7 +37,7 @@ def _params(raw_params, model, transform, **settings):
     ("elm", "mel", (6, 4), {"n_hidden": 50}),
     ("cnn1d", "mfcc", (6, 8), TINY_CNN),
     ("cnn1d", "fft", (16,), TINY_CNN),
-    ("cnn2d", "mel", (8, 8), {**TINY_CNN, "augment": {"noise_std": 0.1}}),
+    ("cnn2d", "mel", (8, 8), {**TINY_CNN, "batch_augment": {"noise_std": 0.1}}),
     ("crnn", "mel", (8, 8), {**TINY_CNN, "units": 4}),
     ("autoencoder", "mel", (8, 10), {**TINY_CNN, "pretrain_epochs": 2}),
     ("autoencoder", "mel", (8, 10), {**TINY_CNN, "pretrain_epochs": 2, "pool": "global"}),
@@ -55,7 +54,7 @@ def _params(raw_params, model, transform, **settings):
 def test_fit_save_load_predict(raw_params, tmp_path, model, transform, shape, settings):
     folder = make_feature_store(tmp_path / transform, shape, name=transform)
     params = _params(raw_params, model, transform, **settings)
-    meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    meta = train_stage("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     assert meta["classes"] == ["a", "b", "c"] and meta["window_shape"] == list(shape)
     assert (meta["normalization"] is None) == (not MODELS[model].band_normalised)
     assert (tmp_path / "curves/r/plots/metrics/train/accuracy.tsv").is_file()
@@ -81,7 +80,7 @@ def test_same_seed_same_results(raw_params, tmp_path):
         params = _params(raw_params, model, "mel", **settings)
         probs = []
         for attempt in range(2):
-            train_run("r", params, folder, tmp_path / f"{model}{attempt}", tmp_path / f"c{model}{attempt}")
+            train_stage("r", params, folder, tmp_path / f"{model}{attempt}", tmp_path / f"c{model}{attempt}")
             trained = TrainedRun(tmp_path / f"{model}{attempt}")
             probs.append(trained.predict_windows(np.asarray(FeatureSet(folder).load("a.test0"))))
         np.testing.assert_array_equal(probs[0], probs[1], err_msg=model)
@@ -103,7 +102,7 @@ def test_wrong_features_for_a_run(raw_params, tmp_path):
     folder = make_feature_store(tmp_path / "mfcc", (6, 4), name="mfcc")
     params = _params(raw_params, "svc", "mel")
     with pytest.raises(DataError, match="holds 'mfcc' features; run 'r' needs 'mel'"):
-        train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+        train_stage("r", params, folder, tmp_path / "m", tmp_path / "c")
     with pytest.raises(DataError, match="not a trained run"):
         TrainedRun(tmp_path / "m")
     assert not (tmp_path / "m").exists()
@@ -115,7 +114,7 @@ def test_a_tampered_skops_file_is_refused(raw_params, tmp_path):
     import skops.io
 
     folder = make_feature_store(tmp_path / "mel", (6, 4))
-    train_run("r", _params(raw_params, "svc", "mel"), folder, tmp_path / "m", tmp_path / "c")
+    train_stage("r", _params(raw_params, "svc", "mel"), folder, tmp_path / "m", tmp_path / "c")
     skops.io.dump({"evil": Fraction(1, 3)}, tmp_path / "m/model.skops")
     with pytest.raises(DataError, match="holds types genrepipe does not save"):
         TrainedRun(tmp_path / "m")
@@ -159,8 +158,23 @@ def test_cnn_settings_validation(raw_params):
     with pytest.raises(ParameterError, match=r"models.cnn2d.filters=\[\] has the wrong type or length"):
         validate(raw_params)
     raw_params["models"]["cnn2d"]["filters"] = [8]
-    raw_params["models"]["cnn2d"]["augment"] = {"noise": 1}
-    with pytest.raises(ParameterError, match=r"models.cnn2d.augment.noise=1 is an unknown key"):
+    raw_params["models"]["cnn2d"]["batch_augment"] = {"noise": 1}
+    with pytest.raises(ParameterError, match=r"models.cnn2d.batch_augment.noise=1 is an unknown key"):
+        validate(raw_params)
+
+
+def test_a_params_file_from_before_the_batch_augment_rename_still_runs(raw_params, caplog):
+    block = raw_params["models"]["cnn2d"]
+    block["augment"] = {**block.pop("batch_augment"), "mixup": 0.0}
+    settings = validate(raw_params).models.cnn2d
+    assert "augment" not in settings and caplog.records == []  # said when read, not before
+    assert settings["batch_augment"]["mixup"] == 0.0 and settings.batch_augment["shift"] is True
+    assert [r.getMessage() for r in caplog.records] == [
+        "params.yaml: models.cnn2d.augment is deprecated, read as models.cnn2d.batch_augment; "
+        "rename it to batch_augment"]  # once
+    block["batch_augment"] = {}
+    with pytest.raises(ParameterError, match=r"models.cnn2d.augment=.* is the old name of "
+                                             r"models.cnn2d.batch_augment, which is also given"):
         validate(raw_params)
 
 
@@ -172,7 +186,7 @@ def test_every_class_needs_train_songs(raw_params, tmp_path):
             song["split"] = "test"
     (folder / "index.json").write_text(json.dumps(index))
     with pytest.raises(DataError, match="no train songs of class\\(es\\) c; every class needs"):
-        train_run("r", _params(raw_params, "rfc", "mel"), folder, tmp_path / "m", tmp_path / "c")
+        train_stage("r", _params(raw_params, "rfc", "mel"), folder, tmp_path / "m", tmp_path / "c")
 
 
 def test_elm_is_a_scikit_learn_classifier():
@@ -266,11 +280,11 @@ def test_autoencoder_pretrains_then_freezes_its_encoder(raw_params, tmp_path):
 
     folder = make_feature_store(tmp_path / "mel", (6, 9))  # odd sizes: the decoder crops
     params = _params(raw_params, "autoencoder", "mel", **TINY_CNN, pretrain_epochs=3)
-    meta = train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+    meta = train_stage("r", params, folder, tmp_path / "m", tmp_path / "c")
     losses = meta["history"]["reconstruction_loss"]
     assert len(losses) == 3 and losses[-1] < losses[0]
     assert (tmp_path / "c/plots/metrics/pretrain/loss.tsv").is_file()
-    network = TrainedRun(tmp_path / "m").model_object
+    network = TrainedRun(tmp_path / "m").model
     encoder = network.layers[:[layer.name for layer in network.layers].index(CODE) + 1]
     assert not any(layer.trainable for layer in encoder if layer.weights)
     assert all(layer.trainable for layer in network.layers[len(encoder):] if layer.weights)
@@ -315,7 +329,7 @@ def test_kfold_run_trains_one_model_per_fold_and_reports_mean_and_std(raw_params
     folds = {f"fold{i}": 2 for i in range(3)}
     folder = make_feature_store(tmp_path / "mfcc", (6, 8), name="mfcc", songs_per_split=folds)
     params = _params(raw_params, model, "mfcc", **settings)
-    meta = train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    meta = train_stage("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     assert meta["folds"] == ["fold0", "fold1", "fold2"] and len(meta["history"]) == 3
     for fold in meta["folds"]:
         fold_meta = json.loads((tmp_path / f"models/r/{fold}/meta.json").read_text())
@@ -354,10 +368,10 @@ def test_mixed_precision_trains_in_float16_and_restores_the_policy(raw_params, t
     folder = make_feature_store(tmp_path / "mel", (8, 8))
     raw_params["train"] = {"mixed_precision": True}
     params = _params(raw_params, "cnn2d", "mel", **TINY_CNN)
-    train_run("r", params, folder, tmp_path / "m", tmp_path / "c")
+    train_stage("r", params, folder, tmp_path / "m", tmp_path / "c")
     assert keras.mixed_precision.global_policy().name == "float32"
     trained = TrainedRun(tmp_path / "m")
-    conv = next(layer for layer in trained.model_object.layers if layer.__class__.__name__ == "Conv2D")
+    conv = next(layer for layer in trained.model.layers if layer.__class__.__name__ == "Conv2D")
     assert conv.dtype_policy.name == "mixed_float16"
     probs = trained.predict_windows(np.asarray(FeatureSet(folder).load("a.test0")))
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-3)
@@ -373,7 +387,7 @@ def test_a_run_that_learned_nothing_is_flagged(raw_params, tmp_path, caplog):
         song["label"] = label
     (folder / "index.json").write_text(json.dumps(index))
     params = _params(raw_params, "svc", "mel")
-    train_run("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    train_stage("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
     metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
     assert metrics["valid"]["above_chance"] is False
     assert metrics["valid"]["majority_rate"] == pytest.approx(max(np.unique(
@@ -381,5 +395,5 @@ def test_a_run_that_learned_nothing_is_flagged(raw_params, tmp_path, caplog):
     assert "learned nothing the valid songs show" in caplog.text
     # the same store with its labels left alone: learnable, not flagged
     clean = make_feature_store(tmp_path / "clean", (8, 8), songs_per_split={"train": 6, "valid": 8, "test": 4})
-    train_run("r", params, clean, tmp_path / "models/c", tmp_path / "curves/c")
+    train_stage("r", params, clean, tmp_path / "models/c", tmp_path / "curves/c")
     assert evaluate_run("r", tmp_path / "models/c", clean, tmp_path / "m2")["valid"]["above_chance"] is True

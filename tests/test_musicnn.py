@@ -104,8 +104,8 @@ def test_fine_tuning_trains_the_head_and_saves_a_loadable_model(raw_params, tmp_
     meta = train_stage("ft", validate(raw_params), folder, tmp_path / "models/ft", tmp_path / "curves")
     assert meta["normalization"] is None and meta["history"]["epochs_run"] == 1
     trained = TrainedRun(tmp_path / "models/ft")
-    frozen = trained.model_object.get_layer("timbral_74")
-    assert not frozen.trainable and trained.model_object.get_layer("genre").trainable
+    frozen = trained.model.get_layer("timbral_74")
+    assert not frozen.trainable and trained.model.get_layer("genre").trainable
     pretrained = musicnn.pretrained("MSD_musicnn").get_layer("timbral_74").get_weights()[0]
     np.testing.assert_array_equal(frozen.get_weights()[0], pretrained)  # frozen: unchanged
     x = np.load(next(folder.glob("*.npy")))

@@ -12,8 +12,7 @@ from genrepipe.params import validate
 from genrepipe.predict import predict_song
 from genrepipe.trained import TrainedRun
 
-from conftest import (download_stage as download, segment_stage as segment_all, tone, train_stage
-                      as train_run, transform_stage as transform_all)
+from conftest import download_stage, segment_stage, tone, train_stage, transform_stage
 
 
 @pytest.fixture(scope="module")
@@ -38,12 +37,12 @@ def project(tmp_path_factory, request):
                    "rfc-fft": {"model": "rfc", "transform": "fft"}}
     raw["models"] = {"svc": {"C": 1.0}, "rfc": {"n_estimators": 30}}
     params = validate(raw)
-    download(params, root / "data/raw", jobs=2)
-    segment_all(params, root / "data/raw", root / "data/windows", jobs=2)
+    download_stage(params, root / "data/raw", jobs=2)
+    segment_stage(params, root / "data/raw", root / "data/windows", jobs=2)
     for name in params.transforms:
-        transform_all(name, params, root / "data/windows", root / f"data/features/{name}", jobs=2)
+        transform_stage(name, params, root / "data/windows", root / f"data/features/{name}", jobs=2)
     for name, run in params.runs.items():
-        train_run(name, params, root / f"data/features/{run.transform}", root / f"models/{name}",
+        train_stage(name, params, root / f"data/features/{run.transform}", root / f"models/{name}",
                   root / f"metrics/train/{name}", manifest=root / "data/raw/manifest.csv")
     from genrepipe.pipeline.evaluate import evaluate_run
 

@@ -23,28 +23,17 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from tiny import TINY_CNN, seed_with_every_split  # noqa: E402 (the tests' tiny settings)
+
 BIN = Path(sys.executable).parent
 GENRES = ["disco", "reggae"]
 SONGS_PER_GENRE = 3
-TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 2, "patience": 1,
-            "min_epochs": 1, "batch_size": 4}
 # files a user keeps in the project next to the pipeline's: no fault may touch them
 USER_FILES = {"notes.txt": "my notes\n", "data/notes.txt": "where the songs came from\n",
               "models/notes.txt": "which model I liked\n"}
 OUTPUT_ROOTS = ("data", "models", "metrics")
 UNTRACKED = ("metrics/timing",)  # training times: time-dependent, not a DVC output
-
-
-def seed_with_every_split(genres: list[str], songs_per_genre: int) -> int:
-    """The first seed whose hashed split gives every genre a train, a valid and a test song."""
-    from genrepipe.split import split_of
-
-    ratios = {"train": 0.6, "valid": 0.2, "test": 0.2}
-    for seed in range(10000):
-        if all({split_of(f"{g}.{i:05d}", ratios, seed) for i in range(songs_per_genre)}
-               == {"train", "valid", "test"} for g in genres):
-            return seed
-    raise RuntimeError(f"no seed splits {songs_per_genre} songs of {genres} every way")
 
 
 def tiny_params(params: dict) -> dict:

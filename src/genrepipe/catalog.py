@@ -7,7 +7,8 @@ import textwrap
 from pathlib import Path
 
 from .models.registry import MODELS
-from .schema import REQUIRED, Block, plain
+from .schema import REQUIRED, Block
+from .section import plain
 from .transforms.registry import KINDS, TRANSFORMS
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .errors import GenrepipeError
+from .pretrained.names import MUSICNN_MODELS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="genre (or tag) probabilities along each song (heat map)")
     predict.add_argument("--tags", action="store_true",
                          help="no trained run: the pretrained musicnn tagger's tags for each song")
-    predict.add_argument("--tagger", choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn",
+    predict.add_argument("--tagger", choices=MUSICNN_MODELS, default=MUSICNN_MODELS[0],
                          help="with --tags: Million Song Dataset or MagnaTagATune tags (default MSD)")
     listing = commands.add_parser("list", help="the transforms and models, with their params, and "
                                   "the runs trained here", description="The transforms and models of "

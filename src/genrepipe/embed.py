@@ -70,7 +70,7 @@ class Embedder:
             if self.trained.members or not self.trained.entry.is_keras:
                 raise DataError(f"embeddings model={model!r}: a Keras run trained without "
                                 "k-fold is needed (a .keras network)")
-            network = self.trained.model_object
+            network = self.trained.model
         elif path.suffix == ".keras" and path.is_file():
             if not input.get("transform"):
                 raise DataError(f"embeddings input is needed for the bare network {model!r}: "

@@ -18,8 +18,9 @@ import yaml
 from .entries import validating
 from .errors import ParameterError
 from .models.registry import MODELS, model_settings
-from .schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, NamedMap, Number, Section,
-                     Text, fail, integer, positive)
+from .schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, NamedMap, Number, Text, fail,
+                     integer, positive)
+from .section import Section
 from .transforms.entry import DTYPES, KINDS
 from .transforms.registry import TRANSFORMS
 

@@ -7,13 +7,13 @@ raises `ParameterError("params.yaml: <key>=<value> <problem>; expected <allowed>
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ParameterError
+from .section import Section
 
 REQUIRED = object()
 
@@ -158,10 +158,16 @@ class ListOf(Spec):
 
 @dataclass(frozen=True)
 class Block(Spec):
-    """A mapping with a fixed set of keys; unknown keys are errors, absent keys take defaults."""
+    """A mapping with a fixed set of keys; unknown keys are errors, absent keys take defaults.
+
+    `renamed` maps old key names to their new ones: an old key is read as the new one (a params
+    file written before the rename still runs), with a one-line deprecation warning the first
+    time the stage reads that value.
+    """
 
     fields: Mapping[str, Spec] = field(default_factory=dict)
     default: Any = field(default_factory=dict)
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         return self._or_null("a mapping with keys: " + ", ".join(self.fields))
@@ -170,6 +176,7 @@ class Block(Spec):
         if not isinstance(value, Mapping):
             raise fail(key, value, "has the wrong type", self.describe())
         prefix = f"{key}." if key else ""
+        value, deprecations = self._renamed_keys(prefix, value)
         for name in value:
             if name not in self.fields:
                 raise fail(f"{prefix}{name}", value[name], "is an unknown key",
@@ -182,7 +189,21 @@ class Block(Spec):
                 raise fail(f"{prefix}{name}", None, "is missing", spec.describe())
             else:
                 out[name] = spec.check(f"{prefix}{name}", spec.default)
-        return Section(out, key)
+        return Section(out, key, renamed=deprecations)
+
+    def _renamed_keys(self, prefix: str, value: Mapping) -> tuple[dict, dict[str, str]]:
+        """`value` with old key names replaced by the new ones, and the warning for each."""
+        value, deprecations = dict(value), {}
+        for old, new in self.renamed.items():
+            if old not in value:
+                continue
+            if new in value:
+                raise fail(f"{prefix}{old}", value[old], f"is the old name of {prefix}{new}, "
+                           "which is also given", f"only {prefix}{new}")
+            value[new] = value.pop(old)
+            deprecations[new] = (f"params.yaml: {prefix}{old} is deprecated, read as {prefix}{new}; "
+                                 f"rename it to {new}")
+        return value, deprecations
 
 
 @dataclass(frozen=True)
@@ -259,102 +280,3 @@ class Either(Spec):
             except ParameterError:
                 continue
         raise fail(key, value, "is not allowed", self.describe())
-
-
-# Dotted keys of values read from tracked sections (None: not recording), and of the blocks
-# reached on the way. Only the dvc.yaml honesty check records, with GENREPIPE_TRACE set (see
-# `genrepipe.stage`): which params does each stage really read?
-_reads: set[str] | None = set() if os.environ.get("GENREPIPE_TRACE") else None
-_visits: set[str] = set()
-
-
-def recorded_reads() -> list[str]:
-    """The dotted keys read (when recording), sorted: every value read, and every block
-    reached with nothing read inside it (it may have been used whole, e.g. by `json.dumps`)."""
-    reads = set(_reads or ())
-    reads |= {block for block in _visits
-              if not any(key.startswith(block + ".") for key in reads | _visits)}
-    return sorted(reads)
-
-
-class Section(dict):
-    """A validated block: a plain dict that also allows attribute access (`p.dataset.source`).
-
-    `_key` is the block's dotted key. Once `track()`ed, reading a key (`p.window`, `p["window"]`,
-    `p.get("window")`) records the key, and reading the whole block (`items()`, `values()`,
-    `to_dict()`) records the block, while recording is on.
-    """
-
-    def __init__(self, data=(), path: str = ""):
-        super().__init__(data)
-        self._key = path  # attributes start with _: they never hide a params key
-        self._tracked = False
-
-    def track(self) -> Section:
-        """Record reads of this block and of every block inside it (returns self)."""
-        self._tracked = True
-        for value in dict.values(self):
-            if isinstance(value, Section):
-                value.track()
-        return self
-
-    def _read(self, key: str | None = None) -> None:
-        if self._tracked and _reads is not None:
-            dotted = ".".join(p for p in (self._key, key) if p)
-            child = dict.get(self, key) if key is not None else None
-            (_visits if isinstance(child, Section) else _reads).add(dotted)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __getitem__(self, key: str) -> Any:
-        self._read(key)
-        return dict.__getitem__(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self:
-            return self[key]
-        return default
-
-    def items(self):
-        self._read()
-        return dict.items(self)
-
-    def __iter__(self):  # iterating over the keys reads the block (`list(params.runs)`)
-        self._read()
-        return dict.__iter__(self)
-
-    def keys(self):
-        self._read()
-        return dict.keys(self)
-
-    def values(self):
-        self._read()
-        return dict.values(self)
-
-    def to_dict(self) -> dict:
-        """A plain, YAML/JSON-ready copy (tuples become lists)."""
-        self._read()
-        return {k: plain(v) for k, v in dict.items(self)}
-
-    def __copy__(self) -> Section:
-        copied = Section(dict.items(self), self._key)
-        copied._tracked = self._tracked
-        return copied
-
-    def __reduce__(self):  # pickles (to worker processes) as a plain, untracked section
-        return (Section, (dict(dict.items(self)), self._key))
-
-
-def plain(value: Any) -> Any:
-    """A plain, YAML/JSON-ready copy of a params value (mappings as dicts, tuples as lists)."""
-    if isinstance(value, Mapping):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    return value

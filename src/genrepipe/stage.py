@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import GenrepipeError, resource_message
+from .section import READS
 from .workspace import registered_stage
 
 log = logging.getLogger("genrepipe")
@@ -32,6 +33,8 @@ def run_stage(name: str, main: Callable[[], object]) -> None:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     trace = os.environ.get(TRACE_ENV)
+    if trace:
+        READS.start()
     start = time.perf_counter()
     try:
         with registered_stage():
@@ -75,8 +78,7 @@ def write_trace(path: Path) -> None:
     """The project files imported to compute, those imported only to validate params (entry
     modules of models and transforms the stage did not use: `genrepipe.entries`), and the params
     read (by a stage that loaded params)."""
-    schema = sys.modules.get("genrepipe.schema")  # recording starts when it is imported
-    params = schema.recorded_reads() if schema is not None else []
+    params = READS.keys()
     entries = sys.modules.get("genrepipe.entries")
     validation = ({project_file(m) for m in entries.validation_modules(params)}
                   if entries is not None else set())

@@ -11,9 +11,10 @@ import numpy as np
 from .audio import BadAudio, load_audio
 from .errors import DataError
 from .predict import SongPrediction, check_file
+from .pretrained.names import MUSICNN_MODELS
 
 
-def tag_song(path: str | Path, tagger: str = "MSD_musicnn") -> SongPrediction:
+def tag_song(path: str | Path, tagger: str = MUSICNN_MODELS[0]) -> SongPrediction:
     """The pretrained musicnn tagger's tag probabilities for a whole song: its log-mel input in
     3 s patches (187 frames; a shorter song is one patch), the taggram of each, their mean.
 

@@ -28,6 +28,13 @@ class TrainedRun:
     ----------
     folder : path-like
         `models/<run>`, as written by the train stage.
+
+    Attributes
+    ----------
+    model_name : str
+        The model's registry name (``meta.json``'s ``model``: "svc", "cnn2d").
+    model
+        The loaded scikit-learn pipeline or Keras network (a k-fold run has `members` instead).
     """
 
     def __init__(self, folder: str | Path):
@@ -35,8 +42,8 @@ class TrainedRun:
         if not (self.folder / META).is_file():
             raise DataError(f"{self.folder}: not a trained run (no {META}); run `dvc repro` first")
         self.meta = read_json(self.folder / META, what="a trained run's meta data")
-        self.model: str = self.meta["model"]
-        self.entry = get_model(self.model)
+        self.model_name: str = self.meta["model"]  # the registry's name: "svc", "cnn2d"
+        self.entry = get_model(self.model_name)
         self.classes: list[str] = self.meta["classes"]
         self.transform: str = self.meta["transform"]
         # The model's own module is part of how its input is prepared (a network's `layout`) and
@@ -47,7 +54,7 @@ class TrainedRun:
         self.members = [TrainedRun(self.folder / fold) for fold in self.meta.get("folds", [])]
         if not self.members:
             self.family = importlib.import_module(FAMILIES[self.entry.family].module)
-            self.model_object = self.family.load(self.folder / self.entry.file)
+            self.model = self.family.load(self.folder / self.entry.file)
 
     def predict_windows(self, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
         """Class probabilities of each window.
@@ -69,5 +76,5 @@ class TrainedRun:
                             f"{self.meta['run']!r}; it was trained on {expected}")
         if self.members:
             return np.mean([m.predict_windows(windows, batch_size) for m in self.members], axis=0)
-        return self.family.predict_windows(self.model_object, self.entry, self.meta, windows,
+        return self.family.predict_windows(self.model, self.entry, self.meta, windows,
                                            batch_size)

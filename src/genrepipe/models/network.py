@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 
 def input_noise(x, settings: Mapping[str, Any]):
-    """Gaussian noise on the (normalised) input while training, when `augment.noise_std` > 0."""
-    if settings["augment"]["noise_std"] > 0:
-        return layers.GaussianNoise(settings["augment"]["noise_std"])(x)
+    """Gaussian noise on the (normalised) input while training, when `batch_augment.noise_std` > 0."""
+    if settings["batch_augment"]["noise_std"] > 0:
+        return layers.GaussianNoise(settings["batch_augment"]["noise_std"])(x)
     return x
 
 
@@ -122,7 +122,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
                        workers=loader_workers)
     kind = input_kind(entry, features.window_shape)
-    augment = settings["augment"]
+    augment = settings["batch_augment"]
     train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
                            shift_hop=shift_hop(features, kind) if augment["shift"] else None,
                            **loader_args)

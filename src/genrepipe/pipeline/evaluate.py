@@ -159,7 +159,7 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
         song_row(split_of.get(song["song_id"], split), song["song_id"], song["label"], classes, probs)
         for split, results in written.items()
         for song, probs in zip(results.songs, results.probs, strict=True)),
-        {"run": name, "model": trained.model, "transform": trained.transform, "classes": classes})
+        {"run": name, "model": trained.model_name, "transform": trained.transform, "classes": classes})
     actual, predicted = [classes[i] for i in test.true], [classes[i] for i in test.pred]
     write_json(out_dir / name / CONFUSION, confusion_rows(actual, predicted))
     figures.confusion(actual, predicted, classes, title, out_dir / name / CONFUSION_PNG)

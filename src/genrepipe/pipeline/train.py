@@ -22,7 +22,7 @@ from ..errors import DataError
 from ..featureset import FeatureSet
 from ..models.registry import FAMILIES, META, get_model
 from ..provenance import dataset_of
-from ..schema import plain
+from ..section import plain
 from ..store import read_csv, staging_dir, write_json
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..parallel import map_songs
-from ..schema import plain
+from ..section import plain
 from ..store import INDEX, load_array, read_json, save_array, staging_dir, write_json
 from ..transforms.registry import TRANSFORMS, featurize
 

@@ -27,13 +27,13 @@ import numpy as np
 
 from ..backend import in_batches, keras
 from ..errors import DataError
+from .names import MUSICNN_LAYERS, MUSICNN_MODELS
 
 layers = keras.layers
 ops = keras.ops
 
 SR, N_FFT, HOP, N_MELS, PATCH_FRAMES = 16000, 512, 256, 96, 187
-MODELS = ("MSD_musicnn", "MTT_musicnn")
-OUTPUTS = ("mean_pool", "max_pool", "pooled", "penultimate", "taggram")
+MODELS, OUTPUTS = MUSICNN_MODELS, MUSICNN_LAYERS
 FRONTEND = ("input_norm", "timbral_74", "timbral_74_norm", "timbral_77", "timbral_77_norm",
             "temporal_128", "temporal_128_norm", "temporal_64", "temporal_64_norm", "temporal_32",
             "temporal_32_norm")

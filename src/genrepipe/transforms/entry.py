@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..schema import Block, Section
+from ..schema import Block
+from ..section import Section
 
 # What one window's features are, which decides the models that can take them:
 KINDS = {

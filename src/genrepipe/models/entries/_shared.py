@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ...schema import Block, Choice, Either, Flag, ListOf, Number, integer, positive
 
+# Keys of a Keras model's block renamed since earlier params files (old: new); still read.
+RENAMED = {"augment": "batch_augment"}
 VECTORS = ("vector", "image")  # what a model of one summary vector per window can take
 GAMMA = Either(options=(Choice(choices=("scale", "auto")), positive()), default="scale")
 
@@ -22,14 +24,26 @@ def training(epochs: int) -> dict:
         "epochs": integer(min=1, max=10000, default=epochs),
         "patience": integer(min=0, max=10000, default=5),
         "min_epochs": integer(min=0, max=10000, default=10),
-        "augment": Block(fields={
-            "noise_std": Number(min=0, max=10, default=0.0),
-            "shift": Flag(default=True),
-            "time_mask": Number(min=0, max=0.9, default=0.1),
-            "band_mask": Number(min=0, max=0.9, default=0.1),
-            "mixup": Number(min=0, max=10, default=0.2),
-        }),
+        "batch_augment": batch_augment(),
     }
+
+
+def batch_augment(shift: bool = True, time_mask: float = 0.1, band_mask: float = 0.1,
+                  mixup: float = 0.2) -> Block:
+    """A network's augmentation of its training batches (`genrepipe.small_data`), with these
+    defaults; not the `augment` stage, which adds copies of the training songs."""
+    return Block(fields={
+        "noise_std": Number(min=0, max=10, default=0.0),
+        "shift": Flag(default=shift),
+        "time_mask": Number(min=0, max=0.9, default=time_mask),
+        "band_mask": Number(min=0, max=0.9, default=band_mask),
+        "mixup": Number(min=0, max=10, default=mixup),
+    })
+
+
+def network_spec(fields: dict) -> Block:
+    """A Keras model's params block; keys it had under older names are still read (`RENAMED`)."""
+    return Block(fields=fields, renamed=RENAMED)
 
 
 def cnn(filters: list[int], kernel_size: int, epochs: int) -> dict:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Flag, integer
+from ...schema import Choice, Flag, integer
 from ..entry import ModelEntry
-from ._shared import cnn
+from ._shared import cnn, network_spec
 
-ENTRY = ModelEntry("autoencoder", "keras", ("image",), Block(fields={
+ENTRY = ModelEntry("autoencoder", "keras", ("image",), network_spec({
     **cnn([16, 32, 32], kernel_size=3, epochs=30),
     "pretrain_epochs": integer(min=1, max=10000, default=15),
     "freeze_encoder": Flag(default=True),

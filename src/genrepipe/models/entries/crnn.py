@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, integer
+from ...schema import Choice, integer
 from ..entry import ModelEntry
-from ._shared import cnn
+from ._shared import cnn, network_spec
 
-ENTRY = ModelEntry("crnn", "keras", ("image",), Block(fields={
+ENTRY = ModelEntry("crnn", "keras", ("image",), network_spec({
     **cnn([16, 32, 32], kernel_size=3, epochs=30),
     "rnn": Choice(choices=("gru", "lstm"), default="gru"),
     "units": integer(min=1, max=1024, default=32),

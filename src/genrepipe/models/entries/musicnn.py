@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Flag, Number, integer, positive
+from ...pretrained.names import MUSICNN_MODELS
+from ...schema import Choice, Number, integer, positive
 from ..entry import ModelEntry
+from ._shared import batch_augment, network_spec
 
 # The fine-tuned network's training as it always was: Keras' batch-norm momentum, plain Adam, no
 # label smoothing, no schedule or small-data measures (settings the other networks share).
@@ -13,17 +15,11 @@ _AS_PRETRAINED = {
     "label_smoothing": Number(min=0, max=0.5, default=0.0),
     "schedule": Choice(choices=("constant", "plateau", "cosine"), default="constant"),
     "min_epochs": integer(min=0, max=10000, default=0),
-    "augment": Block(fields={
-        "noise_std": Number(min=0, max=10, default=0.0),
-        "shift": Flag(default=False),
-        "time_mask": Number(min=0, max=0.9, default=0.0),
-        "band_mask": Number(min=0, max=0.9, default=0.0),
-        "mixup": Number(min=0, max=10, default=0.0),
-    }),
+    "batch_augment": batch_augment(shift=False, time_mask=0.0, band_mask=0.0, mixup=0.0),
 }
 
-ENTRY = ModelEntry("musicnn", "keras", ("musicnn_input",), Block(fields={
-    "pretrained": Choice(choices=("MSD_musicnn", "MTT_musicnn"), default="MSD_musicnn"),
+ENTRY = ModelEntry("musicnn", "keras", ("musicnn_input",), network_spec({
+    "pretrained": Choice(choices=MUSICNN_MODELS, default=MUSICNN_MODELS[0]),
     "freeze": Choice(choices=("all", "frontend", "none"), default="frontend"),
     "dropout": Number(min=0, max=0.95, default=0.5),
     "learning_rate": positive(max=1, default=1e-4),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, ListOf, Number, integer
+from ...schema import Choice, ListOf, Number, integer
 from ..entry import ModelEntry
-from ._shared import training
+from ._shared import network_spec, training
 
-ENTRY = ModelEntry("samplecnn", "keras", ("waveform",), Block(fields={
+ENTRY = ModelEntry("samplecnn", "keras", ("waveform",), network_spec({
     "filters": ListOf(item=integer(min=1, max=1024), min_len=2,
                       default=[16, 16, 32, 32, 32, 64, 64, 64]),
     "block": Choice(choices=("basic", "se"), default="basic"),

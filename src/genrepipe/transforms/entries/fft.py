@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...schema import Section, fail, integer
+from ...schema import fail, integer
+from ...section import Section
 from ..entry import TransformEntry
 from ._shared import block, linear
 

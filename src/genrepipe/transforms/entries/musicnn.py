@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from ...pretrained.names import MUSICNN_LAYERS, MUSICNN_MODELS
 from ...schema import Choice
 from ..entry import TransformEntry
 from ._shared import block
 
-MUSICNN_MODELS = ("MSD_musicnn", "MTT_musicnn")
-MUSICNN_LAYERS = ("mean_pool", "max_pool", "pooled", "penultimate", "taggram")
 
 ENTRY = TransformEntry(
     "musicnn", "vector",
-    block(model=Choice(choices=MUSICNN_MODELS, default="MSD_musicnn"),
+    block(model=Choice(choices=MUSICNN_MODELS, default=MUSICNN_MODELS[0]),
           layer=Choice(choices=MUSICNN_LAYERS, default="max_pool")),
     "a pretrained musicnn network's activations (`model`: MSD or MTT tags) at `layer`: "
     "`mean_pool`, `max_pool` (753), `pooled` (both, 1506), `penultimate` (200), `taggram` (50 tags)",
