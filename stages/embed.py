@@ -4,7 +4,7 @@ import argparse
 import logging
 
 from genrepipe.errors import ParameterError
-from genrepipe.params import dask_address, load_params
+from genrepipe.params import load_params
 from genrepipe.pipeline.embed import embed_all
 from genrepipe.stage import run_stage
 
@@ -21,8 +21,7 @@ def main() -> None:
     if args.name not in params.embeddings:
         raise ParameterError(f"embedding={args.name!r} is not in params.yaml embeddings; "
                              f"expected one of: {', '.join(params.embeddings) or '(none)'}")
-    index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir,
-                      jobs=params.executor.jobs, dask=dask_address(params.executor))
+    index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir)
     log.info("%d songs -> %s per window; %d skipped", len(index["songs"]), index["shape"],
              len(index["skipped"]))
 

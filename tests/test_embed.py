@@ -31,7 +31,7 @@ def _pipeline(root, genres, transforms, runs, models, embeddings=None):
     for name in params.transforms:
         transform_stage(name, params, root / "windows", root / name, jobs=1)
     for name, settings in params.embeddings.items():
-        embed_all(name, settings, root / "windows", root / name, jobs=1)
+        embed_all(name, settings, root / "windows", root / name)
     for name, run in params.runs.items():
         train_stage(name, params, root / run.transform, root / f"models/{name}", root / f"curves/{name}")
     return params

@@ -76,5 +76,7 @@ class TrainedRun:
                             f"{self.meta['run']!r}; it was trained on {expected}")
         if self.members:
             return np.mean([m.predict_windows(windows, batch_size) for m in self.members], axis=0)
-        return self.family.predict_windows(self.model, self.entry, self.meta, windows,
-                                           batch_size)
+        if self.entry.is_keras:
+            return self.family.predict_windows(self.model, self.entry,
+                                               self.meta["normalization"], windows, batch_size)
+        return self.family.predict_windows(self.model, self.entry, windows)

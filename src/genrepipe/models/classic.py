@@ -77,9 +77,10 @@ def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, 
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
-        seed: int, n_jobs: int, log_metric, **_) -> dict:
-    """Fit on the train split of `features`, save `folder/model.skops`; returns the meta data
-    to record (train and valid window accuracy under `history`)."""
+        seed: int, n_jobs: int, log_metric) -> dict:
+    """Fit on the train split of `features` (`n_jobs` threads where the model uses them), save
+    `folder/model.skops`; returns the meta data to record (train and valid window accuracy
+    under `history`)."""
     whole = entry.whole_windows
     x_train, y_train, songs = split_vectors(features, "train", features.classes, whole)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole)
@@ -122,7 +123,6 @@ def load(path: Path) -> Pipeline:
     return skops.io.load(path, trusted=untrusted)
 
 
-def predict_windows(pipeline: Pipeline, entry: ModelEntry, meta: Mapping[str, Any],
-                    windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
+def predict_windows(pipeline: Pipeline, entry: ModelEntry, windows: np.ndarray) -> np.ndarray:
     """Class probabilities of each window, shape (n_windows, n_classes)."""
     return pipeline.predict_proba(vectorize(windows, entry.whole_windows))

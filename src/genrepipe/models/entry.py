@@ -15,7 +15,9 @@ META = "meta.json"  # next to the model in every model folder: what prediction n
 @dataclass(frozen=True)
 class Family:
     """How a family of models is trained, saved and loaded: `module` defines ``fit(...)``,
-    ``load(folder)`` and ``predict_windows(...)`` (see `models.classic`, `models.network`)."""
+    ``load(folder)`` and ``predict_windows(...)`` (see `models.classic`, `models.network`).
+    `fit` and `predict_windows` take what their family uses, so their callers
+    (`pipeline.train`, `trained.TrainedRun`) give each family its own arguments."""
 
     name: str
     file: str

@@ -110,9 +110,10 @@ def _schedule(settings: Mapping[str, Any], monitor: str) -> list:
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
-        seed: int, loader_workers: int, mixed_precision: bool, log_metric, **_) -> dict:
-    """Train on the train split of `features` (early stopping on valid), save
-    `folder/model.keras`; returns the meta data to record (normalisation, history)."""
+        seed: int, mixed_precision: bool, loader_workers: int, log_metric) -> dict:
+    """Train on the train split of `features` (early stopping on valid; float16 compute with
+    `mixed_precision`, batches loaded in `loader_workers` threads), save `folder/model.keras`;
+    returns the meta data to record (normalisation, history)."""
     from ..loader import WindowSequence
 
     seed_everything(seed)
@@ -184,8 +185,11 @@ def load(path: Path) -> keras.Model:
         raise DataError(f"{path}: not a readable Keras model ({type(exc).__name__}: {exc})") from None
 
 
-def predict_windows(network: keras.Model, entry: ModelEntry, meta: Mapping[str, Any],
-                    windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
-    """Class probabilities of each window, shape (n_windows, n_classes), in batches."""
-    stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
+def predict_windows(network: keras.Model, entry: ModelEntry,
+                    normalization: Mapping[str, Any] | None, windows: np.ndarray,
+                    batch_size: int) -> np.ndarray:
+    """Class probabilities of each window, shape (n_windows, n_classes), in batches of
+    `batch_size`; `normalization` is the band statistics `fit` recorded (None when the model
+    is not band-normalised)."""
+    stats = BandStats.from_dict(normalization) if normalization else None
     return infer(network, prepare(entry, stats, windows), batch_size).astype(np.float64)

@@ -10,11 +10,11 @@ from ..embed import compute_embedding
 from .transform import transform_all
 
 
-def embed_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path, out_dir: str | Path,
-              jobs: int | None = None, dask: str | None = None) -> dict:
+def embed_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path,
+              out_dir: str | Path) -> dict:
     """Write embedding `name` (its `embeddings.<name>` block: model, layer, input, dtype) of
     every song into `out_dir`, indexed like a transform's output (a run names it as its
-    transform). The network runs here, one song at a time: TensorFlow spreads it over the cores
-    (`jobs` and `dask` are accepted for the stage's signature and not used)."""
+    transform). The network runs here, one song at a time, whatever `executor` says:
+    TensorFlow spreads it over the cores."""
     return transform_all(name, settings, windows_dir, out_dir, jobs=1, dask=None,
                          function=compute_embedding)

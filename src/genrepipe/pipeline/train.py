@@ -13,19 +13,23 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..curves import Curves
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..models.registry import FAMILIES, META, get_model
+from ..models.registry import FAMILIES, META, ModelEntry, get_model
 from ..provenance import dataset_of
 from ..section import plain
 from ..store import read_csv, staging_dir, write_json
 
 log = logging.getLogger(__name__)
+
+# A family's fit with its own settings bound (see `_family_fit`):
+# (settings, features, folder, log_metric) -> the meta data it records
+Fit = Callable[[Mapping[str, Any], FeatureSet, Path, Callable[[str, float, int], None]], dict]
 
 
 def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, Any], seed: int,
@@ -38,13 +42,15 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     Parameters
     ----------
     mixed_precision : bool
-        float16 compute for Keras models (`train.mixed_precision`).
+        float16 compute for Keras models (`train.mixed_precision`); passed to them only.
     manifest : path-like or None
         The download stage's manifest (data/raw/manifest.csv): meta.json's `dataset` says where
         the songs came from (`genrepipe.provenance`).
-    n_jobs, loader_workers : int
-        Threads for scikit-learn models that use them and for loading batches from disk;
-        they never change the output.
+    n_jobs : int
+        Threads for the scikit-learn models that use them; passed to scikit-learn models only.
+    loader_workers : int
+        Threads loading a Keras model's batches from disk; passed to Keras models only.
+        Neither thread count changes the output.
 
     Returns
     -------
@@ -61,8 +67,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     if features.name != transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{transform!r}")
-    options = dict(seed=seed, n_jobs=n_jobs, loader_workers=loader_workers,
-                   mixed_precision=mixed_precision)
+    fit = _family_fit(entry, seed=seed, n_jobs=n_jobs, mixed_precision=mixed_precision,
+                      loader_workers=loader_workers)
     start = time.perf_counter()
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
         curves = Curves(curves_folder)
@@ -77,12 +83,12 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
                 (stage / test_fold).mkdir()
                 log.info("%s: fold %d of %d (test %s%s)", name, i + 1, len(folds), test_fold,
                          f", early stopping on {valid_fold}" if valid_fold else "")
-                members.append(_fit(name, entry, transform, settings, view, stage / test_fold,
-                                    curves, f"{test_fold}/", options))
+                members.append(_fit(name, entry, transform, settings, seed, fit, view,
+                                    stage / test_fold, curves, f"{test_fold}/"))
             meta = {**{k: members[0][k] for k in members[0] if k not in _PER_FIT},
                     "folds": folds, "history": [m["history"] for m in members]}
         else:
-            meta = _fit(name, entry, transform, settings, features, stage, curves, "", options)
+            meta = _fit(name, entry, transform, settings, seed, fit, features, stage, curves, "")
         curves.close()
         if manifest is not None:
             meta["dataset"] = dataset_of(read_csv(manifest, what="the download stage's manifest"))
@@ -98,18 +104,35 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
 _PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
 
 
-def _fit(name: str, entry, transform: str, settings: Mapping[str, Any], features: FeatureSet,
-         folder: Path, curves: Curves, prefix: str, options: dict) -> dict:
-    """Fit one model on the train split of `features` into `folder`; returns its meta data."""
+def _family_fit(entry: ModelEntry, *, seed: int, n_jobs: int, mixed_precision: bool,
+                loader_workers: int) -> Fit:
+    """`fit(settings, features, folder, log_metric)`: the `fit` of `entry`'s family, given the
+    settings that family takes (`n_jobs` for scikit-learn; `mixed_precision` and
+    `loader_workers` for Keras). The family's module (Keras for a network) is imported at the
+    first fit."""
+    def fit(settings: Mapping[str, Any], features: FeatureSet, folder: Path, log_metric) -> dict:
+        family = importlib.import_module(FAMILIES[entry.family].module)
+        if entry.is_keras:
+            return family.fit(entry, settings, features, folder, seed=seed,
+                              mixed_precision=mixed_precision, loader_workers=loader_workers,
+                              log_metric=log_metric)
+        return family.fit(entry, settings, features, folder, seed=seed, n_jobs=n_jobs,
+                          log_metric=log_metric)
+
+    return fit
+
+
+def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, Any], seed: int,
+         fit: Fit, features: FeatureSet, folder: Path, curves: Curves, prefix: str) -> dict:
+    """Fit one model with `fit` (see `_family_fit`) on the train split of `features` into
+    `folder`; returns its meta data."""
     untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
     if untrained:
         raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
                         f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
                         "least one (check dataset.ratios or dataset.folds)")
-    family = importlib.import_module(FAMILIES[entry.family].module)
-    fitted = family.fit(entry, settings, features, folder,
-                        log_metric=lambda metric, value, step: curves.log(prefix + metric, value, step),
-                        **options)
+    fitted = fit(settings, features, folder,
+                 lambda metric, value, step: curves.log(prefix + metric, value, step))
     train_songs = features.songs("train")
     meta = {
         "run": name, "model": entry.name, "transform": transform,
@@ -119,7 +142,7 @@ def _fit(name: str, entry, transform: str, settings: Mapping[str, Any], features
         **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
                                           "hop_samples")},
         "normalization": fitted["normalization"],
-        "model_params": plain(settings), "seed": options["seed"],
+        "model_params": plain(settings), "seed": seed,
         "n_train_songs": len({s.get("source_song", s["song_id"]) for s in train_songs}),
         "n_train_windows": sum(s["n_windows"] for s in train_songs),
         "history": fitted["history"],

@@ -45,12 +45,12 @@ def transform_song(job: TransformJob) -> dict:
 
 def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Path,
                   out_dir: str | Path, jobs: int | None = None, dask: str | None = None,
-                  function: Compute = featurize, warm: bool = True) -> dict:
+                  function: Compute = featurize) -> dict:
     """Compute transform `name` with its params block `settings` for every song.
 
     `function` computes the features (the registry's transforms; the embed stage passes its
-    own). With `warm`, it runs once on silence here first, so that forked workers inherit its
-    imports instead of paying for them each.
+    own). Unless the songs go to a dask cluster, it runs once on silence here first, so that
+    forked workers inherit its imports instead of paying for them each.
 
     Returns
     -------
@@ -69,7 +69,7 @@ def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Pat
         tasks = [TransformJob(s["song_id"], str(windows_dir / f"{s['song_id']}.npy"), str(stage),
                               name, tuple(params.items()), windows["sample_rate"], function)
                  for s in windows["songs"]]
-        if warm and dask is None:
+        if dask is None:
             function(name, np.zeros((1, windows["window_samples"]), np.float32),
                      windows["sample_rate"], params)
         rows = map_songs(transform_song, tasks, jobs, desc=name, dask=dask)
