@@ -3,7 +3,7 @@
 import argparse
 import logging
 
-from genrepipe.errors import ParameterError
+from genrepipe.errors import parameter_error
 from genrepipe.params import dask_address, load_params
 from genrepipe.pipeline.embed import embed_all
 from genrepipe.stage import run_stage
@@ -19,8 +19,9 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     if args.name not in params.embeddings:
-        raise ParameterError(f"embedding={args.name!r} is not in params.yaml embeddings; "
-                             f"expected one of: {', '.join(params.embeddings) or '(none)'}")
+        raise parameter_error("embedding", args.name, "is not an embedding of params.yaml",
+                              f"one of: {', '.join(params.embeddings) or '(none)'}",
+                              where="command line")
     index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir,
                       jobs=params.executor.jobs, dask=dask_address(params.executor))
     log.info("%d songs -> %s per window; %d skipped", len(index["songs"]), index["shape"],

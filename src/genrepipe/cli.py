@@ -85,7 +85,7 @@ def _configured_runs() -> list[str] | None:
 
 def _resolve_model_dir(args) -> tuple[Path, str | None]:
     """The model folder to use, and why it was chosen (None: the user named it)."""
-    from .errors import DataError, ParameterError
+    from .errors import DataError, parameter_error
     from .params import PARAMS_FILE
     from .choice import choose_run
 
@@ -101,8 +101,8 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
         available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
         if not available:
             raise DataError(f"{folder}: no trained runs in {args.models}; run `make repro` first")
-        raise ParameterError(f"--run={name!r}: no model folder {folder}; expected one of: "
-                             + ", ".join(available))
+        raise parameter_error("--run", name, f"has no model folder ({folder})",
+                              "one of: " + ", ".join(available), where="command line")
     return folder, reason
 
 
@@ -111,13 +111,14 @@ def _say(message: str) -> None:
 
 
 def _predict(args) -> int:
-    from .errors import ParameterError
+    from .errors import parameter_error
     from . import figures
     from .predict import predict_song
     from .tagging import tag_song
 
     if args.top < 1:
-        raise ParameterError(f"--top={args.top}: expected an integer >= 1")
+        raise parameter_error("--top", args.top, "is out of range", "an integer >= 1",
+                              where="command line")
     if args.tags:
         return _tags(args, tag_song, figures.timelines)
     from .trained import TrainedRun
