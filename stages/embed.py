@@ -5,7 +5,6 @@ import logging
 
 from genrepipe.errors import parameter_error
 from genrepipe.params import dask_address, load_params
-from genrepipe.pipeline.embed import embed_all
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.embed")
@@ -22,6 +21,8 @@ def main() -> None:
         raise parameter_error("embedding", args.name, "is not an embedding of params.yaml",
                               f"one of: {', '.join(params.embeddings) or '(none)'}",
                               where="command line")
+    from genrepipe.pipeline.embed import embed_all  # TensorFlow: after the checks, which are quick
+
     index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir,
                       jobs=params.executor.jobs, dask=dask_address(params.executor))
     log.info("%d songs -> %s per window; %d skipped", len(index["songs"]), index["shape"],

@@ -50,30 +50,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the project's own errors end it with one line and exit status 1
+    (argparse's usage errors: 2)."""
     args = build_parser().parse_args(argv)
-    if args.command == "list":
-        from . import catalog
-
-        if args.markdown:
-            print(catalog.markdown(), end="")
-            return 0
-        try:
-            trained = catalog.trained_runs(Path("metrics/runs"), Path("models"))
-        except GenrepipeError as exc:  # damaged results: the catalog still prints
-            trained = f"Trained runs: cannot be listed ({exc})\n"
-        print(catalog.text() + ("\n" + trained if trained else ""), end="")
-        return 0
-    if args.command == "repair":
-        from .repair import repair
-
-        for line in repair(Path.cwd()) or ["nothing to repair: DVC can read dvc.lock and its rwlock, no .partial folder"]:
-            print(f"genrepipe repair: {line}")
-        return 0
+    command = {"list": _list, "repair": _repair, "predict": _predict}[args.command]
     try:
-        return _predict(args)
+        return command(args)
     except GenrepipeError as exc:
         print(f"genrepipe: error: {exc}", file=sys.stderr)
         return 1
+
+
+def _list(args) -> int:
+    """`genrepipe list`: the catalog, then the runs trained here."""
+    from . import catalog
+
+    if args.markdown:
+        print(catalog.markdown(), end="")
+        return 0
+    try:
+        trained = catalog.trained_runs(Path("metrics/runs"), Path("models"))
+    except GenrepipeError as exc:  # damaged results: the catalog still prints
+        trained = f"Trained runs: cannot be listed ({exc})\n"
+    print(catalog.text() + ("\n" + trained if trained else ""), end="")
+    return 0
+
+
+def _repair(args) -> int:
+    """`genrepipe repair`, in a DVC project only (elsewhere there is nothing it could repair)."""
+    from .errors import DataError
+    from .repair import LOCK, repair
+
+    root = Path.cwd()
+    if not any(p.exists() for p in (root / "dvc.yaml", root / LOCK, root / ".dvc")):
+        raise DataError(f"{root}: not a genrepipe project (no dvc.yaml, dvc.lock or .dvc/); run "
+                        "`genrepipe repair` in the project folder")
+    for line in repair(root) or ["nothing to repair: DVC can read dvc.lock and its rwlock, no .partial folder"]:
+        print(f"genrepipe repair: {line}")
+    return 0
 
 
 def _configured_runs() -> list[str] | None:

@@ -61,6 +61,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     if features.name != transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{transform!r}")
+    dataset = None if manifest is None else dataset_of(  # read first: a bad one fails fast
+        read_csv(manifest, what="the download stage's manifest", columns=("source", "label", "split")))
     options = dict(seed=seed, n_jobs=n_jobs, loader_workers=loader_workers,
                    mixed_precision=mixed_precision)
     start = time.perf_counter()
@@ -84,8 +86,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
         else:
             meta = _fit(name, entry, transform, settings, features, stage, curves, "", options)
         curves.close()
-        if manifest is not None:
-            meta["dataset"] = dataset_of(read_csv(manifest, what="the download stage's manifest"))
+        if dataset is not None:
+            meta["dataset"] = dataset
         write_json(stage / META, meta)
     seconds = round(time.perf_counter() - start, 2)
     if timing_dir is not None:  # not a DVC output: times differ between identical runs
