@@ -3,9 +3,8 @@
 import argparse
 import logging
 
-from genrepipe.errors import ParameterError
+from genrepipe.errors import parameter_error
 from genrepipe.params import load_params
-from genrepipe.pipeline.embed import embed_all
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.embed")
@@ -19,8 +18,11 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     if args.name not in params.embeddings:
-        raise ParameterError(f"embedding={args.name!r} is not in params.yaml embeddings; "
-                             f"expected one of: {', '.join(params.embeddings) or '(none)'}")
+        raise parameter_error("embedding", args.name, "is not an embedding of params.yaml",
+                              f"one of: {', '.join(params.embeddings) or '(none)'}",
+                              where="command line")
+    from genrepipe.pipeline.embed import embed_all  # TensorFlow: after the checks, which are quick
+
     index = embed_all(args.name, params.embeddings[args.name], args.windows_dir, args.out_dir)
     log.info("%d songs -> %s per window; %d skipped", len(index["songs"]), index["shape"],
              len(index["skipped"]))

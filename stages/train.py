@@ -4,7 +4,7 @@ import argparse
 import logging
 import os
 
-from genrepipe.errors import ParameterError
+from genrepipe.errors import parameter_error
 from genrepipe.models.registry import model_settings
 from genrepipe.params import load_params
 from genrepipe.stage import run_stage
@@ -26,8 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     if args.run not in params.runs:
-        raise ParameterError(f"run={args.run!r} is not in params.yaml runs; expected one of: "
-                             f"{', '.join(params.runs)}")
+        raise parameter_error("run", args.run, "is not a run of params.yaml",
+                              f"one of: {', '.join(params.runs) or '(none)'}", where="command line")
     run = params.runs[args.run]
     n_jobs = params.executor.jobs or default_jobs()
     # TensorFlow and BLAS take their thread counts when first loaded: share the cores now

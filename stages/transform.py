@@ -4,7 +4,7 @@ import argparse
 import logging
 import os
 
-from genrepipe.errors import ParameterError
+from genrepipe.errors import parameter_error
 from genrepipe.params import dask_address, load_params
 from genrepipe.pipeline.transform import transform_all
 from genrepipe.stage import run_stage
@@ -21,8 +21,9 @@ def main() -> None:
     args = parser.parse_args()
     params = load_params()
     if args.name not in params.transforms:
-        raise ParameterError(f"transform={args.name!r} is not in params.yaml transforms; "
-                             f"expected one of: {', '.join(params.transforms)}")
+        raise parameter_error("transform", args.name, "is not a transform of params.yaml",
+                              f"one of: {', '.join(params.transforms) or '(none)'}",
+                              where="command line")
     # a network transform (musicnn) takes TensorFlow's thread count when first loaded
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(params.executor.jobs or default_jobs()))
     settings = params.transforms[args.name]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
-from genrepipe.errors import DataError, ParameterError
+from genrepipe.errors import ParameterError
 from genrepipe.pipeline.evaluate import evaluate_run
 from genrepipe.params import validate
 from genrepipe.embed import compute_embedding
@@ -59,11 +59,15 @@ def test_embedding_of_windows(source_run):
 
 def test_embed_errors(source_run, tmp_path):
     windows = np.zeros((2, 8000), np.float32)
-    with pytest.raises(DataError, match="embeddings layer='nope' is not a layer of .* expected one of: "):
+    with pytest.raises(ParameterError, match="^params.yaml: embeddings.e.layer='nope' is not a "
+                                             "layer of .*; expected one of: "):
         compute_embedding("e", windows, 8000, {"model": str(source_run), "layer": "nope"})
-    with pytest.raises(DataError, match="takes 1 s windows \\(8000 samples at 8000 Hz\\); set window: 1"):
+    with pytest.raises(ParameterError, match=r"^params.yaml: window=1.5 does not fit "
+                                             r"embeddings.e.model: run 'cnn2d-mel' takes 1 s windows "
+                                             r"\(8000 samples at 8000 Hz\); expected 1 \(and a hop\)"):
         compute_embedding("e", np.zeros((2, 12000), np.float32), 8000, {"model": str(source_run), "layer": "embedding"})
-    with pytest.raises(DataError, match="not a genrepipe model folder .* nor a .keras file"):
+    with pytest.raises(ParameterError, match="^params.yaml: embeddings.e.model=.* is not a "
+                                             "genrepipe model folder .* nor a .keras file; expected"):
         compute_embedding("e", windows, 8000, {"model": str(tmp_path), "layer": "embedding"})
 
 

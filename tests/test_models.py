@@ -252,8 +252,9 @@ def test_seed000_architectures(architecture, shape, n, width):
 def test_randomcnn_layers_beyond_the_architecture_are_refused():
     from genrepipe.models.randomcnn import RandomCNNFeatures
 
-    with pytest.raises(ParameterError, match=r"layers=\[2\]: architecture single_7x96 has 2 "
-                                             r"layer\(s\); expected indices 0 to 1, or null"):
+    with pytest.raises(ParameterError, match=r"^params.yaml: models.randomcnn.layers=\[2\] is out "
+                                             r"of range: architecture single_7x96 has 2 layer\(s\); "
+                                             r"expected indices 0 to 1, or null$"):
         RandomCNNFeatures((20, 16), architecture="single_7x96", n_filters=2, layers=(2,)).fit(
             np.zeros((1, 320), np.float32))
 

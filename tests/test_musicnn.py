@@ -86,8 +86,9 @@ def test_missing_weights_are_one_clear_line(tmp_path):
             "from genrepipe.errors import DataError\n"
             "try:\n    weights_folder('MSD_musicnn')\nexcept DataError as exc:\n    print(exc)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout == ("the musicnn weights are not installed; pip install --no-deps "
-                             "musicnn==0.1.0 (`make venv` installs it)\n")
+    assert result.stdout == ("musicnn: not installed (the package holds the pretrained weights); "
+                             "install it: pip install --no-deps musicnn==0.1.0 (`make venv` "
+                             "installs it)\n")
 
 
 def test_fine_tuning_trains_the_head_and_saves_a_loadable_model(raw_params, tmp_path):

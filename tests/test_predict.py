@@ -156,8 +156,8 @@ def test_missing_run(project, songs, capsys, monkeypatch):
     monkeypatch.chdir(project)
     assert main(["predict", str(songs[0]), "--run", "cnn9d"]) == 1
     err = capsys.readouterr().err
-    assert err == ("genrepipe: error: --run='cnn9d': no model folder models/cnn9d; expected one of: "
-                   "rfc-fft, svc-mfcc\n")
+    assert err == ("genrepipe: error: command line: --run='cnn9d' has no model folder "
+                   "(models/cnn9d); expected one of: rfc-fft, svc-mfcc\n")
 
 
 def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, capsys):

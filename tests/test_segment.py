@@ -56,7 +56,8 @@ def test_windows_do_not_share_memory_with_the_signal():
     assert y[0] == 1
 
 
-@pytest.mark.parametrize("window, hop", [(0, 1), (1, 0), (-3, 2)])
-def test_bad_geometry(window, hop):
-    with pytest.raises(ParameterError, match="expected both > 0"):
+@pytest.mark.parametrize("window, hop, key", [(0, 1, "window=0"), (1, 0, "hop=0"), (-3, 2, "window=-3")])
+def test_bad_geometry(window, hop, key):
+    with pytest.raises(ParameterError, match=f"^params.yaml: {key} samples is shorter than one "
+                                             "sample; expected a duration >= 1 / sample_rate$"):
         n_windows(100, window, hop)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from .errors import DataError
 from .store import atomic_open
 
 AUDIO_EXTENSIONS = frozenset({
@@ -135,10 +136,33 @@ def canonical(y: np.ndarray, sr: int) -> np.ndarray:
     return read_wav(buffer)[0]
 
 
-def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
-    """Read a canonical WAV written by `write_wav` as float32 in [-1, 1)."""
-    y, sr = sf.read(path, dtype="float32", always_2d=False)
+def read_wav(path: str | os.PathLike | io.BytesIO) -> tuple[np.ndarray, int]:
+    """Read a canonical WAV written by `write_wav` as float32 in [-1, 1); a file that is
+    missing, damaged or cut off (shorter than its RIFF header says) is a DataError naming it."""
+    if not isinstance(path, io.BytesIO):
+        _check_whole(path)
+    try:
+        y, sr = sf.read(path, dtype="float32", always_2d=False)
+    except sf.SoundFileError as exc:
+        raise DataError(f"{path}: not a readable WAV file ({exc}); re-run `dvc repro`") from None
     return y, sr
+
+
+def _check_whole(path: str | os.PathLike) -> None:
+    """A stage's WAV file exists and is as long as its RIFF header says (libsndfile reads a
+    cut-off one without a word: its song would silently lose its end)."""
+    try:
+        with open(path, "rb") as handle:
+            head, size = handle.read(12), os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        raise DataError(f"{path}: not found; re-run `dvc repro` (or `dvc checkout`) to "
+                        "restore it") from None
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise DataError(f"{path}: not a WAV file (no RIFF/WAVE header); re-run `dvc repro`")
+    declared = int.from_bytes(head[4:8], "little") + 8
+    if declared != size:
+        raise DataError(f"{path}: cut off ({size} bytes, its header says {declared}); re-run "
+                        "`dvc repro`")
 
 
 def is_audio_name(path: Path) -> bool:

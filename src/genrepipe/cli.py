@@ -51,30 +51,44 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the project's own errors end it with one line and exit status 1
+    (argparse's usage errors: 2)."""
     args = build_parser().parse_args(argv)
-    if args.command == "list":
-        from . import catalog
-
-        if args.markdown:
-            print(catalog.markdown(), end="")
-            return 0
-        try:
-            trained = catalog.trained_runs(Path("metrics/runs"), Path("models"))
-        except GenrepipeError as exc:  # damaged results: the catalog still prints
-            trained = f"Trained runs: cannot be listed ({exc})\n"
-        print(catalog.text() + ("\n" + trained if trained else ""), end="")
-        return 0
-    if args.command == "repair":
-        from .repair import repair
-
-        for line in repair(Path.cwd()) or ["nothing to repair: DVC can read dvc.lock and its rwlock, no .partial folder"]:
-            print(f"genrepipe repair: {line}")
-        return 0
+    command = {"list": _list, "repair": _repair, "predict": _predict}[args.command]
     try:
-        return _predict(args)
+        return command(args)
     except GenrepipeError as exc:
         print(f"genrepipe: error: {exc}", file=sys.stderr)
         return 1
+
+
+def _list(args) -> int:
+    """`genrepipe list`: the catalog, then the runs trained here."""
+    from . import catalog
+
+    if args.markdown:
+        print(catalog.markdown(), end="")
+        return 0
+    try:
+        trained = catalog.trained_runs(Path("metrics/runs"), Path("models"))
+    except GenrepipeError as exc:  # damaged results: the catalog still prints
+        trained = f"Trained runs: cannot be listed ({exc})\n"
+    print(catalog.text() + ("\n" + trained if trained else ""), end="")
+    return 0
+
+
+def _repair(args) -> int:
+    """`genrepipe repair`, in a DVC project only (elsewhere there is nothing it could repair)."""
+    from .errors import DataError
+    from .repair import LOCK, repair
+
+    root = Path.cwd()
+    if not any(p.exists() for p in (root / "dvc.yaml", root / LOCK, root / ".dvc")):
+        raise DataError(f"{root}: not a genrepipe project (no dvc.yaml, dvc.lock or .dvc/); run "
+                        "`genrepipe repair` in the project folder")
+    for line in repair(root) or ["nothing to repair: DVC can read dvc.lock and its rwlock, no .partial folder"]:
+        print(f"genrepipe repair: {line}")
+    return 0
 
 
 def _configured_runs() -> list[str] | None:
@@ -86,7 +100,7 @@ def _configured_runs() -> list[str] | None:
 
 def _resolve_model_dir(args) -> tuple[Path, str | None]:
     """The model folder to use, and why it was chosen (None: the user named it)."""
-    from .errors import DataError, ParameterError
+    from .errors import DataError, parameter_error
     from .params import PARAMS_FILE
     from .choice import choose_run
 
@@ -102,8 +116,8 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
         available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
         if not available:
             raise DataError(f"{folder}: no trained runs in {args.models}; run `make repro` first")
-        raise ParameterError(f"--run={name!r}: no model folder {folder}; expected one of: "
-                             + ", ".join(available))
+        raise parameter_error("--run", name, f"has no model folder ({folder})",
+                              "one of: " + ", ".join(available), where="command line")
     return folder, reason
 
 
@@ -112,13 +126,14 @@ def _say(message: str) -> None:
 
 
 def _predict(args) -> int:
-    from .errors import ParameterError
+    from .errors import parameter_error
     from . import figures
     from .predict import predict_song
     from .tagging import tag_song
 
     if args.top < 1:
-        raise ParameterError(f"--top={args.top}: expected an integer >= 1")
+        raise parameter_error("--top", args.top, "is out of range", "an integer >= 1",
+                              where="command line")
     if args.tags:
         return _tags(args, tag_song, figures.timelines)
     from .trained import TrainedRun

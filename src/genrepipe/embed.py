@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .backend import infer, keras
-from .errors import DataError
+from .errors import parameter_error
 from .models.network import prepare
 from .models.entry import META
 from .normalize import BandStats
@@ -48,43 +48,49 @@ def compute_embedding(name: str, y: np.ndarray, sr: int, settings: Mapping[str, 
     np.ndarray, shape (n_windows, n_units), float32
     """
     frozen = tuple(sorted((settings.get("input") or {}).items()))
-    embedder = _embedder(str(resolve_path(settings["model"])), settings["layer"], frozen)
+    embedder = _embedder(name, str(resolve_path(settings["model"])), settings["layer"], frozen)
     return np.ascontiguousarray(embedder(np.asarray(y, dtype=np.float32), sr),
                                 dtype=settings.get("dtype", "float32"))
 
 
 @lru_cache(maxsize=4)
-def _embedder(model: str, layer: str, input_items: tuple) -> Embedder:
+def _embedder(name: str, model: str, layer: str, input_items: tuple) -> Embedder:
     """One loaded network per worker process, reused for every song."""
-    return Embedder(model, layer, dict(input_items))
+    return Embedder(name, model, layer, dict(input_items))
 
 
 class Embedder:
-    """A network cut at `layer`, with the input pipeline it expects."""
+    """A network cut at `layer`, with the input pipeline it expects (`name`: the embedding's
+    key under `embeddings`, named by its errors)."""
 
-    def __init__(self, model: str, layer: str, input: dict):
-        path = Path(model)
+    def __init__(self, name: str, model: str, layer: str, input: dict):
+        self.key = f"embeddings.{name}"
         self.trained = None
+        self.input = input
+        network = self._load(model)
+        names = [lyr.name for lyr in network.layers]
+        if layer not in names:
+            raise parameter_error(f"{self.key}.layer", layer, f"is not a layer of {model}",
+                                  f"one of: {', '.join(names)}")
+        self.network = keras.Model(network.inputs, network.get_layer(layer).output)
+
+    def _load(self, model: str) -> keras.Model:
+        """The whole network: a trained run's (self.trained set), or a bare .keras file's."""
+        path = Path(model)
         if (path / META).is_file():
             self.trained = TrainedRun(path)
             if self.trained.members or not self.trained.entry.is_keras:
-                raise DataError(f"embeddings model={model!r}: a Keras run trained without "
-                                "k-fold is needed (a .keras network)")
-            network = self.trained.model
-        elif path.suffix == ".keras" and path.is_file():
-            if not input.get("transform"):
-                raise DataError(f"embeddings input is needed for the bare network {model!r}: "
-                                "{transform: <name>, ...its params}")
-            network = keras.saving.load_model(path)
-        else:
-            raise DataError(f"embeddings model={model!r}: not a genrepipe model folder "
-                            "(with meta.json) nor a .keras file")
-        names = [lyr.name for lyr in network.layers]
-        if layer not in names:
-            raise DataError(f"embeddings layer={layer!r} is not a layer of {model!r}; "
-                            f"expected one of: {', '.join(names)}")
-        self.network = keras.Model(network.inputs, network.get_layer(layer).output)
-        self.input = input
+                raise parameter_error(f"{self.key}.model", model, "is a run trained with k-fold "
+                                      "or without Keras", "a Keras run trained without k-fold")
+            return self.trained.model
+        if path.suffix == ".keras" and path.is_file():
+            if not self.input.get("transform"):
+                raise parameter_error(f"{self.key}.input", self.input or None, "is needed for "
+                                      f"the bare network {model}", "{transform: <name>, ...its params}")
+            return keras.saving.load_model(path)
+        raise parameter_error(f"{self.key}.model", model, "is not a genrepipe model folder "
+                              "(with meta.json) nor a .keras file", "a trained run's folder "
+                              "(models/<run>) or a .keras file")
 
     def __call__(self, windows: np.ndarray, sr: int, batch_size: int = 64) -> np.ndarray:
         out = infer(self.network, self._inputs(windows, sr), batch_size)
@@ -96,19 +102,23 @@ class Embedder:
             features = compute(self.input["transform"], windows, sr, params)
             expected = tuple(self.network.input_shape[1:])
             if int(np.prod(features.shape[1:])) != int(np.prod(expected)):
-                raise DataError(f"{self.input['transform']} features {features.shape[1:]} do not fit "
-                                f"the network's input {expected}")
+                raise parameter_error(f"{self.key}.input", self.input, f"gives features of shape "
+                                      f"{features.shape[1:]}, which do not fit the network's "
+                                      f"input {expected}", "a transform and params giving "
+                                      f"{int(np.prod(expected))} values per window")
             return features.reshape(len(windows), *expected).astype(np.float32)
         meta = self.trained.meta
+        window = round(windows.shape[-1] / sr, 6)  # the pipeline's, in seconds
         if sr != meta["sample_rate"]:
             import librosa
 
             windows = librosa.resample(windows, orig_sr=sr, target_sr=meta["sample_rate"],
                                        res_type="soxr_hq", axis=-1)
         if windows.shape[-1] != meta["window_samples"]:
-            raise DataError(f"the embedding run {meta['run']!r} takes {meta['window']:g} s windows "
-                            f"({meta['window_samples']} samples at {meta['sample_rate']} Hz); set "
-                            f"window: {meta['window']:g} (and hop) to use it")
+            raise parameter_error("window", window, f"does not fit {self.key}.model: run "
+                                  f"{meta['run']!r} takes {meta['window']:g} s windows "
+                                  f"({meta['window_samples']} samples at {meta['sample_rate']} Hz)",
+                                  f"{meta['window']:g} (and a hop) to use it")
         features = featurize(meta["transform"], windows, meta["sample_rate"], meta["transform_params"])
         stats = BandStats.from_dict(meta["normalization"]) if meta["normalization"] else None
         return prepare(self.trained.entry, stats, features)

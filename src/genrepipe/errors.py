@@ -1,4 +1,6 @@
-"""The project's own errors: each one is reported by a stage as a single line, no traceback.
+"""The project's own errors: each one is reported by a stage as a single line, no traceback,
+shaped `<where>: <what> <problem>; <what is allowed, or what to do>`. Every parameter error is
+built by `parameter_error`: `params.yaml: <key>=<value> <problem>; expected <allowed>`.
 
 Running out of disk space or memory is not a bug either: `resource_message` finds it in an
 exception (or what caused it) and words it as that one line.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+from typing import Any
 
 # write() failing because the disk, the user's quota or the file size limit (`ulimit -f`) is full
 DISK_FULL = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
@@ -28,6 +31,13 @@ class DataError(GenrepipeError):
 
 class ChecksumError(DataError):
     """A downloaded file does not have the expected hash."""
+
+
+def parameter_error(key: str, value: Any, problem: str, allowed: str,
+                    where: str = "params.yaml") -> ParameterError:
+    """The one-line error of a bad parameter: `<where>: <key>=<value> <problem>; expected
+    <allowed>` (`where`: params.yaml, or "command line" for a command's argument)."""
+    return ParameterError(f"{where}: {key}={value!r} {problem}; expected {allowed}")
 
 
 def resource_message(exc: BaseException) -> str | None:

@@ -105,7 +105,8 @@ def read_results(folder: str | Path, name: str) -> RunResults:
     folder = Path(folder)
     return RunResults(name, read_scores(folder, name),
                       read_json(folder / name / INFO, what=f"the description of run {name!r}"),
-                      read_csv(folder / name / SONGS, what=f"the song predictions of run {name!r}"))
+                      read_csv(folder / name / SONGS, what=f"the song predictions of run {name!r}",
+                               columns=SONG_COLUMNS))
 
 
 def has_results(folder: str | Path, name: str) -> bool:

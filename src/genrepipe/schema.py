@@ -12,15 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ParameterError
+from .errors import ParameterError, parameter_error
 from .section import Section
 
 REQUIRED = object()
-
-
-def fail(key: str, value: Any, problem: str, allowed: str) -> ParameterError:
-    """Build the one-line error every check raises."""
-    return ParameterError(f"params.yaml: {key}={value!r} {problem}; expected {allowed}")
+fail = parameter_error  # the one-line error every check raises
 
 
 def _is_number(value: Any) -> bool:

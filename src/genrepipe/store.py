@@ -129,14 +129,31 @@ def write_csv(path: str | os.PathLike, columns: Sequence[str],
             writer.writerow({key: row[key] for key in columns})
 
 
-def read_csv(path: str | os.PathLike, what: str = "a CSV file") -> list[dict[str, str]]:
-    """Read a CSV file with a header into a list of dicts (values are strings); a missing one
-    is a DataError that names it and says `what` was expected there."""
+def read_csv(path: str | os.PathLike, what: str = "a CSV file",
+             columns: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Read a CSV file with a header into a list of dicts (values are strings); a missing one,
+    or a damaged one (a row cut off, no header, no column of `columns`), is a DataError that
+    names it and says `what` was expected there."""
     try:
         with open(path, newline="") as handle:
-            return list(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or ()
+            rows = []
+            for row in reader:
+                if None in row or None in row.values():  # fewer or more fields than the header
+                    raise DataError(f"{path}: line {reader.line_num} does not have the header's "
+                                    f"{len(header)} fields (cut off?); expected {what} "
+                                    "(re-run `dvc repro`)")
+                rows.append(row)
     except FileNotFoundError:
         raise DataError(f"{path}: not found; expected {what} (run `dvc repro`)") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({exc}); expected {what}") from None
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DataError(f"{path}: no column {', '.join(missing)} (empty or cut off?); expected "
+                        f"{what} (re-run `dvc repro`)")
+    return rows
 
 
 def display_path(path: str | os.PathLike) -> str:

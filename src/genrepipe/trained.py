@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .models.registry import FAMILIES, META, get_model
 from .store import read_json
 
@@ -43,7 +43,10 @@ class TrainedRun:
             raise DataError(f"{self.folder}: not a trained run (no {META}); run `dvc repro` first")
         self.meta = read_json(self.folder / META, what="a trained run's meta data")
         self.model_name: str = self.meta["model"]  # the registry's name: "svc", "cnn2d"
-        self.entry = get_model(self.model_name)
+        try:
+            self.entry = get_model(self.model_name)
+        except ParameterError as exc:  # trained by another genrepipe: a data problem here
+            raise DataError(f"{self.folder / META}: {exc}") from None
         self.classes: list[str] = self.meta["classes"]
         self.transform: str = self.meta["transform"]
         # The model's own module is part of how its input is prepared (a network's `layout`) and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ParameterError
+from .errors import parameter_error
 
 
 def n_windows(n_samples: int, window_samples: int, hop_samples: int) -> int:
@@ -23,9 +23,10 @@ def n_windows(n_samples: int, window_samples: int, hop_samples: int) -> int:
     >>> n_windows(30, 10, 5)
     5
     """
-    if window_samples <= 0 or hop_samples <= 0:
-        raise ParameterError(f"window_samples={window_samples}, hop_samples={hop_samples}: "
-                             "expected both > 0")
+    for key, samples in (("window", window_samples), ("hop", hop_samples)):
+        if samples <= 0:
+            raise parameter_error(key, samples, "samples is shorter than one sample",
+                                  "a duration >= 1 / sample_rate")
     if n_samples < window_samples:
         return 0
     return 1 + (n_samples - window_samples) // hop_samples

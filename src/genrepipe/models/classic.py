@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..archives import canonical_skops
-from ..errors import DataError, ParameterError
+from ..errors import DataError
 from ..featureset import FeatureSet
 from .entry import ModelEntry
 from .vectors import split_vectors, vectorize
@@ -38,8 +38,10 @@ TRUSTED_SKOPS_TYPES = (
 )
 
 
-def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits: int = 5) -> list:
-    """Cross-validation folds for calibrating probabilities, song-disjoint when possible.
+def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits: int = 5,
+                       where: str | Path = "the train split") -> list:
+    """Cross-validation folds for calibrating probabilities, song-disjoint when possible
+    (`where`: the features' folder, named by the error of a class with one window).
 
     Windows of one song are alike; calibrating on windows whose song was also fitted would
     make the probabilities over-confident. With fewer than two songs in some class the folds
@@ -52,8 +54,9 @@ def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits:
         return list(folds.split(np.zeros(len(y)), y, groups=songs))
     windows_per_class = int(np.bincount(y).min())
     if windows_per_class < 2:
-        raise ParameterError(f"calibrated models need at least 2 training windows per class; "
-                             f"found {windows_per_class}")
+        raise DataError(f"{where}: {windows_per_class} train window(s) in the smallest class; a "
+                        "calibrated model needs at least 2 per class (more songs, or a shorter "
+                        "window or hop)")
     folds = StratifiedKFold(min(n_splits, windows_per_class), shuffle=True, random_state=seed)
     return list(folds.split(np.zeros(len(y)), y))
 
@@ -85,7 +88,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     x_train, y_train, songs = split_vectors(features, "train", features.classes, whole)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole)
     log.info("%s on %d train windows of %d values", entry.name, *x_train.shape)
-    cv = calibration_splits(y_train, songs, seed) if entry.calibrated else None
+    cv = calibration_splits(y_train, songs, seed, where=features.folder) if entry.calibrated else None
     pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv,
                                 window_shape=features.window_shape)
     pipeline.fit(x_train, y_train)

@@ -28,7 +28,7 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
     `freeze`: `all` trains the head only, `frontend` also the mid-end and back-end (the timbral and
     temporal filters stay), `none` everything. Frozen batch norms keep their pretrained statistics.
     """
-    network = load_weights(build(), settings["pretrained"])
+    network = load_weights(build(), settings["pretrained"], key="models.musicnn.pretrained")
     for layer in network.layers:
         layer.trainable = settings["freeze"] == "none" or (
             settings["freeze"] == "frontend" and layer.name not in FRONTEND)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..backend import keras
-from ..errors import ParameterError
+from ..errors import parameter_error
 
 layers = keras.layers
 
@@ -26,9 +26,10 @@ def sample_level(x, n: int, init: Callable) -> list:
     """Lee et al. 2017: a strided size-3 conv, then six size-3 conv + size-3 max-pool blocks;
     the strided conv and every pooled block (7 layers)."""
     if x.shape[1] < 3 ** 7:
-        raise ParameterError(f"models.randomcnn.architecture=sample_level needs windows of at least "
-                             f"{3 ** 7} samples (7 size-3 reductions); these have {x.shape[1]}: "
-                             "use a longer window or a higher transforms.waveform.sample_rate")
+        raise parameter_error("models.randomcnn.architecture", "sample_level", f"needs windows "
+                              f"of at least {3 ** 7} samples (7 size-3 reductions); these have "
+                              f"{x.shape[1]}", "a longer window, a higher "
+                              "transforms.waveform.sample_rate, or another architecture")
     x = _conv1d(n, 3, init, strides=3, padding="valid")(x)
     maps = [x]
     for _ in range(6):  # pooling without padding, as the original

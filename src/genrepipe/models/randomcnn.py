@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ParameterError
+from ..errors import parameter_error
 from .elm import ExtremeLearningMachine
 from .random_architectures import BUILDERS, DEFAULT_LAYERS
 
@@ -76,9 +76,9 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         chosen = self.layers if self.layers is not None else DEFAULT_LAYERS.get(
             self.architecture, range(len(maps)))
         if any(not 0 <= i < len(maps) for i in chosen):
-            raise ParameterError(f"models.randomcnn.layers={list(chosen)}: architecture "
-                                 f"{self.architecture} has {len(maps)} layer(s); expected indices "
-                                 f"0 to {len(maps) - 1}, or null")
+            raise parameter_error("models.randomcnn.layers", list(chosen), "is out of range: "
+                                  f"architecture {self.architecture} has {len(maps)} layer(s)",
+                                  f"indices 0 to {len(maps) - 1}, or null")
         means = [(layers.GlobalAveragePooling2D() if len(maps[i].shape) == 4
                   else layers.GlobalAveragePooling1D())(maps[i]) for i in chosen]
         return keras.Model(inputs, means[0] if len(means) == 1 else layers.Concatenate()(means))

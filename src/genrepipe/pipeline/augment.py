@@ -65,7 +65,8 @@ def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[st
         Where the per-song work runs; never changes the output.
     """
     raw_dir = Path(raw_dir).resolve()  # absolute: tasks may run in other processes or machines
-    songs = read_csv(raw_dir / MANIFEST, what="the song list written by the download stage")
+    songs = read_csv(raw_dir / MANIFEST, what="the song list written by the download stage",
+                     columns=("song_id", "label", "split", "path"))
     with staging_dir(out_dir) as stage:
         settings = json.dumps({k: augment[k] for k in ("pitch_shift", "time_stretch")})
         tasks = [AugmentJob(s["song_id"], s["label"], s["split"], str(raw_dir / s["path"]),

@@ -81,8 +81,9 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
             (raw / song.path).unlink()
         skipped += [r for r in results if isinstance(r, Skip)] + [skip for _, skip in dropped]
         if not songs:
-            raise DataError(f"dataset.source={source!r}: no usable song "
-                            f"({len(skipped)} file(s) skipped)")
+            first = f", first {skipped[0].path}: {skipped[0].reason}" if skipped else ""
+            raise DataError(f"dataset.source={source!r}: no usable song ({len(skipped)} file(s) "
+                            f"skipped{first}); expected audio files that decode")
         for song in songs:
             if fixed_split:
                 song.split = fixed_split[song.song_id]

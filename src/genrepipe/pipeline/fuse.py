@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, parameter_error
 from ..metrics import fold_scores, song_scores
 from ..results import FUSION, is_kfold, probabilities, read_results, song_row, write_results
 
@@ -50,7 +50,7 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     like a run's results (`genrepipe.results`), and return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
-        raise DataError("params.yaml: runs is empty; expected at least one run to fuse")
+        raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
     results = {name: read_results(runs_dir, name) for name in runs}
     loaded = {name: (r.classes, r.songs) for name, r in results.items()}
     classes = next(iter(loaded.values()))[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import figures
-from ..errors import DataError
+from ..errors import DataError, parameter_error
 from ..metrics import mcnemar
 from ..results import FUSION, chosen_on, is_kfold, project_headline, read_results
 from ..store import atomic_open, write_json
@@ -38,7 +38,7 @@ def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | 
     """
     runs_dir = Path(runs_dir)
     if not runs:
-        raise DataError("params.yaml: runs is empty; expected at least one run to report")
+        raise parameter_error("runs", {}, "is empty", "at least one run to report")
     rows = []
     sources = [(runs_dir, name) for name in runs] + ([(Path(fusion_dir), FUSION)] if fusion_dir else [])
     for folder, name in sources:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..audio import read_wav
+from ..errors import DataError
 from ..parallel import map_songs
 from ..sources.songs import MANIFEST
 from ..store import INDEX, read_csv, save_array, staging_dir, write_json
 from ..windows import frame_signal
+
+SONG_FIELDS = ("song_id", "label", "split", "path")  # what a manifest row needs here
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,12 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
     songs = []
     for folder, what in ((raw_dir, "download"), (augmented_dir, "augment")):
         folder = Path(folder).resolve()  # absolute: tasks may run in other processes or machines
-        for row in read_csv(folder / MANIFEST, what=f"the song list written by the {what} stage"):
+        for row in read_csv(folder / MANIFEST, what=f"the song list written by the {what} stage",
+                            columns=SONG_FIELDS):
             songs.append({**row, "wav": str(folder / row["path"])})
+    if not songs:  # download writes at least one song: this list was cut off
+        raise DataError(f"{Path(raw_dir) / MANIFEST}: no songs; expected the song list written "
+                        "by the download stage (re-run `dvc repro`)")
     with staging_dir(out_dir) as stage:
         tasks = [SegmentJob(s["song_id"], s["wav"], str(stage), window_samples, hop_samples,
                             short == "pad") for s in songs]

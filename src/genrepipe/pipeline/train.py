@@ -67,6 +67,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     if features.name != transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} needs "
                         f"{transform!r}")
+    dataset = None if manifest is None else dataset_of(  # read first: a bad one fails fast
+        read_csv(manifest, what="the download stage's manifest", columns=("source", "label", "split")))
     fit = _family_fit(entry, seed=seed, n_jobs=n_jobs, mixed_precision=mixed_precision,
                       loader_workers=loader_workers)
     start = time.perf_counter()
@@ -90,8 +92,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
         else:
             meta = _fit(name, entry, transform, settings, seed, fit, features, stage, curves, "")
         curves.close()
-        if manifest is not None:
-            meta["dataset"] = dataset_of(read_csv(manifest, what="the download stage's manifest"))
+        if dataset is not None:
+            meta["dataset"] = dataset
         write_json(stage / META, meta)
     seconds = round(time.perf_counter() - start, 2)
     if timing_dir is not None:  # not a DVC output: times differ between identical runs

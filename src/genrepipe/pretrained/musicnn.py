@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..backend import in_batches, keras
-from ..errors import DataError
+from ..errors import DataError, parameter_error
 from .names import MUSICNN_LAYERS, MUSICNN_MODELS
 
 layers = keras.layers
@@ -34,6 +34,7 @@ ops = keras.ops
 
 SR, N_FFT, HOP, N_MELS, PATCH_FRAMES = 16000, 512, 256, 96, 187
 MODELS, OUTPUTS = MUSICNN_MODELS, MUSICNN_LAYERS
+TRANSFORM_KEY = "transforms.musicnn.model"  # where a network's name comes from, by default
 FRONTEND = ("input_norm", "timbral_74", "timbral_74_norm", "timbral_77", "timbral_77_norm",
             "temporal_128", "temporal_128_norm", "temporal_64", "temporal_64_norm", "temporal_32",
             "temporal_32_norm")
@@ -137,35 +138,38 @@ def build() -> keras.Model:
     return keras.Model(inputs, outputs, name="musicnn")
 
 
-def weights_folder(model: str) -> Path:
-    """The checkpoint folder of `model` inside the installed `musicnn` wheel."""
+def weights_folder(model: str, key: str = TRANSFORM_KEY) -> Path:
+    """The checkpoint folder of `model` (the value of params key `key`) inside the installed
+    `musicnn` wheel."""
     if model not in MODELS:
-        raise DataError(f"musicnn model={model!r} is not available; expected one of: "
-                        + ", ".join(MODELS))
+        raise parameter_error(key, model, "is not a pretrained musicnn network",
+                              "one of: " + ", ".join(MODELS))
     try:
         spec = importlib.util.find_spec("musicnn")
     except (ImportError, ValueError):  # ValueError: a module without a spec stands in for it
         spec = None
     if spec is None or spec.origin is None:
-        raise DataError(f"the musicnn weights are not installed; {INSTALL}")
+        raise DataError(f"musicnn: not installed (the package holds the pretrained weights); "
+                        f"install it: {INSTALL}")
     folder = Path(spec.origin).parent / model
     if not (folder / ".index").is_file():
         raise DataError(f"{folder}: no musicnn checkpoint there; reinstall it: {INSTALL}")
     return folder
 
 
-def read_checkpoint(model: str) -> dict[str, np.ndarray]:
+def read_checkpoint(model: str, key: str = TRANSFORM_KEY) -> dict[str, np.ndarray]:
     """The network's variables (Adam's state left out) from the wheel's TF1 checkpoint."""
     import tensorflow as tf
 
-    reader = tf.compat.v1.train.NewCheckpointReader(f"{weights_folder(model)}/")  # files: ".index"...
+    reader = tf.compat.v1.train.NewCheckpointReader(f"{weights_folder(model, key)}/")  # files: ".index"...
     return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()
             if "Adam" not in name and not name.startswith("beta")}
 
 
-def load_weights(network: keras.Model, model: str) -> keras.Model:
-    """Set every layer of a `build()` network from the checkpoint of `model` (returns it)."""
-    variables = read_checkpoint(model)
+def load_weights(network: keras.Model, model: str, key: str = TRANSFORM_KEY) -> keras.Model:
+    """Set every layer of a `build()` network from the checkpoint of `model` (returns it);
+    `key`: the params key `model` came from, for the error of an unknown one."""
+    variables = read_checkpoint(model, key)
     for name, scope in CHECKPOINT_NAMES.items():
         layer = network.get_layer(name)
         if isinstance(layer, layers.BatchNormalization):

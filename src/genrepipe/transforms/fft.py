@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import parameter_error
 
 
 def compute(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
@@ -25,7 +25,8 @@ def compute(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:
     """
     n_freq = y.shape[-1] // 2 + 1
     if not 1 <= n_bins <= n_freq:
-        raise ParameterError(f"n_bins={n_bins} is out of range; expected 1 <= n_bins <= {n_freq}")
+        raise parameter_error("transforms.fft.n_bins", n_bins, "is out of range",
+                              f"1 to {n_freq} (window samples / 2 + 1)")
     from scipy.fft import rfft  # about 3x faster than numpy.fft on float32 here
 
     spectrum = np.abs(rfft(y, axis=-1)) / y.shape[-1]
