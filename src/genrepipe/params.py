@@ -21,13 +21,13 @@ from .models.registry import MODELS, model_settings
 from .schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, NamedMap, Number, Text, fail,
                      integer, positive)
 from .section import Section
+from .split import SPLITS
 from .transforms.entry import DTYPES, KINDS
 from .transforms.registry import TRANSFORMS
 
 PARAMS_FILE = "params.yaml"
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
           "jazz", "metal", "pop", "reggae", "rock")
-SPLITS = ("train", "valid", "test")
 
 # Keys a stage reads that never change its outputs (where work runs, how fast, where a download
 # comes from and how often it is retried; the archive's hash is what counts). They are not stage

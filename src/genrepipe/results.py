@@ -30,7 +30,7 @@ SCORES, SONGS, INFO = "scores.json", "songs.csv", "info.json"
 CONFUSION, CONFUSION_PNG = "confusion.json", "confusion.png"
 HEADLINE = "headline.json"
 FUSION = "fusion"
-SPLITS = ("valid", "test")
+SCORED_SPLITS = ("valid", "test")  # the splits a run is scored on (train: what it learnt)
 SONG_COLUMNS = ("split", "song_id", "label", "predicted")
 
 
@@ -51,7 +51,7 @@ def headline(scores: dict) -> dict:
     """A run's `<run>.json`: its song accuracy on each split it was scored on."""
     if is_kfold(scores):
         return {"cv_song_acc": scores["test"]["song_accuracy"]}
-    return {f"{split}_song_acc": scores[split]["song_accuracy"] for split in SPLITS if split in scores}
+    return {f"{split}_song_acc": scores[split]["song_accuracy"] for split in SCORED_SPLITS if split in scores}
 
 
 def probability_columns(classes: Sequence[str]) -> list[str]:

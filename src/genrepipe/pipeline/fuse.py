@@ -87,5 +87,5 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     write_results(out_dir, FUSION, metrics,
                   (song_row(r["split"], r["song_id"], r["label"], classes, p)
                    for r, p in zip(first, fused, strict=True)),
-                  {"run": FUSION, "model": "fusion", "transform": " + ".join(chosen), "classes": classes})
+                  {"run": FUSION, "model": FUSION, "transform": " + ".join(chosen), "classes": classes})
     return metrics
