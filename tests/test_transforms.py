@@ -18,6 +18,7 @@ SETTINGS = {
     "mfcc": {"n_mfcc": 13, "n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
     "mel": {"n_mels": 40, "n_fft": 512, "hop_length": 128, "top_db": 80.0},
     "tempogram": {"hop_length": 64, "win_length": 96},
+    "metre": {"hop_length": 64, "max_lag": 0.5},
 }
 
 
@@ -103,7 +104,7 @@ def test_top_db_floors_each_window_on_its_own(windows):
 
 def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
     assert compute("fft", windows, SR, {"n_bins": 8, "dtype": "float16"}).shape == (3, 8)
-    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, mel, mfcc, musicnn, musicnn_mel, stft, tempogram, waveform"):
+    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, stft, tempogram, waveform"):
         compute("cqt", windows, SR, {})
     with pytest.raises(ParameterError, match=r"^params.yaml: transforms.fft.n_bins=5000 is out of "
                                              r"range; expected 1 to \d+ \(window samples / 2 \+ 1\)$"):
@@ -135,3 +136,45 @@ def test_tempogram_finds_the_beat_period():
             y[int(start * sr):int(start * sr) + 200] += click
         profile = compute("tempogram", y[None, :3 * sr], sr, settings)[0].mean(axis=-1)
         assert abs(np.argmax(profile[10:]) + 10 - period * sr / 256) <= 1
+
+
+def clicks(beats: int, accent_every: int, bpm: float = 120.0, sr: int = 22050) -> np.ndarray:
+    """Three seconds of 1 kHz clicks at `bpm` from 0.1 s on, every `accent_every`-th one with a
+    burst of noise on top (onset strength is a mean over mel bands: the burst lights them all)."""
+    envelope = np.hanning(200)
+    click = envelope * np.sin(2 * np.pi * 1000 * np.arange(200) / sr)
+    burst = envelope * np.random.default_rng(0).standard_normal(200)
+    y = np.zeros(3 * sr + 200, np.float32)
+    for beat in range(beats):
+        start = int((0.1 + beat * 60 / bpm) * sr)
+        y[start:start + 200] += click + (burst if beat % accent_every == 0 else 0)
+    return y[:3 * sr]
+
+
+def test_metre_sees_the_beat_and_whether_bars_are_in_two_or_three():
+    from genrepipe.transforms.metre import RATIOS, parts
+
+    sr, settings = 22050, {"hop_length": 256, "max_lag": 2.0}
+    layout = parts(sr, **settings)
+    assert list(layout) == ["autocorrelation", "tempogram_ratio", "beat_ratios", "tempo"]
+    even, duple, triple = compute("metre", np.stack([clicks(6, 1), clicks(6, 2), clicks(6, 3)]),
+                                  sr, settings)
+    assert even.shape == (sum(layout.values()),) and np.isfinite(even).all()
+    # the strongest period: the beat of even clicks, the bar when every 2nd or 3rd is accented
+    assert np.array([even[-1], duple[-1], triple[-1]]) * 240 == pytest.approx([120, 60, 40], abs=2)
+    at = {r: i for i, r in enumerate(RATIOS)}
+    start = layout["autocorrelation"] + layout["tempogram_ratio"]
+    duple_at, triple_at = duple[start:start + len(RATIOS)], triple[start:start + len(RATIOS)]
+    assert duple_at[at[1 / 2]] > 0.3 > duple_at[at[1 / 3]]  # a bar of two beats
+    assert triple_at[at[1 / 3]] > 0.3 > triple_at[at[1 / 2]]  # ... of three
+    silent = compute("metre", np.zeros((1, 3 * sr), np.float32), sr, settings)
+    assert np.isfinite(silent).all() and not silent[0, start:].any()
+
+
+def test_metre_lags_must_fit_in_a_window(raw_params):
+    from genrepipe.params import validate
+
+    raw_params["transforms"]["metre"] = {"max_lag": 3.0}
+    with pytest.raises(ParameterError, match=r"transforms.metre.max_lag=3.0 is not shorter than one "
+                                             r"window; expected < window = 3 s"):
+        validate(raw_params)
