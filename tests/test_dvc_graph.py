@@ -28,6 +28,7 @@ from conftest import ROOT, TINY_CNN, run, seed_with_every_split
 pytestmark = pytest.mark.e2e
 
 MEL = {"n_mels": 16, "n_fft": 256, "hop_length": 128}
+ONE_EPOCH_CNN = {**TINY_CNN, "filters": [4], "epochs": 1, "batch_size": 8}  # imports, not learning
 SETTINGS = dict(
     sample_rate=8000, window=1, seed=seed_with_every_split(["disco", "metal"], 4),
     dataset__demo__songs_per_genre=4, dataset__demo__duration=3,
@@ -37,8 +38,8 @@ SETTINGS = dict(
                 "musicnn_mel": {}},
     embeddings={"emb": {"model": "models/musicnn-ft", "layer": "penultimate"}},
     models={"svc": {"C": 1.0}, "rfc": {"n_estimators": 5}, "elm": {"n_hidden": 16},
-            "randomcnn": {"filters": [4]}, "cnn1d": TINY_CNN, "cnn2d": TINY_CNN,
-            "samplecnn": {k: v for k, v in TINY_CNN.items() if k != "kernel_size"} | {"filters": [4, 4]},
+            "randomcnn": {"filters": [4]}, "cnn1d": ONE_EPOCH_CNN, "cnn2d": ONE_EPOCH_CNN,
+            "samplecnn": {k: v for k, v in ONE_EPOCH_CNN.items() if k != "kernel_size"} | {"filters": [4, 4]},
             "logreg": {"max_iter": 200}, "musicnn": {"freeze": "all", "epochs": 1, "batch_size": 8}},
     runs={"svc-mfcc": {"model": "svc", "transform": "mfcc"}, "rfc-stft": {"model": "rfc", "transform": "stft"},
           "elm-fft": {"model": "elm", "transform": "fft"},

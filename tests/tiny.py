@@ -3,7 +3,7 @@ train in seconds, and a seed that gives every class of a tiny demo set every spl
 
 # a Keras network of two small conv blocks, two epochs, early stopping from the first
 TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 2, "patience": 1,
-            "min_epochs": 1, "batch_size": 4}
+            "min_epochs": 1, "batch_size": 8}
 
 
 def seed_with_every_split(genres, songs_per_genre: int, ratios=None) -> int:
