@@ -43,8 +43,9 @@ def main() -> None:
                          features_dir=args.features_dir, out_dir=args.model_dir,
                          curves_dir=args.curves_dir, timing_dir=args.timing_dir,
                          manifest=args.manifest, n_jobs=n_jobs,
-                         loader_workers=params.executor.workers)
+                         loader_workers=params.executor.workers, level=run.level)
     scope = (f"{len(meta['folds'])} folds" if "folds" in meta
+             else f"{meta['n_train_songs']} train songs" if meta.get("level") == "song"
              else f"{meta['n_train_windows']} train windows")
     log.info("%s: %s on %s, %s, %.1f s, %s", args.run, meta["model"], meta["transform"], scope,
              meta["train_seconds"], meta["history"])

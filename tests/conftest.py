@@ -157,7 +157,7 @@ def train_stage(name, params, features_dir, out_dir, curves_dir, **kwargs):
     return train_run(name, model=run.model, transform=run.transform,
                      settings=model_settings(params.models, run.model), seed=params.seed,
                      mixed_precision=params.train.mixed_precision, features_dir=features_dir,
-                     out_dir=out_dir, curves_dir=curves_dir, **kwargs)
+                     out_dir=out_dir, curves_dir=curves_dir, level=run.level, **kwargs)
 
 
 def complete_settings(model: str, **settings):

@@ -398,3 +398,35 @@ def test_a_run_that_learned_nothing_is_flagged(raw_params, tmp_path, caplog):
     clean = make_feature_store(tmp_path / "clean", (8, 8), songs_per_split={"train": 6, "valid": 8, "test": 4})
     train_stage("r", params, clean, tmp_path / "models/c", tmp_path / "curves/c")
     assert evaluate_run("r", tmp_path / "models/c", clean, tmp_path / "m2")["valid"]["above_chance"] is True
+
+
+@pytest.mark.parametrize("model, settings", [("svc", {"C": 1.0}), ("logreg", {})])
+def test_a_song_level_run_learns_one_row_per_song(raw_params, tmp_path, model, settings):
+    # one row a song: ten training songs a class, where the window-level tests have four
+    folder = make_feature_store(tmp_path / "mel", (6, 4), name="mel",
+                                songs_per_split={"train": 10, "valid": 2, "test": 2})
+    raw_params["runs"] = {"r": {"model": model, "transform": "mel", "level": "song"}}
+    raw_params["models"] = {model: settings}
+    meta = train_stage("r", validate(raw_params), folder, tmp_path / "models/r", tmp_path / "curves/r")
+    assert meta["level"] == "song"
+    features = FeatureSet(folder)
+    n_train = len(features.songs("train"))
+    assert meta["n_train_songs"] == n_train
+    trained = TrainedRun(tmp_path / "models/r")
+    assert trained.model[-1].n_features_in_ == 2 * 2 * 6  # mean and std over windows of 12 values
+    song = features.songs("test")[0]
+    probs = trained.predict_windows(np.asarray(features.load(song["song_id"])))
+    assert probs.shape == (song["n_windows"], 3) and (probs == probs[0]).all()  # the song's row
+    metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
+    assert metrics["test"]["song_accuracy"] == 1.0  # separable songs
+
+
+def test_song_level_is_for_vector_models(raw_params):
+    raw_params["runs"] = {"r": {"model": "cnn2d", "transform": "mel", "level": "song"}}
+    with pytest.raises(ParameterError, match=r"runs.r.level='song' is for models of one vector per "
+                                             r"window; cnn2d takes windows in batches"):
+        validate(raw_params)
+    raw_params["runs"]["r"].update(model="svc", level="bar")
+    with pytest.raises(ParameterError, match=r"runs.r.level='bar' is not allowed; expected one of: "
+                                             r"window, song"):
+        validate(raw_params)

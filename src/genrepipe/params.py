@@ -26,6 +26,8 @@ from .transforms.entry import DTYPES, KINDS
 from .transforms.registry import TRANSFORMS
 
 PARAMS_FILE = "params.yaml"
+# A run's rows: one per window (a song's prediction: the mean of its windows'), or one per song
+LEVELS = ("window", "song")
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
           "jazz", "metal", "pop", "reggae", "rock")
 
@@ -80,7 +82,8 @@ SCHEMA = Block(fields={
     "models": MapOf(specs=MODELS.specs(), min_len=0,
                     default={}),
     "runs": NamedMap(item=Block(fields={"model": Choice(choices=tuple(MODELS)),
-                                        "transform": Text()}),
+                                        "transform": Text(),
+                                        "level": Choice(choices=LEVELS, default="window")}),
                      min_len=0, default={}),
     "executor": Block(fields={
         "kind": Choice(choices=("local", "dask"), default="local"),
@@ -152,6 +155,11 @@ def transform_kind(params: Section, name: str) -> str | None:
     return "vector" if name in params.embeddings else None
 
 
+def _as_written(run: Section) -> dict:
+    """A run's block for a message: `level` only when it is not the default."""
+    return {k: v for k, v in run.to_dict().items() if k != "level" or v != LEVELS[0]}
+
+
 def _check_run(name: str, run: Section, params: Section) -> None:
     """A run needs its transform computed, and a model that accepts that transform's kind."""
     kind = transform_kind(params, run.transform)
@@ -161,12 +169,16 @@ def _check_run(name: str, run: Section, params: Section) -> None:
                    "one of: " + ", ".join([*params.transforms, *params.embeddings]))
     entry = MODELS[run.model]
     if kind not in entry.accepts:
-        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform} "
+        raise fail(f"runs.{name}", _as_written(run), f"pairs {run.model} with {run.transform} "
                    f"({KINDS[kind]})", f"a {run.model} transform giving "
                    + " or ".join(KINDS[k] for k in entry.accepts))
+    if run.level == "song" and (entry.is_keras or entry.whole_windows):
+        raise fail(f"runs.{name}.level", "song", f"is for models of one vector per window; "
+                   f"{run.model} takes {'whole windows' if entry.whole_windows else 'windows in batches'}",
+                   "window, or a scikit-learn model of vectors (svc, logreg, knn, ...)")
     problem = entry.check and entry.check(model_settings(params.models, run.model), kind)
     if problem:
-        raise fail(f"runs.{name}", run.to_dict(), f"pairs {run.model} with {run.transform} "
+        raise fail(f"runs.{name}", _as_written(run), f"pairs {run.model} with {run.transform} "
                    f"({KINDS[kind]}), but models.{run.model}: {problem}",
                    "a transform that fits the model's settings, or other settings")
 

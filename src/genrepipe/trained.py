@@ -82,4 +82,5 @@ class TrainedRun:
         if self.entry.is_keras:
             return self.family.predict_windows(self.model, self.entry,
                                                self.meta["normalization"], windows, batch_size)
-        return self.family.predict_windows(self.model, self.entry, windows)
+        return self.family.predict_windows(self.model, self.entry, windows,
+                                           self.meta.get("level", "window"))

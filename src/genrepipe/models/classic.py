@@ -20,7 +20,7 @@ from ..archives import canonical_skops
 from ..errors import DataError
 from ..featureset import FeatureSet
 from .entry import ModelEntry
-from .vectors import split_vectors, vectorize
+from .vectors import rows, split_vectors
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,14 @@ def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, 
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
-        seed: int, n_jobs: int, log_metric) -> dict:
+        seed: int, n_jobs: int, level: str, log_metric) -> dict:
     """Fit on the train split of `features` (`n_jobs` threads where the model uses them), save
-    `folder/model.skops`; returns the meta data to record (train and valid window accuracy
-    under `history`)."""
+    `folder/model.skops`; returns the meta data to record (train and valid accuracy of the rows,
+    windows or songs by `level`, under `history`)."""
     whole = entry.whole_windows
-    x_train, y_train, songs = split_vectors(features, "train", features.classes, whole)
-    x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole)
-    log.info("%s on %d train windows of %d values", entry.name, *x_train.shape)
+    x_train, y_train, songs = split_vectors(features, "train", features.classes, whole, level)
+    x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole, level)
+    log.info("%s on %d train %ss of %d values", entry.name, x_train.shape[0], level, x_train.shape[1])
     cv = calibration_splits(y_train, songs, seed, where=features.folder) if entry.calibrated else None
     pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv,
                                 window_shape=features.window_shape)
@@ -98,7 +98,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
         log_metric("eval/accuracy", history["valid_accuracy"], 0)
     save(pipeline, folder / entry.file)
-    return {"normalization": None, "history": history}
+    return {"normalization": None, "history": history, "level": level}
 
 
 def save(pipeline: Pipeline, path: Path) -> None:
@@ -126,6 +126,9 @@ def load(path: Path) -> Pipeline:
     return skops.io.load(path, trusted=untrusted)
 
 
-def predict_windows(pipeline: Pipeline, entry: ModelEntry, windows: np.ndarray) -> np.ndarray:
-    """Class probabilities of each window, shape (n_windows, n_classes)."""
-    return pipeline.predict_proba(vectorize(windows, entry.whole_windows))
+def predict_windows(pipeline: Pipeline, entry: ModelEntry, windows: np.ndarray,
+                    level: str = "window") -> np.ndarray:
+    """Class probabilities of each window of one song, shape (n_windows, n_classes); with
+    `level: song` the song's probabilities, the same for each of its windows."""
+    probabilities = pipeline.predict_proba(rows(windows, level, entry.whole_windows))
+    return np.repeat(probabilities, len(windows), axis=0) if level == "song" else probabilities

@@ -1,4 +1,5 @@
-"""The rows a scikit-learn model learns from: one vector per window, streamed song by song."""
+"""The rows a scikit-learn model learns from: one vector per window, streamed song by song, or
+one vector per song (`level: song`: the mean and standard deviation of its windows' vectors)."""
 
 from __future__ import annotations
 
@@ -35,9 +36,23 @@ def vectorize(windows: np.ndarray, whole_windows: bool = False) -> np.ndarray:
     return window_vectors(windows)
 
 
-def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_windows: bool = False
-                  ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Stream one split song by song into (X, y, source song of each row).
+def song_vector(vectors: np.ndarray) -> np.ndarray:
+    """One song's row at `level: song`: the mean, then the standard deviation, over its windows
+    of each value of their vectors, shape (1, 2 * d)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return np.concatenate([vectors.mean(axis=0), vectors.std(axis=0)])[None, :]
+
+
+def rows(windows: np.ndarray, level: str, whole_windows: bool = False) -> np.ndarray:
+    """The rows of one song's `windows`: one a window, or one for the song (`level: song`)."""
+    vectors = vectorize(windows, whole_windows)
+    return song_vector(vectors) if level == "song" else vectors
+
+
+def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_windows: bool = False,
+                  level: str = "window") -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Stream one split song by song into (X, y, source song of each row): a row per window, or
+    per song with `level: song`.
 
     The source song of an augmented copy is the song it was made from, so that folds grouped by
     it keep a song and its copies together.
@@ -45,11 +60,11 @@ def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_wi
     label_index = {name: i for i, name in enumerate(classes)}
     xs, ys, ids = [], [], []
     for song in features.songs(split):
-        vectors = vectorize(features.load(song["song_id"]), whole_windows)
+        vectors = rows(features.load(song["song_id"]), level, whole_windows)
         xs.append(vectors)
         ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
         ids += [song.get("source_song", song["song_id"])] * len(vectors)
     if not xs:
-        width = vectorize(np.zeros((1, *features.window_shape), np.float32), whole_windows).shape[1]
+        width = rows(np.zeros((1, *features.window_shape), np.float32), level, whole_windows).shape[1]
         return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
     return np.concatenate(xs), np.concatenate(ys), ids

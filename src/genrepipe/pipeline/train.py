@@ -35,7 +35,8 @@ Fit = Callable[[Mapping[str, Any], FeatureSet, Path, Callable[[str, float, int],
 def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, Any], seed: int,
               mixed_precision: bool, features_dir: str | Path, out_dir: str | Path,
               curves_dir: str | Path, timing_dir: str | Path | None = None,
-              manifest: str | Path | None = None, n_jobs: int = 1, loader_workers: int = 2) -> dict:
+              manifest: str | Path | None = None, n_jobs: int = 1, loader_workers: int = 2,
+              level: str = "window") -> dict:
     """Train run `name` (model `model` with its params block `settings`, on the features of
     `transform` in `features_dir`) and write `out_dir` (model + meta.json).
 
@@ -51,6 +52,9 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     loader_workers : int
         Threads loading a Keras model's batches from disk; passed to Keras models only.
         Neither thread count changes the output.
+    level : {"window", "song"}
+        The run's `level` (scikit-learn models): a row per window, or per song (the mean and
+        standard deviation of its windows' vectors); meta.json records "song".
 
     Returns
     -------
@@ -70,7 +74,7 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
     dataset = None if manifest is None else dataset_of(  # read first: a bad one fails fast
         read_csv(manifest, what="the download stage's manifest", columns=("source", "label", "split")))
     fit = _family_fit(entry, seed=seed, n_jobs=n_jobs, mixed_precision=mixed_precision,
-                      loader_workers=loader_workers)
+                      loader_workers=loader_workers, level=level)
     start = time.perf_counter()
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
         curves = Curves(curves_folder)
@@ -107,9 +111,9 @@ _PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
 
 
 def _family_fit(entry: ModelEntry, *, seed: int, n_jobs: int, mixed_precision: bool,
-                loader_workers: int) -> Fit:
+                loader_workers: int, level: str) -> Fit:
     """`fit(settings, features, folder, log_metric)`: the `fit` of `entry`'s family, given the
-    settings that family takes (`n_jobs` for scikit-learn; `mixed_precision` and
+    settings that family takes (`n_jobs` and `level` for scikit-learn; `mixed_precision` and
     `loader_workers` for Keras). The family's module (Keras for a network) is imported at the
     first fit."""
     def fit(settings: Mapping[str, Any], features: FeatureSet, folder: Path, log_metric) -> dict:
@@ -119,7 +123,7 @@ def _family_fit(entry: ModelEntry, *, seed: int, n_jobs: int, mixed_precision: b
                               mixed_precision=mixed_precision, loader_workers=loader_workers,
                               log_metric=log_metric)
         return family.fit(entry, settings, features, folder, seed=seed, n_jobs=n_jobs,
-                          log_metric=log_metric)
+                          level=level, log_metric=log_metric)
 
     return fit
 
@@ -149,6 +153,7 @@ def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, An
         "n_train_windows": sum(s["n_windows"] for s in train_songs),
         "history": fitted["history"],
         "versions": _versions(entry.is_keras),
+        **({"level": fitted["level"]} if fitted.get("level", "window") != "window" else {}),
     }
     write_json(folder / META, meta)
     return meta
