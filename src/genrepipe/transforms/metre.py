@@ -98,9 +98,9 @@ def _beat(autocorrelation: np.ndarray, frame_rate: float) -> tuple[np.ndarray, n
         shape = autocorrelation.shape[:-1]
         return np.zeros((*shape, len(RATIOS))), np.zeros((*shape, 1))
     period = shortest + np.argmax(autocorrelation[..., shortest:longest + 1], axis=-1)
-    at = np.stack([np.take_along_axis(autocorrelation, np.clip(np.round(period * r), 0, lags - 1)
-                                      .astype(int)[..., None], axis=-1)[..., 0]
-                   * (np.round(period * r) < lags) for r in RATIOS], axis=-1)
+    lag = np.round(period[..., None] * np.asarray(RATIOS)).astype(int)  # (..., len(RATIOS))
+    inside = lag < lags  # a ratio's lag beyond the longest gives 0
+    at = np.take_along_axis(autocorrelation, np.minimum(lag, lags - 1), axis=-1) * inside
     flat = autocorrelation[..., 0] == 0  # silence: no beat at all
     tempo = np.where(flat, 0.0, frame_rate * 60 / period / 240.0)[..., None]
     return at, tempo
