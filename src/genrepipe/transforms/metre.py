@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .spectral import lag_autocorrelation
+
 RATIOS = (1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 4 / 3, 3 / 2, 2, 3, 4)
 BEAT_BPM = (40.0, 240.0)  # where the strongest beat period is looked for
 N_TEMPOGRAM_RATIOS = 13  # librosa's default factors, 1/4 to 4
@@ -57,25 +59,12 @@ def compute(y: np.ndarray, sr: int, hop_length: int, max_lag: float) -> np.ndarr
     onsets = librosa.onset.onset_strength(y=np.asarray(y, dtype=np.float32), sr=sr,
                                           hop_length=hop_length)
     lags = n_lags(sr, hop_length, max_lag)
-    autocorrelation = _autocorrelation(onsets, lags)
+    autocorrelation = lag_autocorrelation(onsets, lags)
     tempogram = librosa.feature.tempogram(onset_envelope=onsets, sr=sr, hop_length=hop_length,
                                           win_length=lags)
     ratios = _tempogram_ratios(tempogram, sr, hop_length)
     beat_ratios, tempo = _beat(autocorrelation, sr / hop_length)
     return np.concatenate([autocorrelation, ratios, beat_ratios, tempo], axis=-1).astype(np.float32)
-
-
-def _autocorrelation(onsets: np.ndarray, lags: int) -> np.ndarray:
-    """The autocorrelation of the mean-removed onset strength at lags 0 .. lags - 1, each lag's
-    sum divided by the frames it spans (a long lag overlaps little of a short window: unscaled,
-    a bar of three would look weaker than one of two), then by lag 0 (zeros where flat)."""
-    import librosa
-
-    centred = onsets - onsets.mean(axis=-1, keepdims=True)
-    frames = centred.shape[-1]
-    correlation = librosa.autocorrelate(centred, max_size=lags, axis=-1) / (frames - np.arange(lags))
-    energy = correlation[..., :1]
-    return np.divide(correlation, energy, out=np.zeros_like(correlation), where=energy > 1e-12)
 
 
 def _tempogram_ratios(tempogram: np.ndarray, sr: int, hop_length: int) -> np.ndarray:

@@ -1,5 +1,6 @@
 """What the spectral transforms share: a one-pass STFT, dB scaling, a cached mel filter bank,
-per-window dB floors, and cache-sized blocks of windows.
+per-window dB floors, cache-sized blocks of windows, and the rhythm transforms' (`metre`,
+`pitch`) lag autocorrelation of an onset curve.
 
 Each function transforms the last axis of ``(..., n_samples)``, so all windows of a song go
 through in one call. Anything that depends on the whole batch (librosa's default ``top_db``
@@ -120,3 +121,16 @@ def log_mel(block: np.ndarray, sr: int, n_mels: int, n_fft: int, hop_length: int
     block: ``librosa.power_to_db(librosa.feature.melspectrogram(...))``."""
     mel = _apply_filterbank(_mel_basis(sr, n_fft, n_mels), power(stft(block, n_fft, hop_length)))
     return clip_per_window(power_to_db(mel), top_db)
+
+
+def lag_autocorrelation(onsets: np.ndarray, lags: int) -> np.ndarray:
+    """The autocorrelation of the mean-removed onset strength at lags 0 .. lags - 1, each lag's
+    sum divided by the frames it spans (a long lag overlaps little of a short window: unscaled,
+    a bar of three would look weaker than one of two), then by lag 0 (zeros where flat)."""
+    import librosa
+
+    centred = onsets - onsets.mean(axis=-1, keepdims=True)
+    frames = centred.shape[-1]
+    correlation = librosa.autocorrelate(centred, max_size=lags, axis=-1) / (frames - np.arange(lags))
+    energy = correlation[..., :1]
+    return np.divide(correlation, energy, out=np.zeros_like(correlation), where=energy > 1e-12)
