@@ -44,7 +44,7 @@ def test_defaults_fill_absent_optional_keys(raw_params):
     (lambda p: p["dataset"]["gtzan"].update(urls=[]), r"dataset.gtzan.urls=\[\] has the wrong type or length"),
     (lambda p: p["dataset"]["gtzan"].update(urls=["ftp://x"]), r"dataset.gtzan.urls\[0\]='ftp://x' is not allowed"),
     (lambda p: p["segment"].update(short="crop"), r"segment.short='crop' is not allowed; expected one of: pad, skip"),
-    (lambda p: p["transforms"].update(cqt={}), r"transforms.cqt={} is an unknown key; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, stft, tempogram, waveform"),
+    (lambda p: p["transforms"].update(cqt={}), r"transforms.cqt={} is an unknown key; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, pitch, pitchgram, stft, tempogram, waveform"),
     (lambda p: p["transforms"]["mel"].update(n_mels=0), r"transforms.mel.n_mels=0 is out of range"),
     (lambda p: p["transforms"]["mel"].update(dtype="float64"), r"transforms.mel.dtype='float64' is not allowed; expected one of: float32, float16"),
     (lambda p: p["transforms"]["stft"].update(n_fft=1 << 20), r"transforms.stft.n_fft=1048576 is longer than one window; expected <= window \* sample_rate = 66150"),

@@ -29,8 +29,8 @@ def windows() -> np.ndarray:
 
 
 def test_every_transform_is_tested():
-    # the musicnn ones against the original implementation, in test_musicnn.py
-    assert set(SETTINGS) == set(TRANSFORMS) - {"musicnn", "musicnn_mel"}
+    # the pretrained networks' against their originals: test_musicnn.py, test_basic_pitch.py
+    assert set(SETTINGS) == set(TRANSFORMS) - {"musicnn", "musicnn_mel", "pitch", "pitchgram"}
 
 
 @pytest.mark.parametrize("n_fft, hop_length", [(512, 128), (256, 100), (1024, 333), (64, 64)])
@@ -104,7 +104,7 @@ def test_top_db_floors_each_window_on_its_own(windows):
 
 def test_dtype_key_is_ignored_and_unknown_transform_refused(windows):
     assert compute("fft", windows, SR, {"n_bins": 8, "dtype": "float16"}).shape == (3, 8)
-    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, stft, tempogram, waveform"):
+    with pytest.raises(ParameterError, match="transform='cqt' is not supported; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, pitch, pitchgram, stft, tempogram, waveform"):
         compute("cqt", windows, SR, {})
     with pytest.raises(ParameterError, match=r"^params.yaml: transforms.fft.n_bins=5000 is out of "
                                              r"range; expected 1 to \d+ \(window samples / 2 \+ 1\)$"):
