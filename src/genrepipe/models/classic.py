@@ -1,5 +1,6 @@
 """The scikit-learn family: a scaling Pipeline around a registry model, fitted on one vector per
-window, saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
+window (or per song, `level: song`), its settings optionally chosen inside the training songs
+(`search`), saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
 only the types genrepipe saves."""
 
 from __future__ import annotations
