@@ -430,3 +430,26 @@ def test_song_level_is_for_vector_models(raw_params):
     with pytest.raises(ParameterError, match=r"runs.r.level='bar' is not allowed; expected one of: "
                                              r"window, song"):
         validate(raw_params)
+
+
+def test_search_chooses_settings_inside_the_training_songs(raw_params, tmp_path):
+    folder = make_feature_store(tmp_path / "mel", (6, 4), name="mel",
+                                songs_per_split={"train": 6, "valid": 2, "test": 2})
+    params = _params(raw_params, "logreg", "mel", search={"C": [1e-6, 1.0]})
+    meta = train_stage("r", params, folder, tmp_path / "models/r", tmp_path / "curves/r")
+    search = meta["history"]["search"]
+    assert search["tried"] == [{"C": 1e-6}, {"C": 1.0}] and search["chosen"] == {"C": 1.0}
+    assert search["song_accuracy"][1] > search["song_accuracy"][0]
+    assert TrainedRun(tmp_path / "models/r").model[-1].C == 1.0  # trained with the choice
+    assert meta["model_params"]["search"] == {"C": [1e-6, 1.0]}  # what the user asked for
+
+
+@pytest.mark.parametrize("search, message", [
+    ({"max_iter": [10]}, r"models.logreg.search.max_iter=\[10\] is not a key to search; expected one of: C"),
+    ({"C": []}, r"models.logreg.search.C=\[\] has the wrong type; expected a non-empty list"),
+    ({"C": [1.0, -1]}, r"models.logreg.search.C\[1\]=-1 is out of range"),
+])
+def test_search_grid_validation(raw_params, search, message):
+    raw_params["models"]["logreg"] = {"search": search}
+    with pytest.raises(ParameterError, match=message):
+        validate(raw_params)

@@ -276,3 +276,29 @@ class Either(Spec):
             except ParameterError:
                 continue
         raise fail(key, value, "is not allowed", self.describe())
+
+
+@dataclass(frozen=True)
+class Grid(Spec):
+    """Values to try for some of a block's keys: a mapping of key -> a list of values, each
+    checked by that key's spec in `fields`; empty: nothing to try."""
+
+    fields: Mapping[str, Spec] = field(default_factory=dict)
+    default: Any = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return self._or_null("a mapping of some of " + ", ".join(self.fields) + " to lists of values")
+
+    def clean(self, key: str, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise fail(key, value, "has the wrong type", self.describe())
+        out = {}
+        for name, values in value.items():
+            if name not in self.fields:
+                raise fail(f"{key}.{name}", values, "is not a key to search",
+                           "one of: " + ", ".join(self.fields))
+            if not isinstance(values, list) or not values:
+                raise fail(f"{key}.{name}", values, "has the wrong type", "a non-empty list")
+            out[name] = [self.fields[name].check(f"{key}.{name}[{i}]", v) for i, v in enumerate(values)]
+        return Section(out, key)
+

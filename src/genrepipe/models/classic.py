@@ -1,10 +1,12 @@
 """The scikit-learn family: a scaling Pipeline around a registry model, fitted on one vector per
-window, saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
+window (or per song, `level: song`), its settings optionally chosen inside the training songs
+(`search`), saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
 only the types genrepipe saves."""
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -88,17 +90,62 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     x_train, y_train, songs = split_vectors(features, "train", features.classes, whole, level)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole, level)
     log.info("%s on %d train %ss of %d values", entry.name, x_train.shape[0], level, x_train.shape[1])
-    cv = calibration_splits(y_train, songs, seed, where=features.folder) if entry.calibrated else None
-    pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv,
-                                window_shape=features.window_shape)
-    pipeline.fit(x_train, y_train)
-    history = {"train_accuracy": float(pipeline.score(x_train, y_train))}
+    settings, search = choose_settings(entry, settings, x_train, y_train, songs, seed, n_jobs,
+                                       features.window_shape, where=features.folder)
+    pipeline = _fitted(entry, settings, x_train, y_train, songs, seed, n_jobs,
+                       features.window_shape, where=features.folder)
+    history = {"train_accuracy": float(pipeline.score(x_train, y_train)), **search}
     log_metric("train/accuracy", history["train_accuracy"], 0)
     if len(y_valid):
         history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
         log_metric("eval/accuracy", history["valid_accuracy"], 0)
     save(pipeline, folder / entry.file)
     return {"normalization": None, "history": history, "level": level}
+
+
+def _fitted(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,
+            songs: Sequence[str], seed: int, n_jobs: int, window_shape: tuple[int, ...],
+            where: str | Path) -> Pipeline:
+    """The model's pipeline fitted on (x, y) (calibrated on song-disjoint folds of `songs`)."""
+    cv = calibration_splits(y, songs, seed, where=where) if entry.calibrated else None
+    pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv, window_shape=window_shape)
+    return pipeline.fit(x, y)
+
+
+def choose_settings(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,
+                    songs: Sequence[str], seed: int, n_jobs: int, window_shape: tuple[int, ...],
+                    where: str | Path = "the train split") -> tuple[dict, dict]:
+    """The settings to train with: `settings` with the values of its `search` grid that give
+    the best song accuracy over song-disjoint folds of the training songs (every combination
+    in grid order; ties: the first), and what was tried (`{"search": ...}`, or {} without a
+    grid). Nothing outside the training songs is seen."""
+    grid = settings.get("search") or {}
+    if not grid:
+        return settings, {}
+    tried = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    folds = calibration_splits(y, songs, seed, where=where)
+    songs = np.asarray(songs)
+    scores = []
+    for combination in tried:
+        candidate = {**settings, **combination}
+        right = []
+        for train, test in folds:
+            model = _fitted(entry, candidate, x[train], y[train], songs[train], seed, n_jobs,
+                            window_shape, where)
+            right += _songs_right(model.predict_proba(x[test]), y[test], songs[test], model.classes_)
+        scores.append(float(np.mean(right)))
+    chosen = tried[int(np.argmax(scores))]  # argmax: the first of equal scores
+    log.info("%s: search over %d settings, chose %s (inner song accuracy %.3f)", entry.name,
+             len(tried), chosen, max(scores))
+    return ({**settings, **chosen},
+            {"search": {"tried": tried, "song_accuracy": scores, "chosen": chosen}})
+
+
+def _songs_right(probabilities: np.ndarray, y: np.ndarray, songs: np.ndarray,
+                 classes: np.ndarray) -> list[bool]:
+    """Per song of `songs`: is the class of its rows' mean probability its label?"""
+    return [bool(classes[probabilities[songs == song].mean(axis=0).argmax()] == y[songs == song][0])
+            for song in dict.fromkeys(songs)]
 
 
 def save(pipeline: Pipeline, path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Either, Flag, ListOf, Number, integer, positive
+from ...schema import Block, Choice, Either, Flag, Grid, ListOf, Number, integer, positive
 
 # Keys of a Keras model's block renamed since earlier params files (old: new); still read.
 RENAMED = {"augment": "batch_augment"}
@@ -54,3 +54,10 @@ def cnn(filters: list[int], kernel_size: int, epochs: int) -> dict:
         "pool_size": integer(min=1, max=8, default=2),
         **training(epochs),
     }
+
+
+def searchable(fields: dict, *keys: str) -> Block:
+    """A scikit-learn model's params block with `search`: values of `keys` to try, chosen by
+    song-grouped cross-validation inside the training songs (`models.classic.choose_settings`)."""
+    return Block(fields={**fields, "search": Grid(fields={k: fields[k] for k in keys})})
+

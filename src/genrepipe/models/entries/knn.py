@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, integer
+from ...schema import Choice, integer
 from ..entry import ModelEntry
-from ._shared import VECTORS
+from ._shared import VECTORS, searchable
 
-ENTRY = ModelEntry("knn", "sklearn", VECTORS, Block(fields={
+ENTRY = ModelEntry("knn", "sklearn", VECTORS, searchable({
     "n_neighbors": integer(min=1, max=10000, default=5),
     "weights": Choice(choices=("uniform", "distance"), default="distance"),
-}), "k nearest neighbours")
+}, "n_neighbors", "weights"), "k nearest neighbours")

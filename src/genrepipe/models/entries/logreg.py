@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...schema import Block, integer, positive
+from ...schema import integer, positive
 from ..entry import ModelEntry
-from ._shared import VECTORS
+from ._shared import VECTORS, searchable
 
 ENTRY = ModelEntry(
     "logreg", "sklearn", VECTORS,
-    Block(fields={"C": positive(default=1.0), "max_iter": integer(min=1, default=2000)}),
+    searchable({"C": positive(default=1.0), "max_iter": integer(min=1, default=2000)}, "C"),
     "logistic regression")
