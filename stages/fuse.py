@@ -1,4 +1,5 @@
-"""Stage `fuse`: the runs of params.yaml combined by averaging song probabilities, chosen on valid."""
+"""Stage `fuse`: the runs of params.yaml combined on their song probabilities (`fuse.method`),
+learnt on valid (k-fold: nested, on the other folds)."""
 
 import argparse
 import logging
@@ -17,9 +18,11 @@ def main() -> None:
     parser.add_argument("out_dir", help="output folder (metrics): fusion.json and fusion/")
     args = parser.parse_args()
     params = load_params()
-    metrics = fuse_runs(args.runs_dir, list(params.runs), args.out_dir, seed=params.seed)
+    metrics = fuse_runs(args.runs_dir, list(params.fuse.runs or params.runs), args.out_dir,
+                        seed=params.seed, method=params.fuse.method)
     split, chosen = chosen_on(metrics)
-    log.info("fusion of %s: song accuracy %.3f [%.3f, %.3f] (%s)", " + ".join(metrics["runs"]),
+    log.info("fusion (%s) of %s: song accuracy %.3f [%.3f, %.3f] (%s)", params.fuse.method,
+             " + ".join(metrics["runs"]),
              chosen["song_accuracy"], chosen["song_accuracy_lo"], chosen["song_accuracy_hi"], split)
 
 

@@ -43,6 +43,8 @@ def test_defaults_fill_absent_optional_keys(raw_params):
     (lambda p: p["dataset"]["gtzan"].update(hash="5b3d6ddd"), r"dataset.gtzan.hash='5b3d6ddd' is not allowed; expected a string starting with md5: or sha256:"),
     (lambda p: p["dataset"]["gtzan"].update(urls=[]), r"dataset.gtzan.urls=\[\] has the wrong type or length"),
     (lambda p: p["dataset"]["gtzan"].update(urls=["ftp://x"]), r"dataset.gtzan.urls\[0\]='ftp://x' is not allowed"),
+    (lambda p: p["fuse"].update(method="vote"), r"fuse.method='vote' is not allowed; expected one of: select, mean, stack"),
+    (lambda p: p["fuse"].update(runs=["svc-mfcc", "svc-cqt"]), r"fuse.runs=\['svc-mfcc', 'svc-cqt'\] names svc-cqt, not a run; expected null \(every run\) or some of: svc-fft, "),
     (lambda p: p["segment"].update(short="crop"), r"segment.short='crop' is not allowed; expected one of: pad, skip"),
     (lambda p: p["transforms"].update(cqt={}), r"transforms.cqt={} is an unknown key; expected one of: fft, mel, metre, mfcc, musicnn, musicnn_mel, pitch, pitchgram, stft, tempogram, waveform"),
     (lambda p: p["transforms"]["mel"].update(n_mels=0), r"transforms.mel.n_mels=0 is out of range"),

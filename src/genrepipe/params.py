@@ -28,6 +28,9 @@ from .transforms.registry import TRANSFORMS
 PARAMS_FILE = "params.yaml"
 # A run's rows: one per window (a song's prediction: the mean of its windows'), or one per song
 LEVELS = ("window", "song")
+# How the fuse stage combines runs (genrepipe.pipeline.fuse): a greedy selection's mean, the mean
+# of every run, a logistic regression on them side by side
+FUSE_METHODS = ("select", "mean", "stack")
 GENRES = ("blues", "classical", "country", "disco", "hiphop",
           "jazz", "metal", "pop", "reggae", "rock")
 
@@ -93,6 +96,8 @@ SCHEMA = Block(fields={
         "workers": integer(min=1, max=64, default=2),
     }),
     "train": Block(fields={"mixed_precision": Flag(default=False)}),
+    "fuse": Block(fields={"method": Choice(choices=FUSE_METHODS, default="select"),
+                          "runs": ListOf(item=Text(), min_len=1, nullable=True, default=None)}),
 })
 
 
@@ -142,6 +147,10 @@ def _validated(raw: Any) -> Section:
         _check_embedding(name, settings, window_samples, params.sample_rate)
     for name, run in params.runs.items():
         _check_run(name, run, params)
+    unknown = [name for name in params.fuse.runs or () if name not in params.runs]
+    if unknown:
+        raise fail("fuse.runs", list(params.fuse.runs), f"names {', '.join(unknown)}, not a run",
+                   "null (every run) or some of: " + ", ".join(params.runs))
     if "fusion" in params.runs:
         raise fail("runs.fusion", params.runs.fusion.to_dict(), "has the name of the fusion stage's "
                    "result", "another run name")

@@ -1,18 +1,29 @@
-"""The fuse stage: the runs combined by averaging their song probabilities, the runs chosen on
-valid, never on test.
+"""The fuse stage: the runs combined on their song probabilities, the combination learnt on songs
+it is never scored on.
 
-Different representations err on different songs; averaging the class probabilities of several
-runs can be right where each alone is not. Which runs to average is decided by greedy forward
-selection on the valid songs (Caruana et al., 2004, without replacement): start from the best
-run on valid, add the run that raises valid song accuracy most, stop when none does. With k folds
-the selection uses the cross-validated predictions (there is no untouched test set then). The
-fusion is scored like a run (valid and test, bootstrap intervals) and reported as its own row.
+Different representations err on different songs; combining the class probabilities of several
+runs can be right where each alone is not. Three methods (`fuse.method`), over the runs named in
+`fuse.runs` (null: every run):
+
+- `select`: average the runs chosen by greedy forward selection (Caruana et al., 2004, without
+  replacement): start from the best run, add the run that raises song accuracy most, stop when
+  none does;
+- `mean`: average them all; nothing is chosen;
+- `stack`: a logistic regression on the runs' probabilities side by side (Wolpert's stacked
+  generalisation), learnt on songs with known labels.
+
+What the combination is learnt on: with a train / valid / test split, the valid songs (it is then
+scored on valid, optimistically, and on test, honestly); with k folds, for each fold the other
+folds' cross-validated predictions, then applied to that fold's songs (nested: no fold's songs
+help choose their own combination, so the cross-validated score is honest). The fusion is scored
+like a run (intervals, folds) and reported as its own row.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +33,11 @@ from ..metrics import fold_scores, song_scores
 from ..results import FUSION, is_kfold, probabilities, read_results, song_row, write_results
 
 log = logging.getLogger(__name__)
+
+# (n_runs, n_songs, n_classes) probabilities -> (n_songs, n_classes)
+Combine = Callable[[np.ndarray], np.ndarray]
+# (probabilities of the songs it learns on, their labels, run names, seed) -> (combine, runs used)
+Fit = Callable[[np.ndarray, np.ndarray, list[str], int], tuple[Combine, list[str]]]
 
 
 def greedy_selection(candidates: dict[str, np.ndarray], truth: np.ndarray) -> list[str]:
@@ -45,47 +61,120 @@ def greedy_selection(candidates: dict[str, np.ndarray], truth: np.ndarray) -> li
         best = trials[name]
 
 
-def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int) -> dict:
-    """Fuse the runs `runs` of `runs_dir`; write `out_dir/fusion.json` and `out_dir/fusion/`
-    like a run's results (`genrepipe.results`), and return the scores."""
+def fit_select(probs: np.ndarray, truth: np.ndarray, names: list[str], seed: int
+               ) -> tuple[Combine, list[str]]:
+    """The mean of the greedily selected runs."""
+    chosen = greedy_selection(dict(zip(names, probs, strict=True)), truth)
+    picked = [names.index(n) for n in chosen]
+    return (lambda x: x[picked].mean(axis=0)), chosen
+
+
+def fit_mean(probs: np.ndarray, truth: np.ndarray, names: list[str], seed: int
+             ) -> tuple[Combine, list[str]]:
+    """The mean of every run."""
+    return (lambda x: x.mean(axis=0)), list(names)
+
+
+def fit_stack(probs: np.ndarray, truth: np.ndarray, names: list[str], seed: int
+              ) -> tuple[Combine, list[str]]:
+    """A multinomial logistic regression (C = 1) on every run's probabilities side by side; where
+    the labels hold a single class there is nothing to learn and the runs are averaged."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(np.unique(truth)) < 2:
+        log.warning("stack: the songs it learns on hold one class; averaging the runs instead")
+        return fit_mean(probs, truth, names, seed)
+    model = LogisticRegression(C=1.0, max_iter=5000, random_state=seed).fit(_side_by_side(probs), truth)
+
+    def combine(x: np.ndarray) -> np.ndarray:
+        fused = np.zeros(x.shape[1:])
+        fused[:, model.classes_] = model.predict_proba(_side_by_side(x))
+        return fused
+
+    return combine, list(names)
+
+
+def _side_by_side(probs: np.ndarray) -> np.ndarray:
+    """(n_runs, n_songs, n_classes) -> (n_songs, n_runs * n_classes)."""
+    return np.transpose(probs, (1, 0, 2)).reshape(probs.shape[1], -1)
+
+
+METHODS: dict[str, Fit] = {"select": fit_select, "mean": fit_mean, "stack": fit_stack}
+
+
+def nested(fit: Fit, probs: np.ndarray, truth: np.ndarray, folds: Sequence[str], names: list[str],
+           seed: int) -> tuple[np.ndarray, dict[str, list[str]]]:
+    """Each fold's songs combined as `fit` learnt it on the other folds' songs.
+
+    Returns
+    -------
+    (fused probabilities of every song, the runs used for each fold)
+    """
+    folds = np.asarray(folds)
+    fused = np.zeros(probs.shape[1:])
+    used = {}
+    for fold in sorted(set(folds)):
+        inside = folds == fold
+        combine, used[fold] = fit(probs[:, ~inside], truth[~inside], names, seed)
+        fused[inside] = combine(probs[:, inside])
+    return fused, used
+
+
+def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int,
+              method: str = "select") -> dict:
+    """Fuse the runs `runs` of `runs_dir` by `method` (a key of METHODS); write
+    `out_dir/fusion.json` and `out_dir/fusion/` like a run's results (`genrepipe.results`), and
+    return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
-        raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
+        raise parameter_error("fuse.runs", [], "names no run", "at least one run to fuse")
     results = {name: read_results(runs_dir, name) for name in runs}
     loaded = {name: (r.classes, r.songs) for name, r in results.items()}
-    classes = next(iter(loaded.values()))[0]
+    names = list(loaded)
+    classes = loaded[names[0]][0]
     differ = [n for n, (c, _) in loaded.items() if c != classes]
     if differ:
         raise DataError(f"runs {', '.join(differ)} have other classes than {runs[0]!r}; the fusion "
-                        "averages runs over the same classes")
-    first = next(iter(loaded.values()))[1]
-    kfold = is_kfold(results[runs[0]].scores)
-    chooser = None if kfold else "valid"
-    index = {c: i for i, c in enumerate(classes)}
+                        "combines runs over the same classes")
+    first = loaded[names[0]][1]
     order = [(r["split"], r["song_id"]) for r in first]
     for name, (_, rows) in loaded.items():
         if [(r["split"], r["song_id"]) for r in rows] != order:
             raise DataError(f"run {name!r} predicted other songs than {runs[0]!r}; re-run `dvc repro`")
-    truth = np.array([index[r["label"]] for r in first if chooser is None or r["split"] == chooser])
-    if len(truth):
-        chosen = greedy_selection({n: probabilities(rows, classes, chooser)
-                                   for n, (_, rows) in loaded.items()}, truth)
-    else:  # no valid songs (dataset.ratios.valid: 0): nothing to choose on, every run is averaged
-        chosen, chooser = sorted(loaded), "nothing (no valid songs: every run)"
-    log.info("fusion of %s (chosen on %s)", " + ".join(chosen), chooser or "the cross-validated predictions")
-    fused = np.mean([probabilities(loaded[n][1], classes, None) for n in chosen], axis=0)
+    index = {c: i for i, c in enumerate(classes)}
     labels = np.array([index[r["label"]] for r in first])
-    if kfold:
-        metrics = {"runs": chosen, "test": song_scores(labels, fused, classes, seed),
-                   "folds": fold_scores(labels, fused.argmax(axis=1), [r["split"] for r in first], classes)}
+    splits = [r["split"] for r in first]
+    probs = np.stack([probabilities(loaded[n][1], classes, None) for n in names])
+    fit = METHODS[method]
+    if is_kfold(results[names[0]].scores):
+        fused, used = nested(fit, probs, labels, splits, names, seed)
+        metrics = {"method": method, "runs": _most_used(used), "runs_per_fold": used,
+                   "test": song_scores(labels, fused, classes, seed),
+                   "folds": fold_scores(labels, fused.argmax(axis=1), splits, classes)}
+        learnt_on = "for each fold, the other folds' cross-validated predictions"
     else:
-        metrics = {"runs": chosen}
+        valid = np.array([s == "valid" for s in splits])
+        if valid.any():
+            combine, chosen = fit(probs[:, valid], labels[valid], names, seed)
+            learnt_on = "valid"
+        else:  # no valid songs (dataset.ratios.valid: 0): nothing to learn on, every run is averaged
+            (combine, chosen), learnt_on = fit_mean(probs, labels, names, seed), "nothing (no valid songs)"
+        fused = combine(probs)
+        metrics = {"method": method, "runs": chosen}
         for split in ("valid", "test"):
-            rows = np.array([r["split"] == split for r in first])
+            rows = np.array([s == split for s in splits])
             if rows.any():
                 metrics[split] = song_scores(labels[rows], fused[rows], classes, seed)
+    log.info("fusion (%s) of %s, learnt on %s", method, " + ".join(metrics["runs"]), learnt_on)
     write_results(out_dir, FUSION, metrics,
                   (song_row(r["split"], r["song_id"], r["label"], classes, p)
                    for r, p in zip(first, fused, strict=True)),
-                  {"run": FUSION, "model": FUSION, "transform": " + ".join(chosen), "classes": classes})
+                  {"run": FUSION, "model": f"fusion ({method})",
+                   "transform": " + ".join(metrics["runs"]), "classes": classes})
     return metrics
+
+
+def _most_used(used: dict[str, list[str]]) -> list[str]:
+    """The runs any fold used, the most used first (then by name)."""
+    counts = Counter(name for names in used.values() for name in names)
+    return sorted(counts, key=lambda n: (-counts[n], n))

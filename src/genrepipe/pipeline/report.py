@@ -119,9 +119,12 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
             "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
             f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "
             f"{split} interval reaches the rate of always answering the commonest class; "
-            "`genrepipe predict` never picks such a run by default. `fusion`: the average of the "
-            "song probabilities of the runs named in its transform column, chosen on "
-            f"{split}.\n\n")
+            "`genrepipe predict` never picks such a run by default. `fusion`: the runs named in "
+            "its transform column combined on their song probabilities as its model column says "
+            "(`select`: the mean of the runs a greedy selection picked; `mean`: of every run; "
+            "`stack`: a logistic regression on them), learnt on "
+            + ("the other folds for each fold (nested)" if split == "cross-validated" else "valid")
+            + ".\n\n")
         handle.write(summary_table(rows))
     figures.summary(rows, out_png)
     if headline_path is not None:
