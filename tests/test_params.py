@@ -12,7 +12,7 @@ def test_shipped_params_are_valid():
     params = load_params(ROOT / "params.yaml")
     assert params.window == 3.0 and params.hop is None and hop_seconds(params.window, params.hop) == 3.0
     assert params.dataset.source == "demo"
-    assert set(params.transforms) == {"fft", "waveform", "stft", "mfcc", "mel", "tempogram", "musicnn"}
+    assert set(params.transforms) == {"fft", "waveform", "stft", "mfcc", "mel", "tempogram", "musicnn", "pitch"}
 
 
 def test_defaults_fill_absent_optional_keys(raw_params):

@@ -96,7 +96,7 @@ SCHEMA = Block(fields={
         "workers": integer(min=1, max=64, default=2),
     }),
     "train": Block(fields={"mixed_precision": Flag(default=False)}),
-    "fuse": Block(fields={"method": Choice(choices=FUSE_METHODS, default="mean"),
+    "fuse": Block(fields={"method": Choice(choices=FUSE_METHODS, default="stack"),
                           "runs": ListOf(item=Text(), min_len=1, nullable=True, default=None)}),
 })
 

@@ -127,7 +127,7 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
-        raise parameter_error("fuse.runs", [], "names no run", "at least one run to fuse")
+        raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
     results = {name: read_results(runs_dir, name) for name in runs}
     loaded = {name: (r.classes, r.songs) for name, r in results.items()}
     names = list(loaded)
