@@ -20,7 +20,6 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,7 @@ import logging
 from genrepipe.params import load_params
 from genrepipe.pipeline.evaluate import evaluate_run
 from genrepipe.stage import run_stage
+from genrepipe.tag_scoring import auc_interval
 
 log = logging.getLogger("genrepipe.evaluate")
 
@@ -24,6 +25,10 @@ def main() -> None:
             log.info("%s, %s: song accuracy %.3f [%.3f, %.3f], song macro-F1 %.3f (%d songs)",
                      args.run, split, m["song_accuracy"], m["song_accuracy_lo"],
                      m["song_accuracy_hi"], m["song_macro_f1"], m["n_songs"])
+        elif isinstance(m, dict) and "macro_roc_auc" in m:
+            log.info("%s, %s: macro ROC-AUC %s, macro PR-AUC %s, macro F1 %.3f (%d songs, %d tags)",
+                     args.run, split, auc_interval(m), auc_interval(m, "macro_pr_auc"), m["macro_f1"],
+                     m["n_songs"], m["n_tags"])
 
 
 if __name__ == "__main__":

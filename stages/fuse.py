@@ -6,7 +6,7 @@ import logging
 
 from genrepipe.params import load_params
 from genrepipe.pipeline.fuse import fuse_runs
-from genrepipe.results import chosen_on
+from genrepipe.results import chosen_on, headline_metric
 from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.fuse")
@@ -21,9 +21,10 @@ def main() -> None:
     metrics = fuse_runs(args.runs_dir, list(params.fuse.runs or params.runs), args.out_dir,
                         seed=params.seed, method=params.fuse.method)
     split, chosen = chosen_on(metrics)
-    log.info("fusion (%s) of %s: song accuracy %.3f [%.3f, %.3f] (%s)", params.fuse.method,
-             " + ".join(metrics["runs"]),
-             chosen["song_accuracy"], chosen["song_accuracy_lo"], chosen["song_accuracy_hi"], split)
+    key = headline_metric(metrics)  # song_accuracy, or the taggers' macro_roc_auc
+    log.info("fusion (%s) of %s: %s %.3f [%.3f, %.3f] (%s)", metrics["method"],
+             " + ".join(metrics["runs"]), key.replace("_", " "),
+             chosen[key], chosen[key + "_lo"], chosen[key + "_hi"], split)
 
 
 if __name__ == "__main__":

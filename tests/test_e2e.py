@@ -11,13 +11,12 @@ import time
 
 import numpy as np
 import pytest
-import soundfile as sf
 import yaml
 
 from genrepipe.store import read_csv
 
 from browser import RecordingProxy, render
-from conftest import ROOT, TINY_CNN, VENV_BIN, run, seed_with_every_split, tone
+from conftest import ROOT, TINY_CNN, VENV_BIN, run, seed_with_every_split
 
 pytestmark = pytest.mark.e2e
 

@@ -62,7 +62,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 LAYERS = (
     ("errors", "store", "section", "schema", "workspace", "limits", "entries", "parallel", "stage", "split",
      "metrics", "archives", "curves", "audio", "windows", "augment", "backend", "small_data",
-     "results", "figures"),
+     "results", "figures", "tag_metrics", "tag_scoring", "tagset"),
     ("featureset", "normalize", "loader"),
     ("transforms", "models", "pretrained", "sources", "duplicates"),
     ("params", "trained", "embed", "provenance", "choice", "catalog"),

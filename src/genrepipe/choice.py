@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import DataError
 from .models.registry import MODELS
-from .results import chosen_on, has_results, read_results
+from .results import chosen_on, has_results, headline_metric, read_results
 
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
@@ -38,13 +38,16 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple
         model = results[n].info.get("model")
         return model in MODELS and MODELS[model].is_keras
 
-    def key(n: str) -> tuple:
-        scores = split[n][1]
-        return (-scores["song_accuracy"], -scores.get("song_macro_f1", 0.0), keras(n), n)
+    def key(n: str) -> tuple:  # a tagger: macro ROC-AUC, then macro PR-AUC
+        scores, metric = split[n][1], headline_metric(results[n].scores)
+        second = scores.get("song_macro_f1" if metric == "song_accuracy" else "macro_pr_auc") or 0.0
+        return (-scores[metric], -second, keras(n), n)
 
     ranked = sorted(learned, key=key)
     best, (on, scores) = ranked[0], split[ranked[0]]
-    reason = f"the best {on} song accuracy ({scores['song_accuracy']:.3f}) of {len(learned)} runs"
+    metric = headline_metric(results[best].scores)
+    what = "song accuracy" if metric == "song_accuracy" else "macro ROC-AUC"
+    reason = f"the best {on} {what} ({scores[metric]:.3f}) of {len(learned)} runs"
     tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
     if tied:
         rule = ("higher macro-F1" if key(tied[0])[1] != key(best)[1] else

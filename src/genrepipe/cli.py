@@ -148,6 +148,7 @@ def _predict(args) -> int:
         _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
              "music: its genres are the demo's recipes, so its answer for a real song means little "
              "(train on your music: dvc exp run -S dataset.source=folder -S dataset.path=...)")
+    thresholds = _thresholds(args, meta) if meta.get("task") == "multilabel" else None
     predictions, failed = [], 0
     for path in args.paths:
         try:
@@ -160,7 +161,9 @@ def _predict(args) -> int:
             _say(f"note: {path} ({prediction.duration:.2f} s) is shorter than one "
                  f"{meta['window']:g} s window; padded with silence")
         predictions.append(prediction)
-    if args.json:
+    if thresholds is not None:
+        _print_tags(args, meta, reason, predictions, thresholds)
+    elif args.json:
         print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
                           "chosen": reason, "dataset": dataset or None,
                           "window": meta["window"], "hop": meta["hop"],
@@ -176,6 +179,49 @@ def _predict(args) -> int:
         figures.timelines(predictions, args.timeline, title)
         _say(f"wrote {args.timeline} (genre probabilities along each song)")
     return 1 if failed else 0
+
+
+def _thresholds(args, meta: dict) -> dict[str, float]:
+    """A tagger's decision thresholds, chosen by its evaluate stage (scores.json)."""
+    from .errors import DataError
+    from .results import read_scores
+
+    folder = args.metrics
+    try:
+        scores = read_scores(folder, meta["run"])
+    except DataError:
+        raise DataError(f"{folder / meta['run']}: no scores of tagger {meta['run']!r}, whose decision "
+                        "thresholds its evaluate stage chooses; run `dvc repro` first (or --metrics "
+                        "FOLDER)") from None
+    return scores["thresholds"]
+
+
+def _print_tags(args, meta: dict, reason, predictions, thresholds: dict[str, float]) -> None:
+    """A tagger's answer: each song's tags by probability, marked where the probability reaches
+    the tag's threshold; all decided tags, and at least --top tags."""
+    def rows(p):
+        ranked = p.ranking()
+        shown = max(args.top, sum(prob >= thresholds[tag] for tag, prob in ranked))
+        return [{"tag": tag, "probability": round(prob, 6), "threshold": round(thresholds[tag], 6),
+                 "decided": bool(prob >= thresholds[tag])} for tag, prob in ranked[:shown]]
+
+    if args.json:
+        print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
+                          "task": "multilabel", "chosen": reason, "window": meta["window"],
+                          "songs": [{"path": p.path, "duration_s": round(p.duration, 3),
+                                     "tags": [r["tag"] for r in rows(p) if r["decided"]],
+                                     "ranking": rows(p)} for p in predictions]}, indent=2))
+        return
+    width = max(len(t) for t in thresholds)
+    for p in predictions:
+        decided = [r["tag"] for r in rows(p) if r["decided"]]
+        print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} windows of {meta['window']:g} s, "
+              f"tagger {meta['run']})")
+        print(f"  tags: {', '.join(decided) if decided else '(none reaches its threshold)'}")
+        print(f"      {'tag':<{width}}  probability  threshold")
+        for rank, r in enumerate(rows(p), start=1):
+            mark = "yes" if r["decided"] else ""
+            print(f"  {rank:>2}. {r['tag']:<{width}}  {r['probability']:11.1%}  {r['threshold']:9.1%}  {mark}")
 
 
 def _print_rankings(predictions, top: int, width: int, describe) -> None:

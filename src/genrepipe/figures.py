@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .results import chosen_on
+from .results import chosen_on, headline_metric
 from .store import atomic_path
 
 
@@ -50,8 +50,9 @@ def confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence
 
 
 def summary(rows: list[dict], path: str | Path) -> None:
-    """Song accuracy of each run on the selection split and on test, with 95 % intervals, and
-    the chance rate (always answering the commonest class) as a line per split."""
+    """Song accuracy (taggers: macro ROC-AUC) of each run on the selection split and on test,
+    with 95 % intervals, and the chance rate (always answering the commonest class; ROC-AUC:
+    0.5) as a line per split."""
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.5))
@@ -60,20 +61,22 @@ def summary(rows: list[dict], path: str | Path) -> None:
     splits = [(split, lambda m: chosen_on(m)[1], -0.15, "C0")]
     if split == "valid":
         splits.append(("test", lambda m: m["test"], 0.15, "C1"))
+    key = headline_metric(rows[0]["metrics"])  # song_accuracy, or a tagger's macro_roc_auc
     for label, pick, offset, color in splits:
         values = [pick(r["metrics"]) for r in rows]
-        centre = np.array([v["song_accuracy"] for v in values])
-        errors = np.array([[c - v["song_accuracy_lo"], v["song_accuracy_hi"] - c]
+        centre = np.array([v[key] for v in values])
+        errors = np.array([[c - v[key + "_lo"], v[key + "_hi"] - c]
                            for c, v in zip(centre, values, strict=True)]).T
         ax.errorbar(centre, y + offset, xerr=errors, fmt="o", color=color, capsize=3, label=label)
-        chance = values[0]["majority_rate"]  # the same songs for every run
+        chance = values[0].get("majority_rate", 0.5)  # the same songs for every run; ROC-AUC: 0.5
         ax.axvline(chance, color=color, linestyle=":", linewidth=1.2,
                    label=f"chance on {label} ({chance:.2f})")
     ax.set_yticks(y, [r["run"] for r in rows])
     ax.set_xlim(0, 1.1)
     ax.set_xticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("song accuracy (exact 95 % interval)")
-    ax.set_title(f"Runs ranked by {split} song accuracy")
+    what = "song accuracy" if key == "song_accuracy" else "macro ROC-AUC"
+    ax.set_xlabel(f"{what} ({'exact' if key == 'song_accuracy' else 'bootstrap'} 95 % interval)")
+    ax.set_title(f"Runs ranked by {split} {what}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()

@@ -45,7 +45,8 @@ class WindowSequence(keras.utils.PyDataset):
         stitched from the stored window and the next one of the song (the stored windows are
         `shift_hop` steps apart): overlapping windows without storing them.
     one_hot : bool
-        Targets as one-hot rows (needed by mixup and label smoothing) instead of indices.
+        Targets as one-hot rows (needed by mixup and label smoothing) instead of indices; a
+        multi-label task's features give each window its song's 0/1 row over the tags.
     open_files : int > 0
         How many songs stay memory-mapped at once (least recently used ones are closed).
     **kwargs
@@ -75,6 +76,8 @@ class WindowSequence(keras.utils.PyDataset):
         self.song_of = np.repeat(np.arange(len(songs)), counts)
         self.window_of = np.concatenate([np.arange(n) for n in counts])
         self.labels = np.repeat([label_index[s["label"]] for s in songs], counts).astype(np.int32)
+        # a multi-label task: each window's target is its song's 0/1 row over the tags
+        self.targets = features.tag_matrix(songs) if features.multilabel else None
         self.n_windows = counts
         self.n_classes = len(classes)
         self.batch_size = batch_size
@@ -113,7 +116,11 @@ class WindowSequence(keras.utils.PyDataset):
         if self.layout is not None:
             x = self.layout(x)
         y = self.labels[chosen]
-        if self.one_hot:
+        if self.targets is not None and self.one_hot:
+            y = self.targets[self.song_of[chosen]]
+            if self.augment is not None:
+                x, y = self.augment.mix(x, y, rng)
+        elif self.one_hot:
             y = np.eye(self.n_classes, dtype=np.float32)[y]
             if self.augment is not None:
                 x, y = self.augment.mix(x, y, rng)

@@ -54,6 +54,8 @@ SCHEMA = Block(fields={
     "dataset": Block(fields={
         "source": Choice(choices=("demo", "gtzan", "folder")),
         "path": Text(default="data/input"),
+        "labels": Text(nullable=True, default=None),
+        "task": Choice(choices=("multiclass", "multilabel"), default="multiclass"),
         "offset": Number(min=0, default=0.0),
         "max_duration": positive(nullable=True, default=None),
         "group": Text(default="none"),
@@ -133,6 +135,7 @@ def _validated(raw: Any) -> Section:
         raise fail("dataset.split", "kfold", "is not used with dataset.source='gtzan'",
                    "'ratios' (GTZAN keeps its fault-filtered, artist-disjoint split)")
     _check_group(params.dataset.group)
+    _check_task(params.dataset)
     window_samples = round(params.window * params.sample_rate)
     hop_samples = round(hop_seconds(params.window, params.hop) * params.sample_rate)
     for key, n_samples in (("window", window_samples), ("hop", hop_samples)):
@@ -208,6 +211,19 @@ def _check_embedding(name: str, settings: Section, window_samples: int, sample_r
                                       {k: v for k, v in settings.input.items() if k != "transform"})
     if entry.check is not None:
         entry.check(inner_settings, window_samples, sample_rate)
+
+
+def _check_task(dataset: Section) -> None:
+    """Labels files are read by the folder source; a multi-label task needs tags to learn."""
+    if dataset.labels is not None and dataset.source != "folder":
+        raise fail("dataset.labels", dataset.labels, f"is not read by dataset.source={dataset.source!r}",
+                   "null, or dataset.source='folder'")
+    if dataset.task == "multilabel" and (dataset.source == "gtzan" or (
+            dataset.source == "folder" and dataset.labels is None)):
+        raise fail("dataset.task", "multilabel", f"has no tags to learn from dataset.source="
+                   f"{dataset.source!r}" + (" without dataset.labels" if dataset.source == "folder" else ""),
+                   "'multiclass', or tags: dataset.source='demo' (its instruments) or "
+                   "dataset.source='folder' with dataset.labels (a CSV with columns path and tags)")
 
 
 def _check_group(group: str) -> None:

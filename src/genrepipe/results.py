@@ -12,6 +12,13 @@ A run `<run>` (an evaluate stage, or the fuse stage's `fusion`) leaves in its re
 - `<run>/songs.csv`: every song's split, label, prediction and class probabilities `p_<class>`;
 - `<run>/info.json`: run, model, transform and classes.
 
+A tagger (`dataset.task: multilabel`) leaves the same files: its headline keys are
+`valid_macro_roc_auc` and `test_macro_roc_auc` (k-fold: `cv_macro_roc_auc`); scores.json has
+`task: multilabel`, ROC-AUC / PR-AUC per tag, macro and micro with intervals, F1 and the decision
+threshold per tag (`thresholds`); songs.csv's `label` holds a song's tags and `predicted` the tags
+decided for it (`;`-separated), `p_<tag>` the probabilities; info.json has `task` and the tags as
+`classes`.
+
 The report stage writes `metrics/headline.json`, keys unique across the project so `dvc exp show`
 shows the answer in a few columns: the fusion's and the best run's scores, the best run's name.
 """
@@ -32,6 +39,17 @@ HEADLINE = "headline.json"
 FUSION = "fusion"
 SCORED_SPLITS = ("valid", "test")  # the splits a run is scored on (train: what it learnt)
 SONG_COLUMNS = ("split", "song_id", "label", "predicted")
+NO_TAG = "(none)"  # a tagger's song without tags, or without decided ones (confusion rows)
+
+
+def is_tagger(scores: dict) -> bool:
+    """Scores of a multi-label run (`dataset.task: multilabel`)."""
+    return scores.get("task") == "multilabel"
+
+
+def headline_metric(scores: dict) -> str:
+    """The score runs are ranked on: song accuracy, or a tagger's macro ROC-AUC."""
+    return "macro_roc_auc" if is_tagger(scores) else "song_accuracy"
 
 
 def is_kfold(scores: dict) -> bool:
@@ -48,10 +66,16 @@ def chosen_on(scores: dict) -> tuple[str, dict]:
 
 
 def headline(scores: dict) -> dict:
-    """A run's `<run>.json`: its song accuracy on each split it was scored on."""
+    """A run's `<run>.json`: its song accuracy (a tagger: macro ROC-AUC) on each split it was
+    scored on."""
+    key, suffix = headline_metric(scores), _suffix(scores)
     if is_kfold(scores):
-        return {"cv_song_acc": scores["test"]["song_accuracy"]}
-    return {f"{split}_song_acc": scores[split]["song_accuracy"] for split in SCORED_SPLITS if split in scores}
+        return {f"cv{suffix}": scores["test"][key]}
+    return {f"{split}{suffix}": scores[split][key] for split in SCORED_SPLITS if split in scores}
+
+
+def _suffix(scores: dict) -> str:
+    return "_macro_roc_auc" if is_tagger(scores) else "_song_acc"
 
 
 def probability_columns(classes: Sequence[str]) -> list[str]:
@@ -63,6 +87,20 @@ def song_row(split: str, song_id: str, label: str, classes: Sequence[str], probs
     return {"split": split, "song_id": song_id, "label": label,
             "predicted": classes[int(np.argmax(probs))],
             **{f"p_{c}": f"{p:.9f}" for c, p in zip(classes, probs, strict=True)}}
+
+
+def tag_row(split: str, song_id: str, tags: Sequence[str], truth: np.ndarray, decided: np.ndarray,
+            probs: np.ndarray) -> dict:
+    """One row of a tagger's songs.csv: its tags, the tags decided for it, every probability."""
+    return {"split": split, "song_id": song_id,
+            "label": ";".join(t for t, have in zip(tags, truth, strict=True) if have),
+            "predicted": ";".join(t for t, said in zip(tags, decided, strict=True) if said),
+            **{f"p_{t}": f"{p:.9f}" for t, p in zip(tags, probs, strict=True)}}
+
+
+def tag_truth(rows: list[dict], tags: Sequence[str]) -> np.ndarray:
+    """The 0/1 (song, tag) matrix of a tagger's songs.csv rows."""
+    return np.array([[tag in row["label"].split(";") for tag in tags] for row in rows], dtype=np.float32)
 
 
 def probabilities(rows: list[dict], classes: Sequence[str], split: str | None = None) -> np.ndarray:
@@ -114,12 +152,13 @@ def has_results(folder: str | Path, name: str) -> bool:
 
 
 def project_headline(best: RunResults, fusion: RunResults | None) -> dict:
-    """`metrics/headline.json`: the fusion's and the best run's song accuracies (k-fold: the
-    cross-validated ones) and the best run's name, under keys no run file uses."""
+    """`metrics/headline.json`: the fusion's and the best run's song accuracies (taggers: macro
+    ROC-AUC; k-fold: the cross-validated ones) and the best run's name, under keys no run file
+    uses."""
     out: dict = {}
     for prefix, run in (("fusion", fusion), ("best", best)):
         if run is not None:
-            out.update({f"{prefix}_{key.removesuffix('_song_acc')}": value
+            out.update({f"{prefix}_{key.removesuffix(_suffix(run.scores))}": value
                         for key, value in headline(run.scores).items()})
     out["best_run"] = best.name
     return out

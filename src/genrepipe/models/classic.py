@@ -1,7 +1,8 @@
 """The scikit-learn family: a scaling Pipeline around a registry model, fitted on one vector per
 window (or per song, `level: song`), its settings optionally chosen inside the training songs
 (`search`), saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
-only the types genrepipe saves."""
+only the types genrepipe saves. A multi-label task fits one model per tag (`OneVsRestClassifier`),
+each calibrated on song-disjoint folds stratified on its own tag (`SongFolds`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from typing import Any
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..archives import canonical_skops
 from ..errors import DataError
 from ..featureset import FeatureSet
+from ..tag_metrics import roc_auc
 from .entry import ModelEntry
 from .vectors import rows, split_vectors
 
@@ -28,14 +31,17 @@ log = logging.getLogger(__name__)
 
 # The only non-default types our scikit-learn pipelines contain; anything else is refused.
 TRUSTED_SKOPS_TYPES = (
+    "genrepipe.models.classic.SongFolds",
     "genrepipe.models.elm.ExtremeLearningMachine",
     "genrepipe.models.randomcnn.RandomCNNFeatures",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.metrics._dist_metrics.EuclideanDistance64",
+    "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.neighbors._ball_tree.BallTree",
     "sklearn.neighbors._kd_tree.KDTree",
     "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.tree._tree.Tree",
 )
 
@@ -63,18 +69,40 @@ def calibration_splits(y: np.ndarray, songs: Sequence[str], seed: int, n_splits:
     return list(folds.split(np.zeros(len(y)), y))
 
 
+class SongFolds:
+    """The song-disjoint folds of `calibration_splits` for whatever labels they are asked to
+    split: under `OneVsRestClassifier` each tag's calibration gets folds stratified on that tag.
+    Songs are kept as numbers (row -> song), not names."""
+
+    def __init__(self, songs: Sequence[str], seed: int, n_splits: int = 5):
+        self.songs = np.unique(np.asarray(songs), return_inverse=True)[1].astype(np.int32)
+        self.seed = seed
+        self.n_splits = n_splits
+
+    def split(self, X=None, y=None, groups=None):
+        yield from calibration_splits(np.asarray(y).astype(np.int64), self.songs, self.seed,
+                                      self.n_splits)
+
+    def get_n_splits(self, X=None, y=None, groups=None) -> int:
+        return self.n_splits
+
+
 def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, n_jobs: int = 1,
-                     cv: Any = 5, window_shape: tuple[int, ...] = ()) -> Pipeline:
+                     cv: Any = 5, window_shape: tuple[int, ...] = (), multilabel: bool = False
+                     ) -> Pipeline:
     """A scaling Pipeline around the model's estimator, with window probabilities available.
 
     Calibrated models are wrapped in `CalibratedClassifierCV(..., ensemble=False)` (scikit-learn
     1.9's recommended replacement for `SVC(probability=True)`) with folds `cv` (see
-    `calibration_splits`). A model module with a `featurizer` (randomcnn) puts it first.
+    `calibration_splits`). `multilabel`: one such model per tag (`OneVsRestClassifier`). A model
+    module with a `featurizer` (randomcnn) puts it first.
     """
     module = importlib.import_module(entry.module)
     classifier = module.estimator(settings, seed, n_jobs)
     if entry.calibrated:
         classifier = CalibratedClassifierCV(classifier, ensemble=False, cv=cv)
+    if multilabel:
+        classifier = OneVsRestClassifier(classifier)
     steps = [("scale", StandardScaler()), ("classify", classifier)]
     if hasattr(module, "featurizer"):
         steps.insert(0, ("features", module.featurizer(settings, seed, window_shape)))
@@ -90,25 +118,44 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     x_train, y_train, songs = split_vectors(features, "train", features.classes, whole, level)
     x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole, level)
     log.info("%s on %d train %ss of %d values", entry.name, x_train.shape[0], level, x_train.shape[1])
+    if features.multilabel and settings.get("search"):
+        raise DataError(f"models.{entry.name}.search: searches genre runs only; the run's task is "
+                        "multi-label (dataset.task); expected no search")
     settings, search = choose_settings(entry, settings, x_train, y_train, songs, seed, n_jobs,
                                        features.window_shape, where=features.folder)
     pipeline = _fitted(entry, settings, x_train, y_train, songs, seed, n_jobs,
                        features.window_shape, where=features.folder)
-    history = {"train_accuracy": float(pipeline.score(x_train, y_train)), **search}
-    log_metric("train/accuracy", history["train_accuracy"], 0)
+    # multi-label: the macro ROC-AUC of the rows, not the exact-match accuracy
+    score, metric = (_macro_auc, "macro_roc_auc") if features.multilabel else (_accuracy, "accuracy")
+    history = {f"train_{metric}": score(pipeline, x_train, y_train), **search}
+    log_metric(f"train/{metric}", history[f"train_{metric}"], 0)
     if len(y_valid):
-        history["valid_accuracy"] = float(pipeline.score(x_valid, y_valid))
-        log_metric("eval/accuracy", history["valid_accuracy"], 0)
+        history[f"valid_{metric}"] = score(pipeline, x_valid, y_valid)
+        log_metric(f"eval/{metric}", history[f"valid_{metric}"], 0)
     save(pipeline, folder / entry.file)
     return {"normalization": None, "history": history, "level": level}
+
+
+def _accuracy(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
+    return float(pipeline.score(x, y))
+
+
+def _macro_auc(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
+    probs = pipeline.predict_proba(x)
+    return float(np.nanmean([roc_auc(y[:, t], probs[:, t]) for t in range(y.shape[1])]))
 
 
 def _fitted(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,
             songs: Sequence[str], seed: int, n_jobs: int, window_shape: tuple[int, ...],
             where: str | Path) -> Pipeline:
-    """The model's pipeline fitted on (x, y) (calibrated on song-disjoint folds of `songs`)."""
-    cv = calibration_splits(y, songs, seed, where=where) if entry.calibrated else None
-    pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv, window_shape=window_shape)
+    """The model's pipeline fitted on (x, y) (calibrated on song-disjoint folds of `songs`); a
+    2-D y (0/1 per tag) fits one model per tag."""
+    multilabel = y.ndim == 2
+    cv = None
+    if entry.calibrated:
+        cv = SongFolds(songs, seed) if multilabel else calibration_splits(y, songs, seed, where=where)
+    pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv, window_shape=window_shape,
+                                multilabel=multilabel)
     return pipeline.fit(x, y)
 
 
@@ -175,7 +222,7 @@ def load(path: Path) -> Pipeline:
 
 def predict_windows(pipeline: Pipeline, entry: ModelEntry, windows: np.ndarray,
                     level: str = "window") -> np.ndarray:
-    """Class probabilities of each window of one song, shape (n_windows, n_classes); with
-    `level: song` the song's probabilities, the same for each of its windows."""
+    """Class (multi-label: tag) probabilities of each window of one song, shape (n_windows,
+    n_outputs); with `level: song` the song's probabilities, the same for each of its windows."""
     probabilities = pipeline.predict_proba(rows(windows, level, entry.whole_windows))
     return np.repeat(probabilities, len(windows), axis=0) if level == "song" else probabilities

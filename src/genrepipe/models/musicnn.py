@@ -11,7 +11,7 @@ import numpy as np
 
 from ..backend import keras
 from ..pretrained.musicnn import FRONTEND, build, load_weights
-from .network import compile_network
+from .network import compile_network, output_activation
 
 layers = keras.layers
 
@@ -23,7 +23,8 @@ def layout(x: np.ndarray) -> np.ndarray:
 
 def build_network(input_shape: tuple[int, ...], n_classes: int,
                   settings: Mapping[str, Any]) -> keras.Model:
-    """The pretrained network up to `penultimate`, dropout and a softmax over the classes, compiled.
+    """The pretrained network up to `penultimate`, dropout and a softmax over the classes (a
+    sigmoid per tag, multi-label), compiled.
 
     `freeze`: `all` trains the head only, `frontend` also the mid-end and back-end (the timbral and
     temporal filters stay), `none` everything. Frozen batch norms keep their pretrained statistics.
@@ -33,5 +34,6 @@ def build_network(input_shape: tuple[int, ...], n_classes: int,
         layer.trainable = settings["freeze"] == "none" or (
             settings["freeze"] == "frontend" and layer.name not in FRONTEND)
     x = layers.Dropout(settings["dropout"])(network.get_layer("penultimate").output)
-    outputs = layers.Dense(n_classes, activation="softmax", dtype="float32", name="genre")(x)
+    outputs = layers.Dense(n_classes, activation=output_activation(settings), dtype="float32",
+                           name="genre")(x)
     return compile_network(keras.Model(network.inputs, outputs, name="musicnn_finetuned"), settings)

@@ -53,24 +53,39 @@ def conv_blocks(x, conv, pool, settings: Mapping[str, Any]):
     return x
 
 
+MULTILABEL = "multilabel"  # set in a network's settings by `fit` for a multi-label task
+
+
+def output_activation(settings: Mapping[str, Any]) -> str:
+    """softmax over the classes, or (multi-label) a sigmoid per tag."""
+    return "sigmoid" if settings.get(MULTILABEL) else "softmax"
+
+
 def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], name: str) -> keras.Model:
-    """Dropout, dense (named `embedding`), dropout, softmax; compiled with Adam."""
+    """Dropout, dense (named `embedding`), dropout, softmax (multi-label: sigmoid); compiled
+    with Adam."""
     x = layers.Dropout(settings["dropout"])(x)
     x = layers.Dense(settings["dense"], activation="relu", name="embedding")(x)
     x = layers.Dropout(settings["dropout"])(x)
     # float32 probabilities even under a mixed-precision policy
-    outputs = layers.Dense(n_classes, activation="softmax", dtype="float32")(x)
+    outputs = layers.Dense(n_classes, activation=output_activation(settings), dtype="float32")(x)
     return compile_network(keras.Model(inputs, outputs, name=name), settings)
 
 
 def compile_network(network: keras.Model, settings: Mapping[str, Any]) -> keras.Model:
     """Compile for one-hot targets: cross-entropy with `label_smoothing`, AdamW with
-    `weight_decay` (plain Adam when 0) at `learning_rate`."""
+    `weight_decay` (plain Adam when 0) at `learning_rate`; multi-label: binary cross-entropy
+    per tag, with the mean ROC-AUC over tags as the metric."""
     decay = settings["weight_decay"]
     optimizer = (keras.optimizers.AdamW(settings["learning_rate"], weight_decay=decay) if decay
                  else keras.optimizers.Adam(settings["learning_rate"]))
-    loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"])
-    network.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    if settings.get(MULTILABEL):
+        loss = keras.losses.BinaryCrossentropy(label_smoothing=settings["label_smoothing"])
+        metrics = [keras.metrics.AUC(multi_label=True, name="macro_roc_auc")]
+    else:
+        loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"])
+        metrics = ["accuracy"]
+    network.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     return network
 
 
@@ -119,6 +134,8 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     seed_everything(seed)
     stats = band_stats(features, "train") if entry.band_normalised else None
     module = importlib.import_module(entry.module)
+    if features.multilabel:  # sigmoid outputs and binary cross-entropy (`output_activation`)
+        settings = {**settings, MULTILABEL: True}
     loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
                        workers=loader_workers)
@@ -133,7 +150,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     # float16 compute with float32 weights: faster on GPUs with tensor cores (slower on CPUs)
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
     try:
-        network = module.build_network(input_shape, len(features.classes), settings)
+        network = module.build_network(input_shape, len(features.outputs), settings)
         log.info("%s: %d parameters, input %s, %d batches per epoch", entry.name,
                  network.count_params(), input_shape, len(train))
         pretrained = {}

@@ -52,7 +52,7 @@ def rows(windows: np.ndarray, level: str, whole_windows: bool = False) -> np.nda
 def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_windows: bool = False,
                   level: str = "window") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stream one split song by song into (X, y, source song of each row): a row per window, or
-    per song with `level: song`.
+    per song with `level: song`; y is the class index, or (multi-label) a 0/1 row over the tags.
 
     The source song of an augmented copy is the song it was made from, so that folds grouped by
     it keep a song and its copies together.
@@ -62,9 +62,13 @@ def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_wi
     for song in features.songs(split):
         vectors = rows(features.load(song["song_id"]), level, whole_windows)
         xs.append(vectors)
-        ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
+        if features.multilabel:  # a 0/1 row of its tags for each of its rows
+            ys.append(np.repeat(features.tag_matrix([song]).astype(np.int32), len(vectors), axis=0))
+        else:
+            ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
         ids += [song.get("source_song", song["song_id"])] * len(vectors)
     if not xs:
         width = rows(np.zeros((1, *features.window_shape), np.float32), level, whole_windows).shape[1]
-        return np.zeros((0, width), np.float32), np.zeros(0, np.int32), []
+        empty = (0, len(features.outputs)) if features.multilabel else 0
+        return np.zeros((0, width), np.float32), np.zeros(empty, np.int32), []
     return np.concatenate(xs), np.concatenate(ys), ids

@@ -1,5 +1,8 @@
 """The download stage: materialise the configured source as canonical WAV, split by song,
-and write `manifest.csv` and `skipped.csv` next to the audio."""
+and write `manifest.csv` and `skipped.csv` next to the audio. A multi-label task
+(`dataset.task: multilabel`) adds the kept tags of each song to the manifest (a `tags`
+column) and `tags.json` (kept and dropped tags, songs per split); a genre task's files are
+as they always were."""
 
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ from typing import Any
 from ..duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
 from ..errors import DataError
 from ..parallel import map_songs
-from ..sources import demo, folder, gtzan
-from ..sources.songs import MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, Skip, Song, convert_song
+from ..sources import demo, folder, gtzan, labels
+from ..sources.songs import (MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, TAGS_COLUMN, Skip, Song,
+                             convert_song)
 from ..split import SPLITS, fold_of, split_of
-from ..store import staging_dir, write_csv
+from ..store import staging_dir, write_csv, write_json
+from ..tagset import TAGS_FILE, keep_tags, tag_table
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,10 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
                                    settings["duration"], sr, raw)
             results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
             skipped: list[Skip] = []
+        elif source == "folder" and dataset["labels"] is not None:
+            tasks, skipped = labels.scan_labelled(dataset["path"], dataset["labels"], raw, sr,
+                                                  dataset["task"] == "multilabel", dataset["group"])
+            results = decode(tasks)
         elif source == "folder":
             tasks, skipped = folder.scan_folder(dataset["path"], raw, sr, dataset["group"])
             results = decode(tasks)
@@ -92,11 +101,39 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
             else:
                 song.split = split_of(song.group, dataset["ratios"], seed)
         songs.sort(key=lambda s: (s.label, s.song_id))
-        write_csv(raw / MANIFEST, MANIFEST_COLUMNS, (s.row() for s in songs))
+        columns = MANIFEST_COLUMNS
+        if dataset["task"] == "multilabel":
+            columns, tags = (*MANIFEST_COLUMNS, TAGS_COLUMN), keep_song_tags(songs, source)
+            write_json(raw / TAGS_FILE, tags)
+        write_csv(raw / MANIFEST, columns, (s.row() for s in songs))
         write_csv(raw / SKIPPED, SKIPPED_COLUMNS, (s.row() for s in skipped))
         write_csv(raw / DUPLICATES, DUPLICATES_COLUMNS, duplicates)
     print(summarise(songs, skipped))
+    if dataset["task"] == "multilabel":
+        print(tag_table(tags["tags"], tags["dropped"], tags["songs_per_split"]))
     return songs
+
+
+def keep_song_tags(songs: list[Song], source: str) -> dict:
+    """Keep on each song only the tags every split can score (`tagset.keep_tags`); returns what
+    tags.json records.
+
+    Raises
+    ------
+    DataError
+        When no tag is left.
+    """
+    kept, dropped, counts = keep_tags([s.tags.split(";") if s.tags else [] for s in songs],
+                                      [s.split for s in songs])
+    if not kept:
+        first = next(iter(dropped.items()), ("", "no song has a tag"))
+        raise DataError(f"dataset.task='multilabel' (source {source!r}): no tag has songs with and "
+                        f"without it in every split ({len(dropped)} dropped, first {first[0]!r}: "
+                        f"{first[1]}); expected more songs, fewer folds, or other tags")
+    keep = set(kept)
+    for song in songs:
+        song.tags = ";".join(t for t in song.tags.split(";") if t in keep) if song.tags else ""
+    return {"tags": kept, "dropped": dropped, "songs_per_split": counts}
 
 
 def summarise(songs: list[Song], skipped: list[Skip]) -> str:

@@ -24,35 +24,10 @@ from ..metrics import exact_interval, fold_scores, score, song_scores
 from ..results import CONFUSION, CONFUSION_PNG, song_row, write_results
 from ..store import write_json
 from ..trained import TrainedRun
+from .evaluate_tags import evaluate_tagger
+from .song_level import confusion_rows, song_probabilities
 
 log = logging.getLogger(__name__)
-
-
-def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
-                       ) -> tuple[list[str], np.ndarray]:
-    """Average window probabilities per song.
-
-    Parameters
-    ----------
-    window_probs : np.ndarray, shape (n_windows, n_classes)
-    song_of_window : sequence of str, length n_windows
-
-    Returns
-    -------
-    songs : list of str, in order of first appearance
-    probs : np.ndarray, shape (n_songs, n_classes)
-    """
-    songs = list(dict.fromkeys(song_of_window))
-    position = {song: i for i, song in enumerate(songs)}
-    rows = np.array([position[s] for s in song_of_window])
-    sums = np.zeros((len(songs), window_probs.shape[1]))
-    np.add.at(sums, rows, window_probs)
-    return songs, sums / np.bincount(rows, minlength=len(songs))[:, None]
-
-
-def confusion_rows(actual: Sequence[str], predicted: Sequence[str]) -> list[dict]:
-    """One `{actual, predicted}` row per item: the input of DVC's `confusion` plot template."""
-    return [{"actual": a, "predicted": p} for a, p in zip(actual, predicted, strict=True)]
 
 
 @dataclass
@@ -118,7 +93,7 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
     run has no separate valid split: each song is tested once, by the fold model that did not
     train on it, and the pooled test scores (with bootstrap intervals over songs) are both the
     choice and the record; `folds` adds the mean, standard deviation and t-interval over folds.
-    `seed` seeds the bootstrap.
+    `seed` seeds the bootstrap. A tagger (multi-label) is scored by `evaluate_tags`.
 
     Returns
     -------
@@ -130,6 +105,8 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
     if features.name != trained.transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} was "
                         f"trained on {trained.transform!r}")
+    if trained.meta.get("task") == "multilabel":
+        return evaluate_tagger(name, trained, features, out_dir, seed)
     classes = trained.classes
     if trained.members:
         per_fold = [predict_split(member, features, fold)

@@ -17,6 +17,9 @@ scored on valid, optimistically, and on test, honestly); with k folds, for each 
 folds' cross-validated predictions, then applied to that fold's songs (nested: no fold's songs
 help choose their own combination, so the cross-validated score is honest). The fusion is scored
 like a run (intervals, folds) and reported as its own row.
+
+Taggers (`dataset.task: multilabel`) are averaged, whatever `fuse.method` says (one log line
+says so): their tag probabilities' mean, scored and thresholded like a tagger (`tag_scoring`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ import numpy as np
 
 from ..errors import DataError, parameter_error
 from ..metrics import fold_scores, song_scores
-from ..results import FUSION, is_kfold, probabilities, read_results, song_row, write_results
+from ..results import (FUSION, is_kfold, is_tagger, probabilities, read_results, song_row, tag_row,
+                       tag_truth, write_results)
+from ..tag_scoring import score_tagger
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +134,14 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     if not runs:
         raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
     results = {name: read_results(runs_dir, name) for name in runs}
+    taggers = [name for name, r in results.items() if is_tagger(r.scores)]
+    if taggers:
+        if len(taggers) != len(results):
+            raise DataError(f"runs {', '.join(sorted(set(results) - set(taggers)))} are genre runs, "
+                            f"{', '.join(taggers)} taggers; the fusion combines runs of one task")
+        if method != "mean":
+            log.info("fuse.method=%r combines genre runs; the %d taggers are averaged (mean)",
+                     method, len(taggers))
     loaded = {name: (r.classes, r.songs) for name, r in results.items()}
     names = list(loaded)
     classes = loaded[names[0]][0]
@@ -141,10 +154,12 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     for name, (_, rows) in loaded.items():
         if [(r["split"], r["song_id"]) for r in rows] != order:
             raise DataError(f"run {name!r} predicted other songs than {runs[0]!r}; re-run `dvc repro`")
-    index = {c: i for i, c in enumerate(classes)}
-    labels = np.array([index[r["label"]] for r in first])
     splits = [r["split"] for r in first]
     probs = np.stack([probabilities(loaded[n][1], classes, None) for n in names])
+    if taggers:
+        return _fuse_taggers(probs, first, splits, classes, names, out_dir, seed)
+    index = {c: i for i, c in enumerate(classes)}
+    labels = np.array([index[r["label"]] for r in first])
     fit = METHODS[method]
     if is_kfold(results[names[0]].scores):
         fused, used = nested(fit, probs, labels, splits, names, seed)
@@ -171,6 +186,22 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
                    for r, p in zip(first, fused, strict=True)),
                   {"run": FUSION, "model": f"fusion ({method})",
                    "transform": " + ".join(metrics["runs"]), "classes": classes})
+    return metrics
+
+
+def _fuse_taggers(probs: np.ndarray, first: list[dict], splits: list[str], tags: list[str],
+                  names: list[str], out_dir: Path, seed: int) -> dict:
+    """The mean of taggers' song probabilities (`probs`: run, song, tag), scored like a tagger."""
+    truth = tag_truth(first, tags)
+    fused = probs.mean(axis=0)
+    metrics, decided = score_tagger(truth, fused, splits, tags, seed)
+    metrics = {"method": "mean", "runs": names, **metrics}
+    log.info("fusion (mean) of %d taggers: %s", len(names), " + ".join(names))
+    write_results(out_dir, FUSION, metrics,
+                  (tag_row(r["split"], r["song_id"], tags, t, d, p)
+                   for r, t, d, p in zip(first, truth, decided, fused, strict=True)),
+                  {"run": FUSION, "model": "fusion (mean)", "transform": " + ".join(names),
+                   "classes": tags, "task": "multilabel"})
     return metrics
 
 

@@ -6,7 +6,9 @@ accuracies with their exact 95 % interval, macro-F1 with a bootstrap one. Every 
 with the first on the same test songs by the exact McNemar test: a p-value below 0.05 says the two
 differ by more than chance would make them; above it, the test songs cannot tell them apart.
 The stage also writes `metrics/headline.json` (the answer in a few DVC metrics) and the training
-curves of every network in one file for `dvc plots` (`pipeline.curves_plot`).
+curves of every network in one file for `dvc plots` (`pipeline.curves_plot`). Taggers
+(`dataset.task: multilabel`) are ranked by macro ROC-AUC and compared with the first by a paired
+bootstrap of the macro ROC-AUC difference on the same songs (`report_tags`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ import numpy as np
 from .. import figures
 from ..errors import DataError, parameter_error
 from ..metrics import mcnemar
-from ..results import FUSION, chosen_on, is_kfold, project_headline, read_results
+from ..results import (FUSION, chosen_on, headline_metric, is_kfold, is_tagger, probabilities,
+                       project_headline, read_results, tag_truth)
 from ..store import atomic_open, write_json
+from ..tag_metrics import paired_bootstrap
+from .report_tags import tagger_report, tagger_table
 
 SIGNIFICANCE = 0.05
 
@@ -47,8 +52,11 @@ def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | 
         correct = {s["song_id"]: s["label"] == s["predicted"] for s in results.songs
                    if s["split"] == "test" or "valid" not in metrics}
         rows.append({**results.info, "metrics": metrics, "correct": correct, "results": results})
-    rows.sort(key=lambda r: (-chosen_on(r["metrics"])[1]["song_accuracy"], r["run"]))
+    rows.sort(key=lambda r: (-chosen_on(r["metrics"])[1][headline_metric(r["metrics"])], r["run"]))
     best = rows[0]["correct"]
+    if is_tagger(rows[0]["metrics"]):
+        _compare_taggers(rows)
+        return rows
     for row in rows[1:]:
         if set(row["correct"]) != set(best):
             raise DataError(f"runs {rows[0]['run']!r} and {row['run']!r} were tested on different "
@@ -59,6 +67,28 @@ def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | 
     return rows
 
 
+def _compare_taggers(rows: list[dict], seed: int = 0) -> None:
+    """Each tagger against the first on the same test songs (k-fold: every song): a paired
+    bootstrap of the macro ROC-AUC difference (fixed seed: the report reads no params)."""
+    def tested(row):
+        results = row["results"]
+        keep = [r for r in results.songs if r["split"] == "test" or "valid" not in row["metrics"]]
+        return {r["song_id"]: r for r in keep}
+
+    best = tested(rows[0])
+    songs = sorted(best)
+    tags = rows[0]["results"].classes
+    truth = tag_truth([best[s] for s in songs], tags)
+    best_probs = probabilities([best[s] for s in songs], tags)
+    for row in rows[1:]:
+        other = tested(row)
+        if set(other) != set(best) or row["results"].classes != tags:
+            raise DataError(f"taggers {rows[0]['run']!r} and {row['run']!r} were tested on different "
+                            "songs or tags; re-run `dvc repro`")
+        row["versus_best"] = paired_bootstrap(truth, best_probs,
+                                              probabilities([other[s] for s in songs], tags), seed)
+
+
 def _interval(m: dict, key: str) -> str:
     return f"{m[key]:.3f} [{m[key + '_lo']:.3f}, {m[key + '_hi']:.3f}]"
 
@@ -66,6 +96,8 @@ def _interval(m: dict, key: str) -> str:
 def summary_table(rows: list[dict]) -> str:
     """A Markdown table, one row per run, best first. With a valid split: valid and test side by
     side; with k folds: the cross-validated scores and the spread over folds."""
+    if is_tagger(rows[0]["metrics"]):
+        return tagger_table(rows)
     kfold = is_kfold(rows[0]["metrics"])
     if kfold:
         columns = ("run", "model", "transform", "cross-validated song acc. [95% CI]",
@@ -106,6 +138,12 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
     `headline_path`) the project's headline metrics."""
     rows = collect(runs_dir, runs, fusion_dir)
     split = chosen_on(rows[0]["metrics"])[0]
+    if is_tagger(rows[0]["metrics"]):
+        with atomic_open(out_md) as handle:
+            handle.write(tagger_report(rows, split))
+        figures.summary(rows, out_png)
+        _write_headline(rows, headline_path)
+        return rows
     with atomic_open(out_md) as handle:
         record = ("test is the record, never tuned on" if split == "valid" else
                   "every song is tested once, by the fold model that did not train on it; the "
@@ -127,8 +165,12 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
             + ".\n\n")
         handle.write(summary_table(rows))
     figures.summary(rows, out_png)
+    _write_headline(rows, headline_path)
+    return rows
+
+
+def _write_headline(rows: list[dict], headline_path: str | Path | None) -> None:
     if headline_path is not None:
         runs_only = [row["results"] for row in rows if row["run"] != FUSION]
         fusion = next((row["results"] for row in rows if row["run"] == FUSION), None)
         write_json(headline_path, project_headline(runs_only[0], fusion))
-    return rows

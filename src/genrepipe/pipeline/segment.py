@@ -9,8 +9,9 @@ from pathlib import Path
 from ..audio import read_wav
 from ..errors import DataError
 from ..parallel import map_songs
-from ..sources.songs import MANIFEST
-from ..store import INDEX, read_csv, save_array, staging_dir, write_json
+from ..sources.songs import MANIFEST, TAGS_COLUMN
+from ..store import INDEX, read_csv, read_json, save_array, staging_dir, write_json
+from ..tagset import TAGS_FILE
 from ..windows import frame_signal
 
 SONG_FIELDS = ("song_id", "label", "split", "path")  # what a manifest row needs here
@@ -62,7 +63,9 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
     dict
         The index written to `out_dir/index.json`: window geometry, one row per song with its
         window count (and, for an augmented copy, the song it was made from and what was done),
-        and the songs skipped (shorter than a window with ``short: skip``).
+        and the songs skipped (shorter than a window with ``short: skip``). A multi-label task
+        (the manifest has tags) adds the tags (`tags`) and each song's tags (an augmented copy:
+        its source song's).
     """
     window_samples, hop_samples = round(window * sample_rate), round(hop * sample_rate)
     songs = []
@@ -74,6 +77,12 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
     if not songs:  # download writes at least one song: this list was cut off
         raise DataError(f"{Path(raw_dir) / MANIFEST}: no songs; expected the song list written "
                         "by the download stage (re-run `dvc repro`)")
+    multilabel = TAGS_COLUMN in songs[0]
+    if multilabel:
+        own = {s["song_id"]: s[TAGS_COLUMN] for s in songs if TAGS_COLUMN in s}
+        for s in songs:
+            text = own[s.get("source_song", s["song_id"])]
+            s[TAGS_COLUMN] = text.split(";") if text else []
     with staging_dir(out_dir) as stage:
         tasks = [SegmentJob(s["song_id"], s["wav"], str(stage), window_samples, hop_samples,
                             short == "pad") for s in songs]
@@ -81,8 +90,11 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
         index = {
             "sample_rate": sample_rate, "window": window, "hop": hop,
             "window_samples": window_samples, "hop_samples": hop_samples, "short": short,
+            **({"tags": read_json(Path(raw_dir) / TAGS_FILE, what="the tags kept by the download "
+                                  "stage")["tags"]} if multilabel else {}),
             "songs": [{"song_id": s["song_id"], "source_song": s.get("source_song", s["song_id"]),
                        "label": s["label"], "split": s["split"], **row,
+                       **({"tags": s[TAGS_COLUMN]} if multilabel else {}),
                        **({"augmented": json.loads(s["augmented"])} if "augmented" in s else {})}
                       for s, row in zip(songs, rows, strict=True) if row["n_windows"]],
             "skipped": [{"song_id": s["song_id"], "reason": "shorter than one window"}

@@ -133,6 +133,8 @@ def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, An
     """Fit one model with `fit` (see `_family_fit`) on the train split of `features` into
     `folder`; returns its meta data."""
     untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
+    if features.multilabel:  # the download stage kept only tags every split trains and scores
+        untrained = []
     if untrained:
         raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
                         f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
@@ -143,7 +145,8 @@ def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, An
     meta = {
         "run": name, "model": entry.name, "transform": transform,
         "transform_params": features.index["params"],
-        "classes": features.classes,
+        "classes": features.outputs,  # multi-label: the tags
+        **({"task": "multilabel"} if features.multilabel else {}),
         "window_shape": list(features.window_shape),
         **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
                                           "hop_samples")},

@@ -84,7 +84,9 @@ def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Pat
             "shape": list(shapes.pop()),
             **{k: windows[k] for k in ("sample_rate", "window", "hop", "window_samples",
                                        "hop_samples")},
-            "songs": [{k: s[k] for k in ("song_id", "source_song", "label", "split", "n_windows")}
+            **({"tags": windows["tags"]} if "tags" in windows else {}),  # a multi-label task
+            "songs": [{k: s[k] for k in ("song_id", "source_song", "label", "split", "n_windows", "tags")
+                       if k in s}
                       for s, row in zip(windows["songs"], rows, strict=True) if "shape" in row],
             "skipped": windows["skipped"] + [{"song_id": r["song_id"], "reason": r["skipped"]}
                                              for r in rows if "skipped" in r],

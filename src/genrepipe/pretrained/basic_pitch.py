@@ -18,7 +18,6 @@ same bytes.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 
 from ..errors import DataError
 from .names import BASIC_PITCH_FPS
+from .wheels import package_folder
 
 SR = 22050
 CHUNK = 43844          # samples the network reads at once: 2 s at 22050 Hz less one 256-sample hop
@@ -51,14 +51,7 @@ BATCH = 32  # chunks per network call: bounds the memory of a long song
 def model_path() -> Path:
     """The ONNX file inside the installed `basic-pitch` wheel (found without importing the package,
     whose `__init__` looks for TensorFlow, CoreML and TFLite)."""
-    try:
-        spec = importlib.util.find_spec("basic_pitch")
-    except (ImportError, ValueError):  # ValueError: a module without a spec stands in for it
-        spec = None
-    if spec is None or spec.origin is None:
-        raise DataError(f"basic-pitch: not installed (the package holds the pretrained network); "
-                        f"install it: {INSTALL}")
-    path = Path(spec.origin).parent / MODEL_FILE
+    path = package_folder("basic_pitch", "basic-pitch", "the pretrained network", INSTALL) / MODEL_FILE
     if not path.is_file():
         raise DataError(f"{path}: no basic-pitch network there; reinstall it: {INSTALL}")
     return path

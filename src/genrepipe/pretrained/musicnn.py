@@ -19,7 +19,6 @@ its outputs (`tests/reference/`). The original computes `10000 x` in float16, wh
 
 from __future__ import annotations
 
-import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 from ..backend import in_batches, keras
 from ..errors import DataError, parameter_error
 from .names import MUSICNN_LAYERS, MUSICNN_MODELS
+from .wheels import package_folder
 
 layers = keras.layers
 ops = keras.ops
@@ -144,14 +144,7 @@ def weights_folder(model: str, key: str = TRANSFORM_KEY) -> Path:
     if model not in MODELS:
         raise parameter_error(key, model, "is not a pretrained musicnn network",
                               "one of: " + ", ".join(MODELS))
-    try:
-        spec = importlib.util.find_spec("musicnn")
-    except (ImportError, ValueError):  # ValueError: a module without a spec stands in for it
-        spec = None
-    if spec is None or spec.origin is None:
-        raise DataError(f"musicnn: not installed (the package holds the pretrained weights); "
-                        f"install it: {INSTALL}")
-    folder = Path(spec.origin).parent / model
+    folder = package_folder("musicnn", "musicnn", "the pretrained weights", INSTALL) / model
     if not (folder / ".index").is_file():
         raise DataError(f"{folder}: no musicnn checkpoint there; reinstall it: {INSTALL}")
     return folder

@@ -116,7 +116,8 @@ def plan_song(style: Style, duration: float, sr: int, rng: np.random.Generator) 
     )
 
 
-def render_song(genre: str, duration: float, sr: int, rng: np.random.Generator) -> np.ndarray:
+def render_song(genre: str, duration: float, sr: int, rng: np.random.Generator,
+                played: list[str] | None = None) -> np.ndarray:
     """Render one demo song of `genre`.
 
     Parameters
@@ -129,6 +130,9 @@ def render_song(genre: str, duration: float, sr: int, rng: np.random.Generator) 
         Sample rate.
     rng : numpy.random.Generator
         The song's generator (see `song_rng`).
+    played : list, optional
+        Receives what the song holds: ``drums`` (when it has a groove) and the instrument of
+        each pitched part (the demo's tags, `dataset.task: multilabel`); the audio is the same.
 
     Returns
     -------
@@ -136,14 +140,17 @@ def render_song(genre: str, duration: float, sr: int, rng: np.random.Generator) 
     """
     plan = plan_song(STYLES[genre], duration, sr, rng)
     n = int(round(duration * sr))
+    played = [] if played is None else played
+    if plan.groove:
+        played.append("drums")
     tracks = {
         "drums": (_render_drums(plan, n, rng), plan.style.drums_db),
-        "bass": (_render_part(plan, plan.style.bass, n, rng), plan.style.bass.level_db),
-        "chords": (_render_part(plan, plan.chord_part, n, rng), plan.chord_part.level_db),
+        "bass": (_render_part(plan, plan.style.bass, n, rng, played), plan.style.bass.level_db),
+        "chords": (_render_part(plan, plan.chord_part, n, rng, played), plan.chord_part.level_db),
     }
     melody = plan.style.melody
     if melody is not None and rng.random() < melody.probability:
-        tracks["melody"] = (_render_melody(plan, melody, n, rng), melody.level_db)
+        tracks["melody"] = (_render_melody(plan, melody, n, rng, played), melody.level_db)
     return _master(plan, tracks, sr, rng)
 
 
@@ -205,10 +212,12 @@ def _events(pattern: str) -> list[tuple[int, int, str]]:
     return events
 
 
-def _render_part(plan: Plan, part: Part, n: int, rng: np.random.Generator) -> np.ndarray:
+def _render_part(plan: Plan, part: Part, n: int, rng: np.random.Generator,
+                 played: list[str]) -> np.ndarray:
     """Bass lines, chords, arpeggios and jazz comping, bar by bar over the progression."""
     track = np.zeros(n)
-    timbre = INSTRUMENTS[str(rng.choice(part.instruments))](rng)
+    played.append(str(rng.choice(part.instruments)))
+    timbre = INSTRUMENTS[played[-1]](rng)
     pattern = str(rng.choice(part.patterns))[:plan.grid.steps]
     cache: dict[tuple, np.ndarray] = {}
 
@@ -259,10 +268,12 @@ def _walking_interval(plan: Plan, bar: int, index: int, count: int,
     return int(rng.choice(intervals[1:] + (2, 5, 9)))
 
 
-def _render_melody(plan: Plan, part: Part, n: int, rng: np.random.Generator) -> np.ndarray:
+def _render_melody(plan: Plan, part: Part, n: int, rng: np.random.Generator,
+                   played: list[str]) -> np.ndarray:
     """A lead line in the song's scale: two-bar motifs in an A A' B A' form, chord tones on beats."""
     track = np.zeros(n)
-    timbre = INSTRUMENTS[str(rng.choice(part.instruments))](rng)
+    played.append(str(rng.choice(part.instruments)))
+    timbre = INSTRUMENTS[played[-1]](rng)
     steps = plan.grid.steps
     tonic = 12 * (part.octave + 1) + plan.key
     motifs = [_motif(plan.style.melody_density, 2 * steps, rng) for _ in range(2)]

@@ -1,7 +1,8 @@
 """The `demo` source: a synthetic, GTZAN-shaped set generated offline and deterministically.
 
 Songs are named like GTZAN's (`blues.00007`), rendered by `compose` from the recipes in
-`styles`, and written as canonical WAV. Generation needs no network and no input files.
+`styles`, and written as canonical WAV. Generation needs no network and no input files. Each
+song's tags (for `dataset.task: multilabel`) are what it holds: drums and its instruments.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def demo_jobs(genres, songs_per_genre: int, seed: int, duration: float, sr: int,
 
 def make_demo_song(job: DemoJob) -> Song:
     """Render and write one demo song (run in a worker process)."""
-    y = render_song(job.genre, job.duration, job.sr, song_rng(job.seed, job.genre, job.index))
+    played: list[str] = []
+    y = render_song(job.genre, job.duration, job.sr, song_rng(job.seed, job.genre, job.index), played)
     song_id = f"{job.genre}.{job.index:05d}"
     relative = f"{job.genre}/{song_id}.wav"
     target = Path(job.raw_dir) / relative
@@ -44,4 +46,4 @@ def make_demo_song(job: DemoJob) -> Song:
     write_wav(target, y, job.sr)
     source = f"demo:seed={job.seed}"
     return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target),
-                group=song_id)
+                group=song_id, tags=";".join(sorted(set(played))))

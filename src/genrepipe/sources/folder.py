@@ -53,7 +53,7 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
                 if reason:
                     skipped.append(Skip(shown, reason))
                     continue
-                song_id = _unique_id(f"{label}.{display_path(path.stem)}", used_ids)
+                song_id = unique_id(f"{label}.{display_path(path.stem)}", used_ids)
                 jobs.append(ConvertJob(str(path), label, song_id, str(raw_dir), sr, origin=shown,
                                        group=group_of(label, path.relative_to(entry), group)))
     labels = {job.label for job in jobs}
@@ -85,7 +85,7 @@ def _skip_reason(relative: Path) -> str:
     return ""
 
 
-def _unique_id(candidate: str, used: set[str]) -> str:
+def unique_id(candidate: str, used: set[str]) -> str:
     """A file-system-safe song id, suffixed -2, -3, ... when two files would share one."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", candidate)
     song_id, n = base, 1

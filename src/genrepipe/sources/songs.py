@@ -10,13 +10,15 @@ from ..store import md5_file
 
 MANIFEST = "manifest.csv"  # data/raw/manifest.csv: one row per song, its split and its source
 MANIFEST_COLUMNS = ("song_id", "label", "split", "group", "path", "duration_s", "source", "md5")
+TAGS_COLUMN = "tags"  # added after MANIFEST_COLUMNS for a multi-label task only (dataset.task)
 SKIPPED_COLUMNS = ("path", "reason")
 
 
 @dataclass
 class Song:
     """One song in data/raw: `path` is relative to data/raw, `source` is where it came from, and
-    songs of one `group` (an album, an artist) always share a split."""
+    songs of one `group` (an album, an artist) always share a split; `tags` (`;`-separated) are
+    its targets in a multi-label task (written to the manifest only then)."""
 
     song_id: str
     label: str
@@ -26,6 +28,7 @@ class Song:
     md5: str
     split: str = ""
     group: str = ""
+    tags: str = ""
 
     def row(self) -> dict:
         return {**self.__dict__, "duration_s": f"{self.duration_s:.6f}"}
@@ -48,7 +51,8 @@ class ConvertJob:
 
     `origin` is what the manifest records as the song's source (default: `source`), e.g. the
     member name inside an archive that was extracted to a temporary folder. Only `max_duration`
-    seconds from `offset` on are decoded (None: to the end). `group` is the song's group id.
+    seconds from `offset` on are decoded (None: to the end). `group` is the song's group id;
+    `tags` its tags (a labels file's, `;`-separated).
     """
 
     source: str
@@ -60,6 +64,7 @@ class ConvertJob:
     offset: float = 0.0
     max_duration: float | None = None
     group: str = ""
+    tags: str = ""
 
 
 def convert_song(job: ConvertJob) -> Song | Skip:
@@ -73,4 +78,4 @@ def convert_song(job: ConvertJob) -> Song | Skip:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_wav(target, y, job.sr)
     return Song(job.song_id, job.label, relative, y.size / job.sr, job.origin or job.source,
-                md5_file(target), group=job.group or job.song_id)
+                md5_file(target), group=job.group or job.song_id, tags=job.tags)

@@ -1,0 +1,113 @@
+"""The `folder` source with a labels file (`dataset.labels`): the songs and their labels come from
+a CSV beside them instead of from class sub-folders.
+
+The file has a `path` column (relative to `dataset.path`) and either `tags` (several per song,
+separated by `;`: a multi-label task) or `label` (one per song). A row whose file is missing, a
+row without tags or label, a second row for one file and an audio file without a row are
+skipped and listed; files that are not audio (the labels file itself among them) are not songs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from ..audio import is_audio_name
+from ..errors import DataError
+from ..store import display_path, read_csv
+from ..workspace import resolve_path
+from .folder import group_of, unique_id
+from .songs import ConvertJob, Skip
+
+TAG_SEPARATOR = ";"
+LABELS_KEY = "dataset.labels"
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """`"drums; bass;drums"` -> ("bass", "drums"): stripped, without empty or repeated tags, sorted."""
+    return tuple(sorted({tag.strip() for tag in text.split(TAG_SEPARATOR) if tag.strip()}))
+
+
+def labels_path(root: str | Path, labels: str) -> Path:
+    """The labels file `labels` (relative to the song folder `root`), which must lie inside it: the
+    download stage depends on that folder, so DVC sees every change to the file."""
+    base = resolve_path(root)
+    path = (base / labels).resolve()
+    if not path.is_relative_to(base):
+        raise DataError(f"{LABELS_KEY}={labels!r}: outside dataset.path ({display_path(root)}); "
+                        "expected a file inside the song folder (so that DVC sees its changes)")
+    if not path.is_file():
+        raise DataError(f"{LABELS_KEY}={labels!r}: not found in {display_path(root)}; expected a "
+                        "CSV file with columns path and tags (or label)")
+    return path
+
+
+def read_labels(path: Path, shown: str, multilabel: bool) -> tuple[dict[str, tuple[str, ...]], list[Skip]]:
+    """The labels file's rows as {path below the song folder: tags (or the one label)}, and the
+    rows skipped (no tags, a second row for a file)."""
+    column = "tags" if multilabel else "label"
+    rows = read_csv(path, what="a labels file (columns path and tags, or path and label)",
+                    columns=("path",))
+    header = set(rows[0]) if rows else set()
+    if rows and column not in header:
+        other = "label" if multilabel else "tags"
+        hint = ("set dataset.task=multilabel" if other == "tags" else "set dataset.task=multiclass")
+        raise DataError(f"{LABELS_KEY}={shown!r}: has no {column} column"
+                        + (f" but a {other} column ({hint})" if other in header else "")
+                        + f"; expected columns path and {column}")
+    labelled: dict[str, tuple[str, ...]] = {}
+    skipped: list[Skip] = []
+    for line, row in enumerate(rows, start=2):
+        relative = PurePosixPath(row["path"].strip()).as_posix()
+        values = parse_tags(row[column]) if multilabel else tuple(filter(None, [row[column].strip()]))
+        if not values:
+            skipped.append(Skip(relative, f"{shown} line {line}: no {column}"))
+        elif relative in labelled:
+            skipped.append(Skip(relative, f"{shown} line {line}: a second row for this file"))
+        else:
+            labelled[relative] = values
+    return labelled, skipped
+
+
+def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multilabel: bool,
+                  group: str = "none") -> tuple[list[ConvertJob], list[Skip]]:
+    """List the songs the labels file names (under `root`, searched recursively) and what was
+    skipped. A song's label is its one label (single-label), or the folder it lies in (`songs`
+    at the top; multi-label: informative only, the tags are the targets); `group` is
+    `dataset.group`, applied to the path below the song folder (`folder.group_of`).
+
+    Raises
+    ------
+    DataError
+        When the labels file is missing, outside `root`, has no usable column, or leaves fewer
+        than two classes (single-label) or no song.
+    """
+    given = Path(root)
+    path = labels_path(root, labels)
+    base = resolve_path(root)
+    labelled, skipped = read_labels(path, labels, multilabel)
+    found = {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*"))
+             if p.is_file() and p != path and is_audio_name(p)
+             and not any(part.startswith(".") for part in p.relative_to(base).parts)}
+    jobs, used = [], set()
+    for relative, values in labelled.items():
+        if relative not in found:
+            skipped.append(Skip(display_path(given / relative), f"listed in {labels} but not found"))
+            continue
+        parts = PurePosixPath(relative).parts
+        label = values[0] if not multilabel else (parts[0] if len(parts) > 1 else "songs")
+        song_id = unique_id(f"{label}.{display_path(PurePosixPath(relative).stem)}", used)
+        jobs.append(ConvertJob(str(found[relative]), label, song_id, str(raw_dir), sr,
+                               origin=display_path(given / relative),
+                               group=group_of("", Path(relative), group),
+                               tags=TAG_SEPARATOR.join(values) if multilabel else ""))
+    listed = set(labelled) | {skip.path for skip in skipped}  # rows skipped above have a row
+    skipped += [Skip(display_path(given / relative), f"no row in {labels}")
+                for relative in found if relative not in listed]
+    if not jobs:
+        raise DataError(f"{LABELS_KEY}={labels!r}: names no audio file found in "
+                        f"{display_path(given)} ({len(skipped)} row(s) or file(s) skipped); expected "
+                        "paths relative to dataset.path")
+    if not multilabel and len({job.label for job in jobs}) < 2:
+        raise DataError(f"{LABELS_KEY}={labels!r}: {len({job.label for job in jobs})} distinct "
+                        "label(s); expected at least 2")
+    return jobs, skipped
