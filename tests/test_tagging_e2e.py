@@ -40,6 +40,9 @@ def test_the_multilabel_demo_trains_taggers_and_predict_prints_tags(project):
     shown = run(["dvc", "metrics", "show"], repo, env_extra={"COLUMNS": "160"}).stdout
     assert "valid_macro_roc_auc" in shown and "fusion_valid" in shown
 
+    listed = run(["genrepipe", "list"], repo).stdout
+    assert "macro ROC-AUC" in listed.split("Trained runs")[1]
+
     wav = sorted((repo / "data/raw").rglob("*.wav"))[0]
     printed = run(["genrepipe", "predict", "--run", "svc-mfcc", str(wav)], repo).stdout
     assert "tags: " in printed and "threshold" in printed

@@ -65,22 +65,24 @@ def text(width: int = 160) -> str:
 
 
 def trained_runs(runs_dir: Path, models_dir: Path) -> str:
-    """The runs trained in this project (a model folder and scores), with their song accuracy on
-    the split that chooses (valid; k-fold: cross-validated) and on test, best first; "" if none."""
-    from .results import chosen_on, has_results, read_results
+    """The runs trained in this project (a model folder and scores), with their song accuracy
+    (taggers: macro ROC-AUC) on the split that chooses (valid; k-fold: cross-validated) and on test, best first; "" if none."""
+    from .results import chosen_on, has_results, headline_metric, read_results
 
-    rows = []
+    rows, metric = [], "song_accuracy"
     for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()) if models_dir.is_dir() else []:
         if has_results(runs_dir, folder.name):
             results = read_results(runs_dir, folder.name)
             split, scores = chosen_on(results.scores)
-            test = "" if split != "valid" else f"{results.scores['test']['song_accuracy']:.3f}"
+            metric = headline_metric(results.scores)  # a tagger's: macro_roc_auc
+            test = "" if split != "valid" else f"{results.scores['test'][metric]:.3f}"
             rows.append((folder.name, results.info["model"], results.info["transform"], split,
-                         scores["song_accuracy"], test))
+                         scores[metric], test))
     if not rows:
         return ""
     rows.sort(key=lambda r: (-r[4], r[0]))
+    what = "song accuracy" if metric == "song_accuracy" else "macro ROC-AUC"
     lines = [f"Trained runs ({models_dir}/, scores in {runs_dir}/; `genrepipe predict --run NAME`):",
-             f"  {'run':<24} {'model':<12} {'transform':<12} {'song accuracy':<26} test"]
+             f"  {'run':<24} {'model':<12} {'transform':<12} {what:<26} test"]
     lines += [f"  {n:<24} {m:<12} {t:<12} {f'{v:.3f} ({s})':<26} {test}" for n, m, t, s, v, test in rows]
     return "\n".join(lines) + "\n"

@@ -22,8 +22,10 @@ def _versus(row: dict) -> str:
     if versus is None:
         return "(best)"
     verdict = "differs" if versus["p_value"] < SIGNIFICANCE else "cannot tell"
+    p = versus["p_value"]  # a bootstrap p-value: below one resample's share it reads as 0
+    shown = f"p={p:.3f}" if p >= 0.001 else "p<0.001"
     return (f"{verdict} ({versus['difference']:+.3f} [{versus['difference_lo']:+.3f}, "
-            f"{versus['difference_hi']:+.3f}], p={versus['p_value']:.3f})")
+            f"{versus['difference_hi']:+.3f}], {shown})")
 
 
 def tagger_table(rows: list[dict]) -> str:
@@ -85,14 +87,16 @@ def tag_by_run_table(rows: list[dict]) -> str:
 
 def tagger_report(rows: list[dict], split: str) -> str:
     """metrics/summary.md of a tagging project."""
-    record = "test songs" if split == "valid" else "every song, tested once by the fold model that did not train on it"
+    record = "test songs" if split == "valid" else "every song, cross-validated"
     best = rows[0]
     thresholds_from = ("valid" if split == "valid" else
                        "the other folds' cross-validated predictions, for each fold")
+    how = ("test is the record, never tuned on" if split == "valid" else
+           "every song is tested once, by the fold model that did not train on it")
     return (
         "# Results (multi-label tagging)\n\n"
         f"Taggers ranked by {split} macro ROC-AUC (the mean over tags of each tag's ROC-AUC; the "
-        "score to choose on); the record is on the " + record + ". A song's tag probabilities "
+        f"score to choose on); {how}. A song's tag probabilities "
         "are the mean of its windows'. Intervals: 95 % bootstrap over songs. PR-AUC is average "
         "precision; its chance level is the tags' mean prevalence. A tag is decided when its "
         f"probability reaches the tag's threshold, chosen to maximise its F1 on {thresholds_from}. "
