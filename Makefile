@@ -51,8 +51,10 @@ repro: $(STAMP)
 	@echo "songs, confusion matrix), models/<run>/."
 	@echo "Then: dvc metrics show, make compare, dvc plots show (confusion matrices, training curves)."
 
+# Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are built once.
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 # The no-op `dvc repro` figure needs the pipeline up to date first.
 bench: $(STAMP)
