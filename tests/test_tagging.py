@@ -54,9 +54,43 @@ def test_labels_file_rows_missing_files_and_unlisted_files_are_skipped_and_liste
     reasons = {Path(s.path).name: s.reason for s in skipped}
     assert reasons["b.wav"] == "labels.csv line 4: no tags"
     assert reasons["a.wav"] == "labels.csv line 5: a second row for this file"
-    assert reasons["gone.wav"] == "listed in labels.csv but not found"
+    assert reasons["gone.wav"] == "labels.csv line 6: listed but not found"
     assert reasons["d.wav"] == "no row in labels.csv"
     assert "notes.txt" not in reasons and "labels.csv" not in reasons
+
+
+def test_labels_file_as_spreadsheets_write_it(tmp_path):
+    """A byte-order mark, Windows line ends and backslashes, a short row, a blank line, an extra
+    column, a path leaving the folder."""
+    root = song_folder(tmp_path / "songs", ["a.wav", "sub/b.wav", "c.wav"])
+    (root / "labels.csv").write_bytes(
+        "\ufeffpath,tags,comment\r\na.wav,drums;bass,x\r\nsub\\b.wav,piano\r\n\r\nc.wav\r\n"
+        "../elsewhere.wav,drums,\r\n".encode("utf-8"))
+    jobs, skipped = scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, multilabel=True)
+    assert {Path(j.source).name: j.tags for j in jobs} == {"a.wav": "bass;drums", "b.wav": "piano"}
+    reasons = {Path(s.path).name: s.reason for s in skipped}
+    assert reasons == {"c.wav": "labels.csv line 5: no tags",
+                       "elsewhere.wav": "labels.csv line 6: the path is not inside dataset.path "
+                                        "(expected a path relative to it)"}
+
+
+def test_a_tag_the_results_cannot_hold_is_one_error_line(tmp_path):
+    root = song_folder(tmp_path / "songs", ["a.wav"])
+    write_labels(root / "labels.csv", [{"path": "a.wav", "tags": "rock|pop"}])
+    with pytest.raises(DataError, match=r"line 2: tags 'rock\|pop' cannot be a name in the results"):
+        scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, multilabel=True)
+
+
+def test_fewer_than_two_kept_tags_is_one_error_line():
+    from genrepipe.pipeline.download import keep_song_tags
+    from genrepipe.sources.songs import Song
+
+    songs = [Song(f"s{i}", "x", f"x/s{i}.wav", 1.0, "", "", split=split, tags=tags)
+             for i, (split, tags) in enumerate([("train", "a;b"), ("train", "a"), ("train", "b"),
+                                                 ("train", ""), ("valid", "a"), ("valid", "b"),
+                                                 ("test", "a"), ("test", "")])]
+    with pytest.raises(DataError, match=r"1 tag\(s\) \['a'\] .* expected at least 2"):
+        keep_song_tags(songs, "folder")
 
 
 def test_labels_file_errors_are_one_line_and_say_what_is_allowed(tmp_path):
@@ -116,6 +150,11 @@ def test_the_multilabel_demo_keeps_the_genre_split_and_the_genre_manifest_unchan
     download_stage(genre, tmp_path / "genre", jobs=1)
     raw_params["dataset"]["task"] = "multilabel"
     download_stage(validate(raw_params), tmp_path / "tags", jobs=1)
+    # the genre manifest's bytes as the code before multi-label tagging wrote them (commit 260891c)
+    import hashlib
+
+    assert hashlib.md5((tmp_path / "genre/manifest.csv").read_bytes()).hexdigest() == \
+        "ae475830593bba8b40fa20c4e1a5ad67"
     genre_rows = list(csv.DictReader(open(tmp_path / "genre/manifest.csv")))
     tag_rows = list(csv.DictReader(open(tmp_path / "tags/manifest.csv")))
     assert "tags" not in genre_rows[0] and not (tmp_path / "genre/tags.json").exists()
@@ -245,3 +284,46 @@ def test_fusion_averages_taggers_and_the_report_shows_every_tag(tmp_path):
     assert all(f"| tag{t} |" in text for t in range(4))
     headline = json.loads((tmp_path / "headline.json").read_text())
     assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run"}
+    from genrepipe.choice import choose_run
+
+    name, reason = choose_run(tmp_path / "runs", ["logreg-a", "svc-a"])
+    scores = {n: json.loads((tmp_path / f"runs/{n}.json").read_text()) for n in ("logreg-a", "svc-a")}
+    assert name == max(scores, key=lambda n: scores[n]["valid_macro_roc_auc"])
+    assert reason.startswith(f"the best valid macro ROC-AUC ({scores[name]['valid_macro_roc_auc']:.3f})")
+
+
+def test_a_calibrated_tagger_trains_on_a_rare_tag_at_song_level():
+    """Three songs with a tag: fewer song-disjoint calibration folds than the usual five."""
+    from genrepipe.models import classic
+    from genrepipe.models.registry import get_model
+
+    from conftest import complete_settings
+
+    rng = np.random.default_rng(0)
+    truth = np.zeros((30, 2), dtype=int)
+    truth[:3, 0] = 1
+    truth[:, 1] = np.arange(30) % 2
+    x = rng.normal(size=(30, 6)) + 2.0 * np.pad(truth, ((0, 0), (0, 4)))
+    pipeline = classic._fitted(get_model("svc"), complete_settings("svc"), x, truth,
+                               [f"s{i}" for i in range(30)], 0, 1, (6,), "here")
+    assert pipeline.predict_proba(x).shape == (30, 2)
+    folds = classic.SongFolds([f"s{i}" for i in range(30)], seed=0)
+    assert folds.get_n_splits(x, truth[:, 0]) == 3 and not hasattr(folds, "n_splits")
+
+
+def test_without_valid_songs_thresholds_are_one_half_and_the_report_says_so(tmp_path, caplog):
+    from genrepipe.pipeline.fuse import fuse_runs
+    from genrepipe.pipeline.report import write_report
+
+    features = make_tag_store(tmp_path / "tags", songs={"train": 40, "test": 20})
+    scores = train_and_evaluate(tmp_path, features, "logreg", "logreg-a")
+    assert "valid" not in scores and scores["thresholds_from"].startswith("none")
+    assert set(scores["thresholds"].values()) == {0.5}
+    with caplog.at_level("INFO", logger="genrepipe.pipeline.fuse"):
+        fuse_runs(tmp_path / "runs", ["logreg-a"], tmp_path / "metrics", seed=0, method="select")
+    assert "fuse.method='select' combines genre runs; the 1 taggers are averaged (mean)" in caplog.text
+    write_report(tmp_path / "runs", tmp_path / "summary.md", tmp_path / "summary.png", ["logreg-a"],
+                 fusion_dir=tmp_path / "metrics")
+    row = next(line for line in (tmp_path / "summary.md").read_text().splitlines()
+               if line.startswith("| logreg-a |"))
+    assert row.split(" | ")[3] == "-"  # no valid score

@@ -22,7 +22,7 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple
     `runs_dir`), the one with the highest valid song accuracy (k-fold: cross-validated), never
     chosen on test, and never a run that did no better than chance on valid. Ties go to the
     higher valid song macro-F1, then to the simpler model (scikit-learn before Keras), then to
-    the name."""
+    the name. Taggers are ranked by macro ROC-AUC, then macro PR-AUC."""
     runs_dir = Path(runs_dir)
     names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
     results = {n: read_results(runs_dir, n) for n in names if has_results(runs_dir, n)}
@@ -50,9 +50,10 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple
     reason = f"the best {on} {what} ({scores[metric]:.3f}) of {len(learned)} runs"
     tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
     if tied:
-        rule = ("higher macro-F1" if key(tied[0])[1] != key(best)[1] else
+        genre = metric == "song_accuracy"
+        second = "song macro-F1" if genre else "macro PR-AUC"
+        rule = (f"higher {'macro-F1' if genre else second}" if key(tied[0])[1] != key(best)[1] else
                 "the simpler model (scikit-learn before Keras)" if key(tied[0])[2] != key(best)[2]
                 else "name")
-        reason += (f"; tied with {', '.join(tied)}, chosen by {rule} ({on} song macro-F1 "
-                   f"{scores.get('song_macro_f1', 0.0):.3f})")
+        reason += f"; tied with {', '.join(tied)}, chosen by {rule} ({on} {second} {-key(best)[1]:.3f})"
     return best, reason

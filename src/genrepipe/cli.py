@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--models", type=Path, default=Path("models"), help="default: models")
     predict.add_argument("--metrics", type=Path, default=Path("metrics/runs"),
                          help="where run scores are, to pick the best run (default: metrics/runs)")
-    predict.add_argument("--top", type=int, default=5, metavar="K", help="genres to show (default 5)")
+    predict.add_argument("--top", type=int, default=5, metavar="K", help="genres (a tagger: tags, besides those decided) to show (default 5)")
     predict.add_argument("--json", action="store_true", help="print JSON instead of tables")
     predict.add_argument("--plot", type=Path, metavar="FILE.png", help="bar chart of the genres")
     predict.add_argument("--timeline", type=Path, metavar="FILE.png",
@@ -144,11 +144,14 @@ def _predict(args) -> int:
     if reason:
         _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
     dataset = meta.get("dataset", {})
+    tagger = meta.get("task") == "multilabel"
+    what = "tags" if tagger else "genres"
     if dataset.get("source") == "demo":
         _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
-             "music: its genres are the demo's recipes, so its answer for a real song means little "
-             "(train on your music: dvc exp run -S dataset.source=folder -S dataset.path=...)")
-    thresholds = _thresholds(args, meta) if meta.get("task") == "multilabel" else None
+             f"music: its {what} are the demo's {'instruments' if tagger else 'recipes'}, so its "
+             "answer for a real song means little (train on your music: dvc exp run -S "
+             "dataset.source=folder -S dataset.path=...)")
+    thresholds = _thresholds(args, meta) if tagger else None
     predictions, failed = [], 0
     for path in args.paths:
         try:
@@ -174,10 +177,10 @@ def _predict(args) -> int:
     title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
     if predictions and args.plot:
         figures.rankings(predictions, args.plot, title)
-        _say(f"wrote {args.plot} (the genres of each song, ranked)")
+        _say(f"wrote {args.plot} (the {what} of each song, ranked)")
     if predictions and args.timeline:
         figures.timelines(predictions, args.timeline, title)
-        _say(f"wrote {args.timeline} (genre probabilities along each song)")
+        _say(f"wrote {args.timeline} ({what[:-1]} probabilities along each song)")
     return 1 if failed else 0
 
 
@@ -193,7 +196,12 @@ def _thresholds(args, meta: dict) -> dict[str, float]:
         raise DataError(f"{folder / meta['run']}: no scores of tagger {meta['run']!r}, whose decision "
                         "thresholds its evaluate stage chooses; run `dvc repro` first (or --metrics "
                         "FOLDER)") from None
-    return scores["thresholds"]
+    thresholds = scores.get("thresholds") or {}
+    if set(thresholds) != set(meta["classes"]):
+        raise DataError(f"{folder / meta['run'] / 'scores.json'}: thresholds for tags "
+                        f"{sorted(thresholds)}, but the model predicts {meta['classes']}; expected "
+                        "the scores of this model (re-run `dvc repro`, or --metrics FOLDER)")
+    return thresholds
 
 
 def _print_tags(args, meta: dict, reason, predictions, thresholds: dict[str, float]) -> None:

@@ -45,6 +45,15 @@ def average_precision(truth: np.ndarray, scores: np.ndarray) -> float:
     return float(_all_songs(truth, scores)[1])
 
 
+def macro_roc_auc(truth: np.ndarray, probs: np.ndarray) -> float | None:
+    """The mean ROC-AUC over the tags defined on these songs (both classes present); None when
+    no tag is: never NaN."""
+    truth, probs = np.asarray(truth), np.asarray(probs)
+    values = [roc_auc(truth[:, t], probs[:, t]) for t in range(truth.shape[1])]
+    defined = [v for v in values if not np.isnan(v)]
+    return float(np.mean(defined)) if defined else None
+
+
 def tag_scores(truth: np.ndarray, probs: np.ndarray, tags: Sequence[str], seed: int,
                thresholds: np.ndarray | None = None, n_boot: int = BOOTSTRAP_RESAMPLES) -> dict:
     """Macro and micro ROC-AUC and PR-AUC with 95 % percentile bootstrap intervals over songs,

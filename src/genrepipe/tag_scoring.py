@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .metrics import fold_interval
-from .tag_metrics import best_thresholds, f1_scores, roc_auc, tag_scores
+from .tag_metrics import best_thresholds, f1_scores, macro_roc_auc, tag_scores
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,10 @@ def score_tagger(truth: np.ndarray, probs: np.ndarray, splits: Sequence[str], ta
         thresholds = best_thresholds(truth, probs)
         test = tag_scores(truth, probs, tags, seed)
         _add_f1(test, truth, decided, tags)
-        per_fold = [np.nanmean([roc_auc(truth[splits == f][:, t], probs[splits == f][:, t])
-                                for t in range(len(tags))]) for f in folds]
-        spread = fold_interval(per_fold)
+        for tag, threshold in zip(tags, thresholds, strict=True):  # those predict uses
+            test["per_tag"][tag]["threshold"] = float(threshold)
+        per_fold = [macro_roc_auc(truth[splits == f], probs[splits == f]) for f in folds]
+        spread = fold_interval([v for v in per_fold if v is not None])
         metrics = {"task": MULTILABEL, "test": test,
                    "folds": {"k": len(folds), **{f"macro_roc_auc_{k}": v for k, v in spread.items()}},
                    "thresholds_from": "for each fold, the other folds' cross-validated predictions "
@@ -68,6 +69,7 @@ def _add_f1(scores: dict, truth: np.ndarray, decided: np.ndarray, tags: Sequence
 
 
 def warn_if_chance(name: str, metrics: dict) -> None:
+    """Log a warning when the run's chosen-on macro ROC-AUC interval reaches 0.5."""
     chosen = metrics.get("valid", metrics["test"])
     if not chosen["above_chance"]:
         log.warning("%s learned nothing the %s songs show: macro ROC-AUC %s reaches 0.5 (chance)",

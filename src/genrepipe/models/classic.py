@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from ..archives import canonical_skops
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..tag_metrics import roc_auc
+from ..tag_metrics import macro_roc_auc
 from .entry import ModelEntry
 from .vectors import rows, split_vectors
 
@@ -74,17 +74,18 @@ class SongFolds:
     split: under `OneVsRestClassifier` each tag's calibration gets folds stratified on that tag.
     Songs are kept as numbers (row -> song), not names."""
 
-    def __init__(self, songs: Sequence[str], seed: int, n_splits: int = 5):
+    def __init__(self, songs: Sequence[str], seed: int, most: int = 5):
         self.songs = np.unique(np.asarray(songs), return_inverse=True)[1].astype(np.int32)
         self.seed = seed
-        self.n_splits = n_splits
+        # not `n_splits`: CalibratedClassifierCV would demand that many rows of each class,
+        # where calibration_splits makes fewer folds for a rare tag
+        self.most = most
 
     def split(self, X=None, y=None, groups=None):
-        yield from calibration_splits(np.asarray(y).astype(np.int64), self.songs, self.seed,
-                                      self.n_splits)
+        yield from calibration_splits(np.asarray(y).astype(np.int64), self.songs, self.seed, self.most)
 
     def get_n_splits(self, X=None, y=None, groups=None) -> int:
-        return self.n_splits
+        return self.most if y is None else len(list(self.split(X, y)))
 
 
 def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, n_jobs: int = 1,
@@ -131,7 +132,8 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     log_metric(f"train/{metric}", history[f"train_{metric}"], 0)
     if len(y_valid):
         history[f"valid_{metric}"] = score(pipeline, x_valid, y_valid)
-        log_metric(f"eval/{metric}", history[f"valid_{metric}"], 0)
+        if history[f"valid_{metric}"] is not None:  # None: no valid tag with both classes
+            log_metric(f"eval/{metric}", history[f"valid_{metric}"], 0)
     save(pipeline, folder / entry.file)
     return {"normalization": None, "history": history, "level": level}
 
@@ -140,9 +142,8 @@ def _accuracy(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
     return float(pipeline.score(x, y))
 
 
-def _macro_auc(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
-    probs = pipeline.predict_proba(x)
-    return float(np.nanmean([roc_auc(y[:, t], probs[:, t]) for t in range(y.shape[1])]))
+def _macro_auc(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float | None:
+    return macro_roc_auc(y, pipeline.predict_proba(x))
 
 
 def _fitted(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,

@@ -2,7 +2,7 @@
 
 A train stage writes its curves in dvclive's layout (`metrics/train/<run>/plots/metrics/`, see
 `genrepipe.curves`). DVC's top-level plots have no `foreach`, so the report stage gathers the
-loss and accuracy of every run that trained for more than one epoch into
+loss and accuracy (a tagger's macro ROC-AUC) of every run that trained for more than one epoch into
 `metrics/plots/curves.json`, one row per (run, fold, curve, metric, epoch); the `curves` template
 (`.dvc/plots/curves.json`) draws one panel per run and metric, train and valid overlaid.
 scikit-learn runs log a single step and are left out.
@@ -17,7 +17,7 @@ from pathlib import Path
 from ..store import write_json
 
 CURVES = {"train": "train", "eval": "valid"}  # dvclive's group -> the curve's name in the chart
-METRICS = ("loss", "accuracy")
+METRICS = ("loss", "accuracy", "macro_roc_auc")  # macro_roc_auc: a tagger's (multi-label)
 
 
 def curve_rows(run_dir: Path, run: str) -> list[dict]:

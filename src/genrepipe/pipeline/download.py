@@ -121,15 +121,16 @@ def keep_song_tags(songs: list[Song], source: str) -> dict:
     Raises
     ------
     DataError
-        When no tag is left.
+        When fewer than two tags are left.
     """
     kept, dropped, counts = keep_tags([s.tags.split(";") if s.tags else [] for s in songs],
                                       [s.split for s in songs])
-    if not kept:
+    if len(kept) < 2:  # one tag is a yes / no genre task: dataset.task multiclass
         first = next(iter(dropped.items()), ("", "no song has a tag"))
-        raise DataError(f"dataset.task='multilabel' (source {source!r}): no tag has songs with and "
-                        f"without it in every split ({len(dropped)} dropped, first {first[0]!r}: "
-                        f"{first[1]}); expected more songs, fewer folds, or other tags")
+        raise DataError(f"dataset.task='multilabel' (source {source!r}): {len(kept)} tag(s) "
+                        f"{kept} with songs with and without it in every split ({len(dropped)} "
+                        f"dropped, first {first[0]!r}: {first[1]}); expected at least 2 (more "
+                        "songs, fewer folds, or other tags)")
     keep = set(kept)
     for song in songs:
         song.tags = ";".join(t for t in song.tags.split(";") if t in keep) if song.tags else ""

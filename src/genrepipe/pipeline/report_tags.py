@@ -49,8 +49,9 @@ def tagger_table(rows: list[dict]) -> str:
                       f"[{folds['macro_roc_auc_lo']:.3f}, {folds['macro_roc_auc_hi']:.3f}]")
             scores = (_interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}", spread)
         else:
-            scores = (_interval(metrics["valid"], "macro_roc_auc"), _interval(test, "macro_roc_auc"),
-                      pr, f"{test['macro_f1']:.3f}")
+            valid = metrics.get("valid")  # none with dataset.ratios.valid: 0
+            scores = (_interval(valid, "macro_roc_auc") if valid else "-",
+                      _interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}")
         chosen = results.chosen_on(metrics)[1]
         name = row["run"] if chosen["above_chance"] else f"{row['run']} (no better than chance: 0.5)"
         lines.append("| " + " | ".join((name, row["model"], row["transform"], *scores,

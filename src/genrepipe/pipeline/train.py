@@ -133,8 +133,16 @@ def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, An
     """Fit one model with `fit` (see `_family_fit`) on the train split of `features` into
     `folder`; returns its meta data."""
     untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
-    if features.multilabel:  # the download stage kept only tags every split trains and scores
+    if features.multilabel:  # download kept tags every split has; a later stage may skip songs
         untrained = []
+        have = features.tag_matrix(features.songs("train")).sum(axis=0)
+        one_sided = [t for t, n in zip(features.tags, have, strict=True)
+                     if n == 0 or n == len(features.songs("train"))]
+        if one_sided:
+            raise DataError(f"{features.folder}: tag(s) {', '.join(one_sided)} on none or all of "
+                            f"the train songs{' in ' + prefix.rstrip('/') if prefix else ''} (songs "
+                            "skipped after download, see the index's `skipped`); every tag needs "
+                            "train songs with and without it (segment.short: pad keeps short songs)")
     if untrained:
         raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
                         f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "

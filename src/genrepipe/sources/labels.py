@@ -4,16 +4,18 @@ a CSV beside them instead of from class sub-folders.
 The file has a `path` column (relative to `dataset.path`) and either `tags` (several per song,
 separated by `;`: a multi-label task) or `label` (one per song). A row whose file is missing, a
 row without tags or label, a second row for one file and an audio file without a row are
-skipped and listed; files that are not audio (the labels file itself among them) are not songs.
+skipped and listed with the file's line; files that are not audio (the labels file itself
+among them) are not songs.
 """
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path, PurePosixPath
 
 from ..audio import is_audio_name
 from ..errors import DataError
-from ..store import display_path, read_csv
+from ..store import display_path
 from ..workspace import resolve_path
 from .folder import group_of, unique_id
 from .songs import ConvertJob, Skip
@@ -30,7 +32,7 @@ def parse_tags(text: str) -> tuple[str, ...]:
 def labels_path(root: str | Path, labels: str) -> Path:
     """The labels file `labels` (relative to the song folder `root`), which must lie inside it: the
     download stage depends on that folder, so DVC sees every change to the file."""
-    base = resolve_path(root)
+    base = resolve_path(root).resolve()
     path = (base / labels).resolve()
     if not path.is_relative_to(base):
         raise DataError(f"{LABELS_KEY}={labels!r}: outside dataset.path ({display_path(root)}); "
@@ -41,30 +43,60 @@ def labels_path(root: str | Path, labels: str) -> Path:
     return path
 
 
-def read_labels(path: Path, shown: str, multilabel: bool) -> tuple[dict[str, tuple[str, ...]], list[Skip]]:
-    """The labels file's rows as {path below the song folder: tags (or the one label)}, and the
-    rows skipped (no tags, a second row for a file)."""
+RESERVED = ("(none)",)  # the confusion rows' name for an empty side (results.NO_TAG)
+
+
+def read_labels(path: Path, shown: str, multilabel: bool
+                ) -> tuple[dict[str, tuple[int, tuple[str, ...]]], list[tuple[str, str]]]:
+    """The labels file's rows as {path below the song folder: (line, tags or the one label)},
+    and the rows skipped as (path, reason): no tags, a second row for a file, a path leaving the
+    folder. Read as spreadsheets write CSV: UTF-8 with or without a byte-order mark, any line
+    ending, short rows (missing cells are empty), blank lines ignored; `\\` in paths is `/`.
+
+    Raises
+    ------
+    DataError
+        When the file is not UTF-8 CSV, has no `path` column or no column for the task, or a
+        tag has a name the results cannot hold.
+    """
     column = "tags" if multilabel else "label"
-    rows = read_csv(path, what="a labels file (columns path and tags, or path and label)",
-                    columns=("path",))
-    header = set(rows[0]) if rows else set()
-    if rows and column not in header:
-        other = "label" if multilabel else "tags"
-        hint = ("set dataset.task=multilabel" if other == "tags" else "set dataset.task=multiclass")
-        raise DataError(f"{LABELS_KEY}={shown!r}: has no {column} column"
-                        + (f" but a {other} column ({hint})" if other in header else "")
-                        + f"; expected columns path and {column}")
-    labelled: dict[str, tuple[str, ...]] = {}
-    skipped: list[Skip] = []
-    for line, row in enumerate(rows, start=2):
-        relative = PurePosixPath(row["path"].strip()).as_posix()
-        values = parse_tags(row[column]) if multilabel else tuple(filter(None, [row[column].strip()]))
-        if not values:
-            skipped.append(Skip(relative, f"{shown} line {line}: no {column}"))
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = [name.strip() for name in next(reader, [])]
+            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"{LABELS_KEY}={shown!r}: not a readable UTF-8 CSV file ({exc}); expected "
+                        "columns path and tags (or label)") from None
+    for needed in ("path", column):
+        if needed not in header:
+            other = "label" if multilabel else "tags"
+            hint = f" but a {other} column (set dataset.task={'multiclass' if multilabel else 'multilabel'})"
+            raise DataError(f"{LABELS_KEY}={shown!r}: has no {needed} column"
+                            + (hint if needed == column and other in header else "")
+                            + f"; expected a header with path and {column}")
+    where = {name: header.index(name) for name in ("path", column)}
+    labelled: dict[str, tuple[int, tuple[str, ...]]] = {}
+    skipped: list[tuple[str, str]] = []
+    for line, row in rows:
+        cell = {name: row[i].strip() if i < len(row) else "" for name, i in where.items()}
+        given = cell["path"].replace("\\", "/")
+        relative = PurePosixPath(given).as_posix()
+        values = parse_tags(cell[column]) if multilabel else tuple(filter(None, [cell[column]]))
+        bad = [v for v in values if v in RESERVED or "|" in v]
+        if bad:
+            raise DataError(f"{LABELS_KEY}={shown!r} line {line}: {column} {bad[0]!r} cannot be "
+                            f"a name in the results; expected names without '|', other than "
+                            f"{', '.join(RESERVED)}")
+        if PurePosixPath(given).is_absolute() or ".." in PurePosixPath(given).parts or not given:
+            skipped.append((given, f"{shown} line {line}: the path is not inside dataset.path "
+                                   "(expected a path relative to it)"))
+        elif not values:
+            skipped.append((relative, f"{shown} line {line}: no {column}"))
         elif relative in labelled:
-            skipped.append(Skip(relative, f"{shown} line {line}: a second row for this file"))
+            skipped.append((relative, f"{shown} line {line}: a second row for this file"))
         else:
-            labelled[relative] = values
+            labelled[relative] = (line, values)
     return labelled, skipped
 
 
@@ -83,15 +115,17 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multila
     """
     given = Path(root)
     path = labels_path(root, labels)
-    base = resolve_path(root)
-    labelled, skipped = read_labels(path, labels, multilabel)
+    base = resolve_path(root).resolve()
+    labelled, rejected = read_labels(path, labels, multilabel)
+    skipped = [Skip(display_path(given / relative), reason) for relative, reason in rejected]
     found = {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*"))
              if p.is_file() and p != path and is_audio_name(p)
              and not any(part.startswith(".") for part in p.relative_to(base).parts)}
     jobs, used = [], set()
-    for relative, values in labelled.items():
+    for relative, (line, values) in labelled.items():
         if relative not in found:
-            skipped.append(Skip(display_path(given / relative), f"listed in {labels} but not found"))
+            skipped.append(Skip(display_path(given / relative),
+                                f"{labels} line {line}: listed but not found"))
             continue
         parts = PurePosixPath(relative).parts
         label = values[0] if not multilabel else (parts[0] if len(parts) > 1 else "songs")
@@ -100,7 +134,7 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multila
                                origin=display_path(given / relative),
                                group=group_of("", Path(relative), group),
                                tags=TAG_SEPARATOR.join(values) if multilabel else ""))
-    listed = set(labelled) | {skip.path for skip in skipped}  # rows skipped above have a row
+    listed = set(labelled) | {relative for relative, _ in rejected}  # rows skipped have a row
     skipped += [Skip(display_path(given / relative), f"no row in {labels}")
                 for relative in found if relative not in listed]
     if not jobs:
