@@ -321,7 +321,7 @@ def test_without_valid_songs_thresholds_are_one_half_and_the_report_says_so(tmp_
     assert set(scores["thresholds"].values()) == {0.5}
     with caplog.at_level("INFO", logger="genrepipe.pipeline.fuse"):
         fuse_runs(tmp_path / "runs", ["logreg-a"], tmp_path / "metrics", seed=0, method="select")
-    assert "fuse.method='select' combines genre runs; the 1 taggers are averaged (mean)" in caplog.text
+    assert "fuse.method='select' combines genre runs; the tagger is averaged (mean)" in caplog.text
     write_report(tmp_path / "runs", tmp_path / "summary.md", tmp_path / "summary.png", ["logreg-a"],
                  fusion_dir=tmp_path / "metrics")
     row = next(line for line in (tmp_path / "summary.md").read_text().splitlines()

@@ -36,14 +36,19 @@ def save(fig, path: str | Path) -> None:
 
 def confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence[str],
                    title: str, path: str | Path) -> None:
-    """Save a confusion matrix with class names (scikit-learn's ConfusionMatrixDisplay)."""
+    """Save a confusion matrix with class names (scikit-learn's ConfusionMatrixDisplay); more
+    than 12 names (a tagger's tags) get a larger figure, upright column names and smaller
+    counts, so that they stay readable."""
     from sklearn.metrics import ConfusionMatrixDisplay
 
     plt = pyplot()
 
-    fig, ax = plt.subplots(figsize=(7, 6))
+    many = len(classes) > 12
+    side = 0.42 * len(classes) + 2.5 if many else None
+    fig, ax = plt.subplots(figsize=(side + 1, side) if many else (7, 6))
     ConfusionMatrixDisplay.from_predictions(actual, predicted, labels=list(classes), ax=ax,
-                                            colorbar=False, xticks_rotation=45)
+                                            colorbar=False, xticks_rotation=90 if many else 45,
+                                            text_kw={"fontsize": 7} if many else None)
     ax.set_title(title)
     fig.tight_layout()
     save(fig, path)

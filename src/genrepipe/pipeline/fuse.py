@@ -140,8 +140,8 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
             raise DataError(f"runs {', '.join(sorted(set(results) - set(taggers)))} are genre runs, "
                             f"{', '.join(taggers)} taggers; the fusion combines runs of one task")
         if method != "mean":
-            log.info("fuse.method=%r combines genre runs; the %d taggers are averaged (mean)",
-                     method, len(taggers))
+            log.info("fuse.method=%r combines genre runs; %s averaged (mean)", method,
+                     "the tagger is" if len(taggers) == 1 else f"the {len(taggers)} taggers are")
     loaded = {name: (r.classes, r.songs) for name, r in results.items()}
     names = list(loaded)
     classes = loaded[names[0]][0]
