@@ -7,7 +7,7 @@ import pytest
 
 from genrepipe.errors import DataError
 from genrepipe.metrics import bootstrap_macro_f1, exact_interval, fold_interval, mcnemar, score, song_scores
-from genrepipe.pipeline.evaluate import confusion_rows, song_probabilities
+from genrepipe.pipeline.song_level import confusion_rows, song_probabilities
 from genrepipe.pipeline.report import collect, summary_table, write_report
 
 

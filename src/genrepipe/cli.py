@@ -144,7 +144,9 @@ def _predict(args) -> int:
     if reason:
         _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
     dataset = meta.get("dataset", {})
-    tagger = meta.get("task") == "multilabel"
+    from .results import MULTILABEL
+
+    tagger = meta.get("task") == MULTILABEL
     what = "tags" if tagger else "genres"
     if dataset.get("source") == "demo":
         _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
@@ -215,7 +217,7 @@ def _print_tags(args, meta: dict, reason, predictions, thresholds: dict[str, flo
 
     if args.json:
         print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
-                          "task": "multilabel", "chosen": reason, "window": meta["window"],
+                          "task": meta["task"], "chosen": reason, "window": meta["window"],
                           "songs": [{"path": p.path, "duration_s": round(p.duration, 3),
                                      "tags": [r["tag"] for r in rows(p) if r["decided"]],
                                      "ranking": rows(p)} for p in predictions]}, indent=2))

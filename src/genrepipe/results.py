@@ -39,12 +39,13 @@ HEADLINE = "headline.json"
 FUSION = "fusion"
 SCORED_SPLITS = ("valid", "test")  # the splits a run is scored on (train: what it learnt)
 SONG_COLUMNS = ("split", "song_id", "label", "predicted")
+MULTILABEL = "multilabel"  # `task` of a tagger's scores.json, info.json and meta.json
 NO_TAG = "(none)"  # a tagger's song without tags, or without decided ones (confusion rows)
 
 
 def is_tagger(scores: dict) -> bool:
     """Scores of a multi-label run (`dataset.task: multilabel`)."""
-    return scores.get("task") == "multilabel"
+    return scores.get("task") == MULTILABEL
 
 
 def headline_metric(scores: dict) -> str:

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from .metrics import fold_interval
+from .results import MULTILABEL
 from .tag_metrics import best_thresholds, f1_scores, macro_roc_auc, tag_scores
 
 log = logging.getLogger(__name__)
 
-MULTILABEL = "multilabel"
 DEFAULT_THRESHOLD = 0.5  # when there are no songs to choose thresholds on (dataset.ratios.valid: 0)
 
 

@@ -21,11 +21,11 @@ from .. import figures
 from ..errors import DataError
 from ..featureset import FeatureSet
 from ..metrics import exact_interval, fold_scores, score, song_scores
-from ..results import CONFUSION, CONFUSION_PNG, song_row, write_results
+from ..results import CONFUSION, CONFUSION_PNG, MULTILABEL, song_row, write_results
 from ..store import write_json
 from ..trained import TrainedRun
 from .evaluate_tags import evaluate_tagger
-from .song_level import confusion_rows, song_probabilities
+from .song_level import confusion_rows, predict_songs
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,8 @@ def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> Song
     unknown = sorted({s["label"] for s in songs} - set(index))
     if unknown:
         raise DataError(f"{split} songs of classes the run never saw: {', '.join(unknown)}")
-    probs = np.concatenate([trained.predict_windows(np.asarray(features.load(s["song_id"])))
-                            for s in songs])
-    song_of_window = [s["song_id"] for s in songs for _ in range(s["n_windows"])]
+    probs, song_probs = predict_songs(trained, features, songs)
     window_true = np.array([index[s["label"]] for s in songs for _ in range(s["n_windows"])])
-    _, song_probs = song_probabilities(probs, song_of_window)
     return SongResults(songs, window_true, probs.argmax(axis=1),
                        np.array([index[s["label"]] for s in songs]), song_probs)
 
@@ -105,7 +102,7 @@ marked `above_chance: false` and a warning is logged: it learned nothing the val
     if features.name != trained.transform:
         raise DataError(f"{features_dir}: holds {features.name!r} features; run {name!r} was "
                         f"trained on {trained.transform!r}")
-    if trained.meta.get("task") == "multilabel":
+    if trained.meta.get("task") == MULTILABEL:
         return evaluate_tagger(name, trained, features, out_dir, seed)
     classes = trained.classes
     if trained.members:

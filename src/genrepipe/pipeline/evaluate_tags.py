@@ -13,15 +13,16 @@ import numpy as np
 from .. import figures
 from ..errors import DataError
 from ..featureset import FeatureSet
-from ..results import CONFUSION, CONFUSION_PNG, NO_TAG, tag_row, write_results
+from ..results import CONFUSION, CONFUSION_PNG, MULTILABEL, NO_TAG, tag_row, write_results
 from ..store import write_json
 from ..tag_scoring import score_tagger, warn_if_chance
 from ..trained import TrainedRun
-from .song_level import confusion_rows, song_probabilities
+from .song_level import confusion_rows, predict_songs
 
 log = logging.getLogger(__name__)
 
-def predict_songs(trained: TrainedRun, features: FeatureSet, split: str) -> tuple[list[dict], np.ndarray]:
+
+def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> tuple[list[dict], np.ndarray]:
     """The songs of `split` and their tag probabilities (the mean of their windows')."""
     songs = features.songs(split, originals=True)
     if not songs:
@@ -29,10 +30,7 @@ def predict_songs(trained: TrainedRun, features: FeatureSet, split: str) -> tupl
     if features.tags != trained.classes:
         raise DataError(f"{features.folder}: tags {features.tags} differ from the tags run "
                         f"{trained.meta['run']!r} learnt ({trained.classes}); re-run `dvc repro`")
-    probs = np.concatenate([trained.predict_windows(np.asarray(features.load(s["song_id"])))
-                            for s in songs])
-    _, song_probs = song_probabilities(probs, [s["song_id"] for s in songs for _ in range(s["n_windows"])])
-    return songs, song_probs
+    return songs, predict_songs(trained, features, songs)[1]
 
 
 def evaluate_tagger(name: str, trained: TrainedRun, features: FeatureSet, out_dir: str | Path,
@@ -42,11 +40,11 @@ def evaluate_tagger(name: str, trained: TrainedRun, features: FeatureSet, out_di
     for an empty side) and its figure."""
     tags = trained.classes
     if trained.members:
-        parts = [(fold, *predict_songs(member, features, fold))
+        parts = [(fold, *predict_split(member, features, fold))
                  for fold, member in zip(trained.meta["folds"], trained.members, strict=True)]
         title = f"{name}: all songs, {len(parts)}-fold"
     else:
-        parts = [(split, *predict_songs(trained, features, split)) for split in ("valid", "test")
+        parts = [(split, *predict_split(trained, features, split)) for split in ("valid", "test")
                  if split == "test" or features.songs(split)]
         title = f"{name}: test songs"
     songs = [s for _, part, _ in parts for s in part]
@@ -69,7 +67,7 @@ def write_tagger_results(out_dir: str | Path, name: str, metrics: dict, songs: l
     write_results(out_dir, name, metrics, (
         tag_row(split, song["song_id"], tags, t, d, p)
         for song, split, t, d, p in zip(songs, splits, truth, decided, probs, strict=True)),
-        {**info, "classes": list(tags), "task": "multilabel"})
+        {**info, "classes": list(tags), "task": MULTILABEL})
     tested = [i for i, split in enumerate(splits) if split != "valid"]
     actual, predicted = co_occurrence(truth[tested], decided[tested], tags)
     write_json(out_dir / name / CONFUSION, confusion_rows(actual, predicted))

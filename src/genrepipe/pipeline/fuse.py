@@ -33,7 +33,7 @@ import numpy as np
 
 from ..errors import DataError, parameter_error
 from ..metrics import fold_scores, song_scores
-from ..results import (FUSION, is_kfold, is_tagger, probabilities, read_results, song_row, tag_row,
+from ..results import (FUSION, MULTILABEL, is_kfold, is_tagger, probabilities, read_results, song_row, tag_row,
                        tag_truth, write_results)
 from ..tag_scoring import score_tagger
 
@@ -201,7 +201,7 @@ def _fuse_taggers(probs: np.ndarray, first: list[dict], splits: list[str], tags:
                   (tag_row(r["split"], r["song_id"], tags, t, d, p)
                    for r, t, d, p in zip(first, truth, decided, fused, strict=True)),
                   {"run": FUSION, "model": "fusion (mean)", "transform": " + ".join(names),
-                   "classes": tags, "task": "multilabel"})
+                   "classes": tags, "task": MULTILABEL})
     return metrics
 
 

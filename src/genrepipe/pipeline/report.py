@@ -25,10 +25,7 @@ from ..results import (FUSION, chosen_on, headline_metric, is_kfold, is_tagger, 
                        project_headline, read_results, tag_truth)
 from ..store import atomic_open, write_json
 from ..tag_metrics import paired_bootstrap
-from .report_tags import tagger_report, tagger_table
-
-SIGNIFICANCE = 0.05
-
+from .report_tags import SIGNIFICANCE, interval, tagger_report, tagger_table
 
 def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | None = None
             ) -> list[dict]:
@@ -89,10 +86,6 @@ def _compare_taggers(rows: list[dict], seed: int = 0) -> None:
                                               probabilities([other[s] for s in songs], tags), seed)
 
 
-def _interval(m: dict, key: str) -> str:
-    return f"{m[key]:.3f} [{m[key + '_lo']:.3f}, {m[key + '_hi']:.3f}]"
-
-
 def summary_table(rows: list[dict]) -> str:
     """A Markdown table, one row per run, best first. With a valid split: valid and test side by
     side; with k folds: the cross-validated scores and the spread over folds."""
@@ -119,10 +112,10 @@ def summary_table(rows: list[dict]) -> str:
             folds = metrics["folds"]
             spread = (f"{folds['song_accuracy_mean']:.3f} ± {folds['song_accuracy_std']:.3f} "
                       f"[{folds['song_accuracy_lo']:.3f}, {folds['song_accuracy_hi']:.3f}]")
-            scores = (_interval(test, "song_accuracy"), _interval(test, "song_macro_f1"), spread)
+            scores = (interval(test, "song_accuracy"), interval(test, "song_macro_f1"), spread)
         else:
-            scores = (_interval(metrics["valid"], "song_accuracy"), _interval(test, "song_accuracy"),
-                      _interval(test, "song_macro_f1"))
+            scores = (interval(metrics["valid"], "song_accuracy"), interval(test, "song_accuracy"),
+                      interval(test, "song_macro_f1"))
         chance = chosen_on(metrics)[1]
         name = row["run"] if chance.get("above_chance", True) else (
             f"{row['run']} (no better than chance: {chance['majority_rate']:.3f})")

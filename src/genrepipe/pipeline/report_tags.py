@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from .. import results
 
-SIGNIFICANCE = 0.05
+SIGNIFICANCE = 0.05  # below it, "differs" (genre and tag reports alike)
 
 
-def _interval(m: dict, key: str) -> str:
+def interval(m: dict, key: str) -> str:
+    """`0.812 [0.701, 0.905]` from `key`, `key_lo`, `key_hi` of `m`; `-` without a value, the
+    value alone without bounds (a bootstrap with no defined resample)."""
     lo, hi = m.get(key + "_lo"), m.get(key + "_hi")
     if m.get(key) is None:
         return "-"
@@ -42,16 +44,16 @@ def tagger_table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         metrics, test = row["metrics"], row["metrics"]["test"]
-        pr = f"{_interval(test, 'macro_pr_auc')} ({test['chance_pr_auc']:.3f})"
+        pr = f"{interval(test, 'macro_pr_auc')} ({test['chance_pr_auc']:.3f})"
         if kfold:
             folds = metrics["folds"]
             spread = (f"{folds['macro_roc_auc_mean']:.3f} ± {folds['macro_roc_auc_std']:.3f} "
                       f"[{folds['macro_roc_auc_lo']:.3f}, {folds['macro_roc_auc_hi']:.3f}]")
-            scores = (_interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}", spread)
+            scores = (interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}", spread)
         else:
             valid = metrics.get("valid")  # none with dataset.ratios.valid: 0
-            scores = (_interval(valid, "macro_roc_auc") if valid else "-",
-                      _interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}")
+            scores = (interval(valid, "macro_roc_auc") if valid else "-",
+                      interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}")
         chosen = results.chosen_on(metrics)[1]
         name = row["run"] if chosen["above_chance"] else f"{row['run']} (no better than chance: 0.5)"
         lines.append("| " + " | ".join((name, row["model"], row["transform"], *scores,
@@ -67,8 +69,8 @@ def per_tag_table(row: dict) -> str:
                "threshold", "F1")
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for tag, m in test["per_tag"].items():
-        lines.append("| " + " | ".join((tag, str(m["positives"]), _interval(m, "roc_auc"),
-                                         _interval(m, "pr_auc"), f"{m['prevalence']:.3f}",
+        lines.append("| " + " | ".join((tag, str(m["positives"]), interval(m, "roc_auc"),
+                                         interval(m, "pr_auc"), f"{m['prevalence']:.3f}",
                                          f"{thresholds[tag]:.3f}", f"{m['f1']:.3f}")) + " |")
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,16 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def predict_songs(trained, features, songs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Window probabilities of `songs` (rows of `features`' index) by `trained` (a TrainedRun),
+    one song after the other, and each song's probabilities (their mean)."""
+    probs = np.concatenate([trained.predict_windows(np.asarray(features.load(s["song_id"])))
+                            for s in songs])
+    _, song_probs = song_probabilities(probs, [s["song_id"] for s in songs
+                                               for _ in range(s["n_windows"])])
+    return probs, song_probs
+
+
 def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
                        ) -> tuple[list[str], np.ndarray]:
     """Average window probabilities per song.

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from ..audio import is_audio_name
 from ..errors import DataError
+from ..results import NO_TAG
 from ..store import display_path
 from ..workspace import resolve_path
 from .folder import group_of, unique_id
@@ -43,7 +44,7 @@ def labels_path(root: str | Path, labels: str) -> Path:
     return path
 
 
-RESERVED = ("(none)",)  # the confusion rows' name for an empty side (results.NO_TAG)
+RESERVED = (NO_TAG,)  # the confusion rows' name for an empty side
 
 
 def read_labels(path: Path, shown: str, multilabel: bool
