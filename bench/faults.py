@@ -32,7 +32,7 @@ from faultkit.parallel import side_by_side  # noqa: E402
 from faultkit.project import USER_FILES, Project  # noqa: E402
 from faultkit.report import markdown, totals  # noqa: E402
 
-from genrepipe.workspace import cores  # noqa: E402
+from genrepipe.core.workspace import cores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DISK_STAGES = ("download", "augment", "segment", "transform@mel", "train@svc-mfcc",

@@ -15,9 +15,9 @@ import argparse
 
 import numpy as np
 
-from genrepipe.metrics import exact_interval, mcnemar
+from genrepipe.evaluation.results import probabilities, read_results
 from genrepipe.pipeline.fuse import METHODS, nested
-from genrepipe.results import probabilities, read_results
+from genrepipe.stats.single_label import exact_interval, mcnemar
 
 
 def main() -> None:

@@ -7,12 +7,12 @@ import time
 
 import numpy as np
 
-from genrepipe.backend import keras, seed_everything
-from genrepipe.featureset import FeatureSet
-from genrepipe.loader import WindowSequence
+from genrepipe.core.backend import keras, seed_everything
+from genrepipe.dataset.featureset import FeatureSet
 from genrepipe.models.cnn2d import build_network, layout
+from genrepipe.models.loader import WindowSequence
+from genrepipe.models.normalize import band_stats
 from genrepipe.models.registry import model_settings
-from genrepipe.normalize import band_stats
 
 
 class ArraySequence(keras.utils.PyDataset):

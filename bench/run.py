@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from naive import NAIVE  # noqa: E402
 
-from genrepipe.params import hop_seconds, validate  # noqa: E402
+from genrepipe.config.params import hop_seconds, validate  # noqa: E402
+from genrepipe.core.workspace import cores  # noqa: E402
 from genrepipe.pipeline.augment import augment_all  # noqa: E402
 from genrepipe.pipeline.download import download  # noqa: E402
 from genrepipe.pipeline.segment import segment_all  # noqa: E402
 from genrepipe.pipeline.transform import transform_all  # noqa: E402
-from genrepipe.workspace import cores  # noqa: E402
 
 TRANSFORMS = ("fft", "stft", "mfcc", "mel")
 # transforms computed by a pretrained network, each timed once against the mel transform

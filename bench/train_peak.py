@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from genrepipe.config.params import validate
 from genrepipe.models.registry import model_settings
-from genrepipe.params import validate
 from genrepipe.pipeline.train import train_run
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,9 +3,9 @@
 import argparse
 import logging
 
-from genrepipe.params import dask_address, load_params
+from genrepipe.config.params import dask_address, load_params
+from genrepipe.core.stage import run_stage
 from genrepipe.pipeline.augment import augment_all
-from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.augment")
 

@@ -2,9 +2,9 @@
 
 import argparse
 
-from genrepipe.params import dask_address, load_params
+from genrepipe.config.params import dask_address, load_params
+from genrepipe.core.stage import run_stage
 from genrepipe.pipeline.download import download
-from genrepipe.stage import run_stage
 
 
 def main() -> None:

@@ -3,9 +3,9 @@
 import argparse
 import logging
 
-from genrepipe.errors import parameter_error
-from genrepipe.params import load_params
-from genrepipe.stage import run_stage
+from genrepipe.config.params import load_params
+from genrepipe.core.errors import parameter_error
+from genrepipe.core.stage import run_stage
 
 log = logging.getLogger("genrepipe.embed")
 

@@ -3,10 +3,10 @@
 import argparse
 import logging
 
-from genrepipe.params import load_params
+from genrepipe.config.params import load_params
+from genrepipe.core.stage import run_stage
+from genrepipe.evaluation.tag_scoring import auc_interval
 from genrepipe.pipeline.evaluate import evaluate_run
-from genrepipe.stage import run_stage
-from genrepipe.tag_scoring import auc_interval
 
 log = logging.getLogger("genrepipe.evaluate")
 

@@ -4,10 +4,10 @@ learnt on valid (k-fold: nested, on the other folds)."""
 import argparse
 import logging
 
-from genrepipe.params import load_params
+from genrepipe.config.params import load_params
+from genrepipe.core.stage import run_stage
+from genrepipe.evaluation.results import chosen_on, headline_metric
 from genrepipe.pipeline.fuse import fuse_runs
-from genrepipe.results import chosen_on, headline_metric
-from genrepipe.stage import run_stage
 
 log = logging.getLogger("genrepipe.fuse")
 

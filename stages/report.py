@@ -3,10 +3,10 @@
 import argparse
 import logging
 
-from genrepipe.params import load_params
-from genrepipe.pipeline.curves_plot import write_curves
+from genrepipe.config.params import load_params
+from genrepipe.core.stage import run_stage
 from genrepipe.pipeline.report import summary_table, write_report
-from genrepipe.stage import run_stage
+from genrepipe.reporting.curves_plot import write_curves
 
 log = logging.getLogger("genrepipe.report")
 

@@ -4,11 +4,11 @@ import argparse
 import logging
 import os
 
-from genrepipe.errors import parameter_error
+from genrepipe.config.params import load_params
+from genrepipe.core.errors import parameter_error
+from genrepipe.core.stage import run_stage
+from genrepipe.core.workspace import default_jobs
 from genrepipe.models.registry import model_settings
-from genrepipe.params import load_params
-from genrepipe.stage import run_stage
-from genrepipe.workspace import default_jobs
 
 log = logging.getLogger("genrepipe.train")
 

@@ -132,7 +132,7 @@ def download_stage(params, out_dir, **kwargs):
 
 def segment_stage(params, raw_dir, out_dir, **kwargs):
     """The augment stage (into `<out_dir>-augmented`), then the segment stage."""
-    from genrepipe.params import hop_seconds
+    from genrepipe.config.params import hop_seconds
     from genrepipe.pipeline.augment import augment_all
     from genrepipe.pipeline.segment import segment_all
 

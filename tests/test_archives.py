@@ -6,8 +6,8 @@ import zipfile
 import numpy as np
 import skops.io
 
-from genrepipe.archives import ZIP_EPOCH, canonical_keras, canonical_skops
-from genrepipe.backend import keras, seed_everything
+from genrepipe.core.archives import ZIP_EPOCH, canonical_keras, canonical_skops
+from genrepipe.core.backend import keras, seed_everything
 from genrepipe.models.classic import build_classifier, load as load_skops
 from genrepipe.models.registry import get_model
 

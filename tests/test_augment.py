@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from genrepipe.augment import augment_signal
-from genrepipe.params import validate
+from genrepipe.audio.effects import augment_signal
+from genrepipe.config.params import validate
 
 from conftest import download_stage, segment_stage, tone, transform_stage
 

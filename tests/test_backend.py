@@ -8,7 +8,7 @@ import sys
 # once-per-process fallback notice during the first epoch unless it was said at import.
 TRAIN_AN_UPSAMPLING_NETWORK = """
 import numpy as np
-from genrepipe.backend import keras, seed_everything
+from genrepipe.core.backend import keras, seed_everything
 
 seed_everything(1)
 layers = keras.layers

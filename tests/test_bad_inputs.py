@@ -67,9 +67,9 @@ def params(runs=None, embeddings=None, **changes) -> Step:
 def raw_songs(cwd: Path) -> None:
     """raw/ as the download stage writes it (two songs and their manifest), and an empty
     augmented/ (augment.copies: 0)."""
-    from genrepipe.audio import write_wav
-    from genrepipe.sources.songs import MANIFEST_COLUMNS
-    from genrepipe.store import write_csv
+    from genrepipe.audio.decode import write_wav
+    from genrepipe.core.store import write_csv
+    from genrepipe.dataset.songs import MANIFEST_COLUMNS
 
     rows = []
     for i, label in enumerate(("a", "b")):
@@ -218,7 +218,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory) -> Path:
     """A tiny svc run on the mel features of `mel`."""
-    from genrepipe.params import validate
+    from genrepipe.config.params import validate
 
     from conftest import train_stage
 

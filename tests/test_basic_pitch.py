@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from genrepipe.errors import DataError, ParameterError
+from genrepipe.core.errors import DataError, ParameterError
 from genrepipe.pretrained import basic_pitch
 from genrepipe.transforms import pitch
 from genrepipe.transforms.registry import compute
@@ -133,7 +133,7 @@ def test_pitchgram_is_the_pooled_note_and_onset_posteriorgrams():
                                       r"one window has; expected <= 258 \(86 per second\)"),
 ])
 def test_settings_must_fit_in_a_window(raw_params, name, block, error):
-    from genrepipe.params import validate
+    from genrepipe.config.params import validate
 
     raw_params["transforms"][name] = block
     with pytest.raises(ParameterError, match=error):

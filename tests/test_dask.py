@@ -7,8 +7,8 @@ import pytest
 import yaml
 from dask.distributed import LocalCluster
 
-from genrepipe.errors import DataError
-from genrepipe.params import dask_address, validate
+from genrepipe.config.params import dask_address, validate
+from genrepipe.core.errors import DataError
 
 from conftest import download_stage, run, seed_with_every_split, segment_stage, transform_stage
 
@@ -65,7 +65,7 @@ def test_unreachable_scheduler_is_a_clear_error(tiny, tmp_path):
 
 
 def test_dask_needs_an_address(tiny):
-    from genrepipe.errors import ParameterError
+    from genrepipe.core.errors import ParameterError
 
     tiny["executor"]["kind"] = "dask"
     with pytest.raises(ParameterError, match="executor.address=None is required when executor.kind='dask'"):

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from conftest import download_stage, seed_with_every_split
-from genrepipe.params import GENRES, validate
-from genrepipe.sources.compose import Grid, plan_song, render_song, song_rng
-from genrepipe.sources.instruments import INSTRUMENTS
-from genrepipe.sources.styles import STYLES, parse_chord
-from genrepipe.store import read_csv
+from genrepipe.config.params import GENRES, validate
+from genrepipe.core.store import read_csv
+from genrepipe.sources.synth.compose import Grid, plan_song, render_song, song_rng
+from genrepipe.sources.synth.instruments import INSTRUMENTS
+from genrepipe.sources.synth.styles import STYLES, parse_chord
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """dvc.yaml tells the truth: every stage declares the project files it imports to compute its
 outputs and the params it reads, measured on a real `dvc repro` (each stage writes what it
-imported and read when GENREPIPE_TRACE is set, see `genrepipe.stage`), and a change to one
+imported and read when GENREPIPE_TRACE is set, see `genrepipe.core.stage`), and a change to one
 model's or transform's modules re-runs only what it computes.
 
 What is checked, stage by stage (`dvc.lock` holds each stage's resolved deps and params):
 - every project file imported to compute is a dep (itself, or inside a folder dep), but package
   `__init__.py` files, which hold no code (checked below). Entry modules imported only to
-  validate the params of other stages (`genrepipe.entries`) are recorded apart and are not deps;
+  validate the params of other stages (`genrepipe.core.registry`) are recorded apart and are not deps;
 - every params key read is a declared param (itself, or inside a declared block), except the keys
   that never change an output (`params.NOT_INPUTS`);
 - no stale code dep: every `src/` or `stages/` dep is imported to compute by at least one stage
@@ -21,7 +21,7 @@ import re
 import pytest
 import yaml
 
-from genrepipe.params import NOT_INPUTS
+from genrepipe.config.params import NOT_INPUTS
 
 from conftest import ROOT, TINY_CNN, run, seed_with_every_split
 
@@ -95,7 +95,8 @@ def test_entry_modules_import_only_what_every_stage_imports():
     """An entry's sources are its module and the `_` modules of its package it imports
     (`Registry.sources`): nothing else may come in with it, and nothing but the registries'
     discovery imports an entry module."""
-    allowed = {("schema", 3), ("section", 3), ("errors", 3), ("entry", 2), ("pretrained.names", 3)}
+    allowed = {("core.schema", 3), ("core.section", 3), ("core.errors", 3), ("entry", 2),
+               ("pretrained.names", 3)}
     for folder in ENTRY_PACKAGES:
         for path in (ROOT / "src/genrepipe" / folder).glob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
@@ -166,11 +167,12 @@ def test_the_check_fails_on_a_missing_dep_or_param(traced):
         "train@svc-mfcc: imports src/genrepipe/models/entries/svc.py, not a dep",
         "train@svc-mfcc: imports src/genrepipe/models/svc.py, not a dep"]
     extra = json.loads(json.dumps(traces))
-    extra["report"]["modules"].append("src/genrepipe/loader.py")
-    assert problems(lock, extra) == ["report: imports src/genrepipe/loader.py, not a dep"]
+    extra["report"]["modules"].append("src/genrepipe/models/loader.py")
+    assert problems(lock, extra) == ["report: imports src/genrepipe/models/loader.py, not a dep"]
     stale = json.loads(json.dumps(lock))
-    stale["stages"]["report"]["deps"].append({"path": "src/genrepipe/archives.py"})
-    assert problems(stale, traces) == ["report: lists src/genrepipe/archives.py, imported by none of its stages"]
+    stale["stages"]["report"]["deps"].append({"path": "src/genrepipe/core/archives.py"})
+    assert problems(stale, traces) == [
+        "report: lists src/genrepipe/core/archives.py, imported by none of its stages"]
     # an entry imported only to validate is no reason to list it
     stale["stages"]["report"]["deps"][-1] = {"path": "src/genrepipe/models/entries/svc.py"}
     assert problems(stale, traces) == [

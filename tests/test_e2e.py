@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from genrepipe.store import read_csv
+from genrepipe.core.store import read_csv
 
 from browser import RecordingProxy, render
 from conftest import ROOT, TINY_CNN, VENV_BIN, run, seed_with_every_split

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import yaml
 
-from genrepipe.errors import ParameterError
-from genrepipe.pipeline.evaluate import evaluate_run
-from genrepipe.params import validate
-from genrepipe.embed import compute_embedding
+from genrepipe.config.params import validate
+from genrepipe.core.errors import ParameterError
+from genrepipe.models.embedder import compute_embedding
 from genrepipe.pipeline.embed import embed_all
+from genrepipe.pipeline.evaluate import evaluate_run
 
 from conftest import (ROOT, download_stage, seed_with_every_split, segment_stage, train_stage,
                       transform_stage)

@@ -5,10 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from genrepipe.errors import DataError
-from genrepipe.metrics import bootstrap_macro_f1, exact_interval, fold_interval, mcnemar, score, song_scores
-from genrepipe.pipeline.song_level import confusion_rows, song_probabilities
+from genrepipe.core.errors import DataError
+from genrepipe.evaluation.song_level import confusion_rows, song_probabilities
 from genrepipe.pipeline.report import collect, summary_table, write_report
+from genrepipe.stats.single_label import (bootstrap_macro_f1, exact_interval, fold_interval, mcnemar, score,
+                                          song_scores)
 
 
 def test_song_prediction_is_the_mean_of_its_windows():

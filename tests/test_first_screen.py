@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
+from genrepipe.core.store import read_csv
 from genrepipe.sources.gtzan import split_lists
-from genrepipe.store import read_csv
 
 from conftest import ROOT, run, tone
 
@@ -35,7 +35,7 @@ FOLDER_SONGS = [f"{label}/s{i}.{fmt.lower()}" for label in ("low", "high")
 def seed_for_both() -> int:
     """A seed whose hashed split gives every demo genre and every class of the folder a train, a
     valid and a test song."""
-    from genrepipe.split import split_of
+    from genrepipe.dataset.split import split_of
 
     ratios = {"train": 0.6, "valid": 0.2, "test": 0.2}
     for seed in range(10000):

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from genrepipe.errors import DataError
-from genrepipe.params import validate
-from genrepipe.store import read_csv, read_json
+from genrepipe.config.params import validate
+from genrepipe.core.errors import DataError
+from genrepipe.core.store import read_csv, read_json
 
 from conftest import download_stage, segment_stage, tone
 

@@ -6,11 +6,11 @@ import json
 import numpy as np
 import pytest
 
-from genrepipe.errors import DataError
-from genrepipe.params import FUSE_METHODS
+from genrepipe.config.params import FUSE_METHODS
+from genrepipe.core.errors import DataError
+from genrepipe.core.store import read_csv
 from genrepipe.pipeline.fuse import METHODS, fuse_runs, greedy_selection, nested
 from genrepipe.pipeline.report import collect
-from genrepipe.store import read_csv
 
 
 def _run(folder, name, probs_valid, probs_test, labels_valid, labels_test, classes=("a", "b")):

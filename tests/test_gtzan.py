@@ -10,10 +10,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import soundfile as sf
 
-from genrepipe.errors import ChecksumError, DataError
-from genrepipe.params import GENRES, validate
+from genrepipe.config.params import GENRES, validate
+from genrepipe.core.errors import ChecksumError, DataError
+from genrepipe.core.store import read_csv
 from genrepipe.sources.gtzan import safe_extract, split_lists
-from genrepipe.store import read_csv
 
 from conftest import download_stage, tone
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from genrepipe.featureset import FeatureSet
-from genrepipe.loader import WindowSequence
-from genrepipe.normalize import BandStats, band_stats
+from genrepipe.dataset.featureset import FeatureSet
+from genrepipe.models.loader import WindowSequence
+from genrepipe.models.normalize import BandStats, band_stats
 
 from conftest import make_feature_store, one_epoch
 

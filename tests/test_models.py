@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from genrepipe.errors import DataError, ParameterError
-from genrepipe.pipeline.evaluate import evaluate_run
-from genrepipe.featureset import FeatureSet
+from genrepipe.config.params import validate
+from genrepipe.core.errors import DataError, ParameterError
+from genrepipe.dataset.featureset import FeatureSet
 from genrepipe.models import cnn1d, cnn2d
 from genrepipe.models.registry import MODELS
+from genrepipe.models.trained import TrainedRun
 from genrepipe.models.vectors import window_vectors
-from genrepipe.params import validate
-from genrepipe.trained import TrainedRun
+from genrepipe.pipeline.evaluate import evaluate_run
 
 from conftest import TINY_CNN, complete_settings, make_feature_store, train_stage
 
@@ -213,8 +213,8 @@ def test_elm_is_a_scikit_learn_classifier():
 def test_randomcnn_features_are_fixed_by_the_seed_and_survive_saving(tmp_path):
     import skops.io
 
-    from genrepipe.models.randomcnn import RandomCNNFeatures
     from genrepipe.models.classic import load as load_skops
+    from genrepipe.models.randomcnn import RandomCNNFeatures
 
     X = np.random.default_rng(0).normal(size=(5, 8 * 8)).astype(np.float32)
     first = RandomCNNFeatures(window_shape=(8, 8), filters=(4, 6), random_state=1).fit(X)
@@ -364,7 +364,7 @@ def test_kfold_params(raw_params):
 
 
 def test_mixed_precision_trains_in_float16_and_restores_the_policy(raw_params, tmp_path):
-    from genrepipe.backend import keras
+    from genrepipe.core.backend import keras
 
     folder = make_feature_store(tmp_path / "mel", (8, 8))
     raw_params["train"] = {"mixed_precision": True}

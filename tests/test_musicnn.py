@@ -43,7 +43,7 @@ def test_every_output_matches_the_original(model, clip):
 
 def test_a_wrongly_wired_network_fails_the_comparison(monkeypatch):
     """Concatenating the two poolings instead of interleaving them: the check must catch it."""
-    from genrepipe.backend import keras
+    from genrepipe.core.backend import keras
 
     monkeypatch.setattr(musicnn, "Interleave", lambda name: keras.layers.Concatenate(name=name))
     wrong = musicnn.load_weights(musicnn.build(), "MSD_musicnn")
@@ -83,7 +83,7 @@ def test_the_transform_gives_one_vector_per_window_of_any_length():
 def test_missing_weights_are_one_clear_line(tmp_path):
     code = ("import sys; sys.modules['musicnn'] = None\n"  # as if the wheel were not installed
             "from genrepipe.pretrained.musicnn import weights_folder\n"
-            "from genrepipe.errors import DataError\n"
+            "from genrepipe.core.errors import DataError\n"
             "try:\n    weights_folder('MSD_musicnn')\nexcept DataError as exc:\n    print(exc)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout == ("musicnn: not installed (the package holds the pretrained weights); "
@@ -92,8 +92,8 @@ def test_missing_weights_are_one_clear_line(tmp_path):
 
 
 def test_fine_tuning_trains_the_head_and_saves_a_loadable_model(raw_params, tmp_path):
-    from genrepipe.params import validate
-    from genrepipe.trained import TrainedRun
+    from genrepipe.config.params import validate
+    from genrepipe.models.trained import TrainedRun
 
     from conftest import train_stage
 

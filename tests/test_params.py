@@ -2,8 +2,8 @@
 
 import pytest
 
-from genrepipe.errors import ParameterError
-from genrepipe.params import hop_seconds, load_params, validate
+from genrepipe.config.params import hop_seconds, load_params, validate
+from genrepipe.core.errors import ParameterError
 
 from conftest import ROOT
 

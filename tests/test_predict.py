@@ -8,9 +8,9 @@ import pytest
 import soundfile as sf
 
 from genrepipe.cli import main
-from genrepipe.params import validate
+from genrepipe.config.params import validate
+from genrepipe.models.trained import TrainedRun
 from genrepipe.predict import predict_song
-from genrepipe.trained import TrainedRun
 
 from conftest import download_stage, segment_stage, tone, train_stage, transform_stage
 
@@ -171,7 +171,7 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
 
 def write_scores(folder, name, scores, model="svc"):
     """A run's scores.json, info.json and headline, as the evaluate stage leaves them."""
-    from genrepipe.results import INFO, SCORES, SONGS, headline
+    from genrepipe.evaluation.results import INFO, SCORES, SONGS, headline
 
     (folder / name).mkdir()
     (folder / name / SCORES).write_text(json.dumps(scores))
@@ -182,7 +182,7 @@ def write_scores(folder, name, scores, model="svc"):
 
 
 def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):
-    from genrepipe.choice import choose_run
+    from genrepipe.evaluation.choice import choose_run
 
     def valid(f1):
         return {"valid": {"song_accuracy": 1.0, "song_macro_f1": f1}, "test": {"song_accuracy": 0.5}}
@@ -201,7 +201,7 @@ def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):
 
 
 def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):
-    from genrepipe.choice import best_run
+    from genrepipe.evaluation.choice import best_run
 
     scores = {"a": (0.9, 0.5), "b": (0.6, 1.0), "gone": (1.0, 1.0)}
     for name, (valid, test) in scores.items():
@@ -216,7 +216,7 @@ def test_the_default_run_is_chosen_on_valid_never_on_test(tmp_path):
 def test_predict_gives_what_evaluate_computed_for_a_song_of_the_dataset(project, run):
     """One decode and one featurisation path: `genrepipe predict` on a song of the dataset gives
     the probabilities the evaluate stage wrote for it."""
-    from genrepipe.store import read_csv
+    from genrepipe.core.store import read_csv
 
     trained = TrainedRun(project / f"models/{run}")
     rows = read_csv(project / f"metrics/runs/{run}/songs.csv")
@@ -229,8 +229,8 @@ def test_predict_gives_what_evaluate_computed_for_a_song_of_the_dataset(project,
 
 
 def test_predict_decodes_a_file_as_the_download_stage_stores_it(tmp_path):
-    from genrepipe.audio import canonical, load_audio, read_wav
-    from genrepipe.sources.songs import ConvertJob, convert_song
+    from genrepipe.audio.decode import canonical, load_audio, read_wav
+    from genrepipe.dataset.convert import ConvertJob, convert_song
 
     original = tmp_path / "loud.wav"
     sf.write(original, 1.5 * tone(440, 2, 44100, amplitude=1.0), 44100, subtype="FLOAT")  # above full scale
@@ -242,8 +242,8 @@ def test_predict_decodes_a_file_as_the_download_stage_stores_it(tmp_path):
 
 
 def test_a_run_no_better_than_chance_is_never_the_default(tmp_path):
-    from genrepipe.errors import DataError
-    from genrepipe.choice import best_run
+    from genrepipe.core.errors import DataError
+    from genrepipe.evaluation.choice import best_run
 
     for name, valid, chance in (("lucky", 0.9, False), ("modest", 0.6, True)):
         write_scores(tmp_path, name, {"valid": {"song_accuracy": valid, "above_chance": chance},

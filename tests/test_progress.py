@@ -3,7 +3,7 @@ a terminal (CI, `make repro | tee`), named after the DVC stage."""
 
 import logging
 
-from genrepipe.parallel import Progress, map_songs
+from genrepipe.core.parallel import Progress, map_songs
 
 
 def test_progress_lines_when_output_is_not_a_terminal(caplog, monkeypatch):

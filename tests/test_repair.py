@@ -11,8 +11,8 @@ from dvc.schema import COMPILED_LOCKFILE_SCHEMA
 from dvc.utils.strictyaml import load
 
 from genrepipe.cli import main
-from genrepipe.repair import LOCK, RWLOCK, repair
-from genrepipe.workspace import RUNNING_DIR
+from genrepipe.core.repair import LOCK, RWLOCK, repair
+from genrepipe.core.workspace import RUNNING_DIR
 
 LOCK_TEXT = """schema: '2.0'
 stages:

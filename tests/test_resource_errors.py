@@ -10,17 +10,17 @@ import textwrap
 import numpy as np
 import pytest
 
-from genrepipe.errors import resource_message
-from genrepipe.stage import run_stage
-from genrepipe.store import save_array
-from genrepipe.workspace import cores
+from genrepipe.core.errors import resource_message
+from genrepipe.core.stage import run_stage
+from genrepipe.core.store import save_array
+from genrepipe.core.workspace import cores
 
 # a stage writing a 400 kB array through save_array, under a 100 kB file size limit
 FULL_DISK_STAGE = textwrap.dedent("""
     import resource, signal, sys
     import numpy as np
-    from genrepipe.stage import run_stage
-    from genrepipe.store import save_array, staging_dir
+    from genrepipe.core.stage import run_stage
+    from genrepipe.core.store import save_array, staging_dir
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
@@ -47,7 +47,7 @@ def test_a_full_disk_ends_the_stage_with_one_line_and_no_output(tmp_path):
 
 
 def test_save_array_names_the_cause_of_numpys_short_write(tmp_path):
-    written = _errno_under_a_file_size_limit("from genrepipe.store import save_array",
+    written = _errno_under_a_file_size_limit("from genrepipe.core.store import save_array",
                                              "save_array(sys.argv[1], np.zeros(100_000))",
                                              tmp_path / "a.npy")
     assert written == str(errno.EFBIG)  # NumPy alone gives errno None
@@ -92,11 +92,11 @@ KERAS_STAGE = textwrap.dedent("""
     import resource, sys
     limit = int(sys.argv[1]) << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from genrepipe.stage import run_stage
+    from genrepipe.core.stage import run_stage
 
     def main():
         import numpy as np
-        from genrepipe.backend import keras, seed_everything
+        from genrepipe.core.backend import keras, seed_everything
         seed_everything(0)
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
         model.compile(optimizer="adam", loss="mse")
@@ -113,7 +113,7 @@ def keras_under_limit(megabytes: int) -> subprocess.CompletedProcess:
 
 
 def test_keras_trains_under_a_limit_that_aborted_tensorflow():
-    from genrepipe.limits import MIB, tensorflow_needs
+    from genrepipe.core.limits import MIB, tensorflow_needs
 
     # with glibc's default malloc arenas TensorFlow aborted (SIGABRT, no message) at this limit
     result = keras_under_limit(tensorflow_needs() // MIB + 128)
@@ -139,13 +139,13 @@ def test_a_library_that_cannot_be_mapped_is_out_of_memory():
 def test_write_wav_names_the_cause_of_a_failed_write_and_keeps_its_bytes(tmp_path):
     import soundfile as sf
 
-    from genrepipe.audio import write_wav
+    from genrepipe.audio.decode import write_wav
 
     y = np.sin(np.arange(80_000) / 10).astype(np.float32)
     write_wav(tmp_path / "a.wav", y, 8000)
     sf.write(tmp_path / "b.wav", y, 8000, subtype="PCM_16", format="WAV")  # as it was written before
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
-    written = _errno_under_a_file_size_limit("from genrepipe.audio import write_wav",
+    written = _errno_under_a_file_size_limit("from genrepipe.audio.decode import write_wav",
                                              "write_wav(sys.argv[1], np.ones(80_000, np.float32) / 2, 8000)",
                                              tmp_path / "c.wav")
     assert written == str(errno.EFBIG)  # libsndfile alone: "System error."

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genrepipe.errors import ParameterError
-from genrepipe.windows import frame_signal, n_windows
+from genrepipe.audio.windows import frame_signal, n_windows
+from genrepipe.core.errors import ParameterError
 
 sizes = st.integers(min_value=0, max_value=5000)
 positive = st.integers(min_value=1, max_value=700)

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from genrepipe.featureset import FeatureSet
-from genrepipe.loader import WindowSequence
-from genrepipe.small_data import BatchAugment, batch_rng, mask, mixup, stitched
+from genrepipe.dataset.featureset import FeatureSet
+from genrepipe.models.batch_augment import BatchAugment, batch_rng, mask, mixup, stitched
+from genrepipe.models.loader import WindowSequence
 
 from conftest import make_feature_store, one_epoch
 

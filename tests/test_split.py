@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genrepipe.split import fold_of, split_of, unit_hash
+from genrepipe.dataset.split import fold_of, split_of, unit_hash
 
 RATIOS = {"train": 0.6, "valid": 0.2, "test": 0.2}
 

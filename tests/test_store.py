@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from genrepipe.store import atomic_open, load_array, save_array, staging_dir
+from genrepipe.core.store import atomic_open, load_array, save_array, staging_dir
 
 
 def test_failed_write_leaves_nothing(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from sklearn.metrics import (average_precision_score, f1_score, precision_score, recall_score,
                              roc_auc_score)
 
-from genrepipe.tag_metrics import (average_precision, best_thresholds, f1_scores, paired_bootstrap,
+from genrepipe.stats.multi_label import (average_precision, best_thresholds, f1_scores, paired_bootstrap,
                                    roc_auc, tag_scores)
 
 TAGS = ["rock", "jazz", "calm", "vocal", "live"]

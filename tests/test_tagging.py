@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genrepipe.errors import DataError, ParameterError
-from genrepipe.params import validate
+from genrepipe.config.params import validate
+from genrepipe.core.errors import DataError, ParameterError
+from genrepipe.dataset.tagset import keep_tags
 from genrepipe.sources.labels import parse_tags, read_labels, scan_labelled
-from genrepipe.tagset import keep_tags
 
 from conftest import download_stage, tone
 
@@ -82,8 +82,8 @@ def test_a_tag_the_results_cannot_hold_is_one_error_line(tmp_path):
 
 
 def test_fewer_than_two_kept_tags_is_one_error_line():
+    from genrepipe.dataset.songs import Song
     from genrepipe.pipeline.download import keep_song_tags
-    from genrepipe.sources.songs import Song
 
     songs = [Song(f"s{i}", "x", f"x/s{i}.wav", 1.0, "", "", split=split, tags=tags)
              for i, (split, tags) in enumerate([("train", "a;b"), ("train", "a"), ("train", "b"),
@@ -229,7 +229,7 @@ def test_a_tagger_learns_separable_tags_and_a_shuffled_one_is_flagged(tmp_path, 
 
 
 def test_a_keras_tagger_has_sigmoid_outputs_and_learns(tmp_path):
-    from genrepipe.trained import TrainedRun
+    from genrepipe.models.trained import TrainedRun
 
     features = make_tag_store(tmp_path / "tags", songs={"train": 60, "valid": 20, "test": 20})
     scores = train_and_evaluate(tmp_path, features, "cnn1d", "cnn", filters=[8], kernel_size=3,
@@ -244,7 +244,7 @@ def test_a_keras_tagger_has_sigmoid_outputs_and_learns(tmp_path):
 
 
 def test_kfold_thresholds_for_a_fold_come_from_the_other_folds_only():
-    from genrepipe.tag_scoring import score_tagger
+    from genrepipe.evaluation.tag_scoring import score_tagger
 
     rng = np.random.default_rng(0)
     folds = np.repeat(["fold0", "fold1", "fold2"], 30)
@@ -253,7 +253,7 @@ def test_kfold_thresholds_for_a_fold_come_from_the_other_folds_only():
     # fold0's probabilities are shifted up: its own best threshold would differ from the others'
     probs[folds == "fold0"] += 0.25
     metrics, decided = score_tagger(truth, probs, folds, ["a", "b"], seed=0)
-    from genrepipe.tag_metrics import best_thresholds
+    from genrepipe.stats.multi_label import best_thresholds
 
     others = folds != "fold0"
     expected = probs[~others] >= best_thresholds(truth[others], probs[others])
@@ -284,7 +284,7 @@ def test_fusion_averages_taggers_and_the_report_shows_every_tag(tmp_path):
     assert all(f"| tag{t} |" in text for t in range(4))
     headline = json.loads((tmp_path / "headline.json").read_text())
     assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run"}
-    from genrepipe.choice import choose_run
+    from genrepipe.evaluation.choice import choose_run
 
     name, reason = choose_run(tmp_path / "runs", ["logreg-a", "svc-a"])
     scores = {n: json.loads((tmp_path / f"runs/{n}.json").read_text()) for n in ("logreg-a", "svc-a")}

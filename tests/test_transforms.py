@@ -4,7 +4,7 @@ import librosa
 import numpy as np
 import pytest
 
-from genrepipe.errors import ParameterError
+from genrepipe.core.errors import ParameterError
 from genrepipe.transforms.fft import compute as compute_fft
 from genrepipe.transforms.registry import TRANSFORMS, compute
 
@@ -169,7 +169,7 @@ def test_metre_sees_the_beat_and_whether_bars_are_in_two_or_three():
 
 
 def test_metre_lags_must_fit_in_a_window(raw_params):
-    from genrepipe.params import validate
+    from genrepipe.config.params import validate
 
     raw_params["transforms"]["metre"] = {"max_lag": 3.0}
     with pytest.raises(ParameterError, match=r"transforms.metre.max_lag=3.0 is not shorter than one "

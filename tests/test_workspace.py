@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from genrepipe.workspace import cores, default_jobs, registered_stage, resolve_path, running_stages
+from genrepipe.core.workspace import cores, default_jobs, registered_stage, resolve_path, running_stages
 
 
 def test_relative_paths(tmp_path, monkeypatch):
@@ -23,7 +23,7 @@ def test_stages_running_side_by_side_share_the_cores(tmp_path, monkeypatch):
     (tmp_path / ".dvc").mkdir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DVC_ROOT", raising=False)
-    code = ("from genrepipe.workspace import registered_stage\nimport time\n"
+    code = ("from genrepipe.core.workspace import registered_stage\nimport time\n"
             "with registered_stage():\n    print('in', flush=True)\n    time.sleep(60)\n")
     with registered_stage():
         assert running_stages() == 1 and default_jobs() == cores()

@@ -9,7 +9,7 @@ TINY_CNN = {"filters": [4, 8], "kernel_size": 3, "dense": 8, "epochs": 2, "patie
 def seed_with_every_split(genres, songs_per_genre: int, ratios=None) -> int:
     """The first seed whose hashed split of a demo set gives every genre a train, a valid and a
     test song (tiny sets need one: a split is a hash per song, not a quota per class)."""
-    from genrepipe.split import split_of
+    from genrepipe.dataset.split import split_of
 
     ratios = ratios or {"train": 0.6, "valid": 0.2, "test": 0.2}
     for seed in range(10000):

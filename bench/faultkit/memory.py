@@ -5,7 +5,7 @@ or fail with one line saying memory ran out, within a timeout (a hang counts as 
 Address space is not memory in use: the transform's libraries (NumPy, SciPy, librosa, numba)
 need about 600 MB of it just to load, and TensorFlow reserves room for its thread pools' stacks
 and malloc arenas: 2.4 GB for a model of a few hundred parameters with glibc's default arenas,
-1.5 GB with genrepipe's cap under a limit (genrepipe.limits). The limits below are chosen on
+1.5 GB with genrepipe's cap under a limit (genrepipe.core.limits). The limits below are chosen on
 each side of those figures.
 """
 

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import GenrepipeError
+from .core.errors import GenrepipeError
 from .pretrained.names import MUSICNN_MODELS
 
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _list(args) -> int:
     """`genrepipe list`: the catalog, then the runs trained here."""
-    from . import catalog
+    from .reporting import catalog
 
     if args.markdown:
         print(catalog.markdown(), end="")
@@ -79,8 +79,8 @@ def _list(args) -> int:
 
 def _repair(args) -> int:
     """`genrepipe repair`, in a DVC project only (elsewhere there is nothing it could repair)."""
-    from .errors import DataError
-    from .repair import LOCK, repair
+    from .core.errors import DataError
+    from .core.repair import LOCK, repair
 
     root = Path.cwd()
     if not any(p.exists() for p in (root / "dvc.yaml", root / LOCK, root / ".dvc")):
@@ -93,16 +93,16 @@ def _repair(args) -> int:
 
 def _configured_runs() -> list[str] | None:
     """The runs of ./params.yaml, if there is one: the default run is one of them."""
-    from .params import PARAMS_FILE, load_params
+    from .config.params import PARAMS_FILE, load_params
 
     return list(load_params().runs) if Path(PARAMS_FILE).is_file() else None
 
 
 def _resolve_model_dir(args) -> tuple[Path, str | None]:
     """The model folder to use, and why it was chosen (None: the user named it)."""
-    from .errors import DataError, parameter_error
-    from .params import PARAMS_FILE
-    from .choice import choose_run
+    from .core.errors import DataError, parameter_error
+    from .config.params import PARAMS_FILE
+    from .evaluation.choice import choose_run
 
     if args.model_dir is not None:
         return args.model_dir, None
@@ -126,17 +126,17 @@ def _say(message: str) -> None:
 
 
 def _predict(args) -> int:
-    from .errors import parameter_error
-    from . import figures
+    from .core.errors import parameter_error
+    from .reporting import figures
     from .predict import predict_song
-    from .tagging import tag_song
+    from .zero_shot import tag_song
 
     if args.top < 1:
         raise parameter_error("--top", args.top, "is out of range", "an integer >= 1",
                               where="command line")
     if args.tags:
         return _tags(args, tag_song, figures.timelines)
-    from .trained import TrainedRun
+    from .models.trained import TrainedRun
 
     folder, reason = _resolve_model_dir(args)
     trained = TrainedRun(folder)
@@ -144,7 +144,7 @@ def _predict(args) -> int:
     if reason:
         _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
     dataset = meta.get("dataset", {})
-    from .results import MULTILABEL
+    from .evaluation.results import MULTILABEL
 
     tagger = meta.get("task") == MULTILABEL
     what = "tags" if tagger else "genres"
@@ -188,8 +188,8 @@ def _predict(args) -> int:
 
 def _thresholds(args, meta: dict) -> dict[str, float]:
     """A tagger's decision thresholds, chosen by its evaluate stage (scores.json)."""
-    from .errors import DataError
-    from .results import read_scores
+    from .core.errors import DataError
+    from .evaluation.results import read_scores
 
     folder = args.metrics
     try:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import BadAudio, canonical, load_audio
-from .errors import DataError
-from .trained import TrainedRun
+from .audio.decode import BadAudio, canonical, load_audio
+from .audio.windows import frame_signal
+from .core.errors import DataError
+from .models.trained import TrainedRun
 from .transforms.registry import featurize
-from .windows import frame_signal
 
 
 @dataclass

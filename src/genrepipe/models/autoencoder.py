@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import keras
+from ..core.backend import keras
 from .network import batch_norm, compile_network, conv_blocks, head_and_compile, input_noise
 
 layers = keras.layers

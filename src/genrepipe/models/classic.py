@@ -20,10 +20,10 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ..archives import canonical_skops
-from ..errors import DataError
-from ..featureset import FeatureSet
-from ..tag_metrics import macro_roc_auc
+from ..core.archives import canonical_skops
+from ..core.errors import DataError
+from ..dataset.featureset import FeatureSet
+from ..stats.multi_label import macro_roc_auc
 from .entry import ModelEntry
 from .vectors import rows, split_vectors
 

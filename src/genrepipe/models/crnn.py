@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import keras
+from ..core.backend import keras
 from .network import conv_blocks, head_and_compile, input_noise
 
 layers = keras.layers

@@ -1,5 +1,5 @@
 """What a model entry is (`ModelEntry`) and the two families models are trained, saved and loaded
-by. The entries themselves live one per module in `models/entries/` (see `genrepipe.entries`)."""
+by. The entries themselves live one per module in `models/entries/` (see `genrepipe.core.registry`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..schema import Block
+from ..core.schema import Block
 
 META = "meta.json"  # next to the model in every model folder: what prediction needs
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import keras
+from ..core.backend import keras
 from ..pretrained.musicnn import FRONTEND, build, load_weights
 from .network import compile_network, output_activation
 

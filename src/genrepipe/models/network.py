@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from ..archives import canonical_keras
-from ..backend import infer, keras, seed_everything
-from ..curves import keras_metric_name
-from ..errors import DataError
-from ..featureset import FeatureSet
-from ..normalize import BandStats, band_stats
-from ..small_data import BatchAugment
+from ..core.archives import canonical_keras
+from ..core.backend import infer, keras, seed_everything
+from ..core.curves import keras_metric_name
+from ..core.errors import DataError
+from ..dataset.featureset import FeatureSet
+from .batch_augment import BatchAugment
 from .entry import ModelEntry
+from .normalize import BandStats, band_stats
 from .registry import input_kind
 
 layers = keras.layers
@@ -129,7 +129,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     """Train on the train split of `features` (early stopping on valid; float16 compute with
     `mixed_precision`, batches loaded in `loader_workers` threads), save `folder/model.keras`;
     returns the meta data to record (normalisation, history)."""
-    from ..loader import WindowSequence
+    from .loader import WindowSequence
 
     seed_everything(seed)
     stats = band_stats(features, "train") if entry.band_normalised else None

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..backend import keras
-from ..errors import parameter_error
+from ..core.backend import keras
+from ..core.errors import parameter_error
 
 layers = keras.layers
 

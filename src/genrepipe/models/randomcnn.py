@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import parameter_error
+from ..core.errors import parameter_error
 from .elm import ExtremeLearningMachine
 from .random_architectures import BUILDERS, DEFAULT_LAYERS
 
@@ -61,7 +61,7 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
 
     def _seed000(self):
         """One of seed 000's front ends; the mean of every map of the selected layers."""
-        from ..backend import keras
+        from ..core.backend import keras
 
         layers = keras.layers
         seeds = iter(range(int(self.random_state) * 1000, int(self.random_state) * 1000 + 1000))
@@ -84,7 +84,7 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         return keras.Model(inputs, means[0] if len(means) == 1 else layers.Concatenate()(means))
 
     def _blocks(self):
-        from ..backend import keras
+        from ..core.backend import keras
 
         layers = keras.layers
         two_d = len(self.window_shape) == 2
@@ -116,7 +116,7 @@ class RandomCNNFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X, batch_size: int = 64) -> np.ndarray:
-        from ..backend import infer
+        from ..core.backend import infer
 
         check_is_fitted(self, "weights_")
         X = np.asarray(X, dtype=np.float32).reshape(-1, *self.window_shape, 1)

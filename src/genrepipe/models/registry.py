@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..entries import Registry
-from ..errors import ParameterError
+from ..core.errors import ParameterError
+from ..core.registry import Registry
 from ..transforms.entry import KIND_AXES
 from .entry import FAMILIES, META, Family, ModelEntry
 

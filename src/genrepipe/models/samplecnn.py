@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import keras
+from ..core.backend import keras
 from .network import batch_norm, head_and_compile, input_noise
 
 layers = keras.layers

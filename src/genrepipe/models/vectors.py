@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ParameterError
-from ..featureset import FeatureSet
+from ..core.errors import ParameterError
+from ..dataset.featureset import FeatureSet
 
 
 def window_vectors(windows: np.ndarray) -> np.ndarray:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..audio import read_wav, write_wav
-from ..augment import augment_signal, augmentation_rng
-from ..parallel import map_songs
-from ..sources.songs import MANIFEST
-from ..split import fold_number
-from ..store import read_csv, staging_dir, write_csv
+from ..audio.decode import read_wav, write_wav
+from ..audio.effects import augment_signal, augmentation_rng
+from ..core.parallel import map_songs
+from ..core.store import read_csv, staging_dir, write_csv
+from ..dataset.songs import MANIFEST
+from ..dataset.split import fold_number
 
 AUGMENTED_COLUMNS = ("song_id", "source_song", "label", "split", "path", "augmented")
 

@@ -14,15 +14,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
-from ..errors import DataError
-from ..parallel import map_songs
+from ..core.errors import DataError
+from ..core.parallel import map_songs
+from ..core.store import staging_dir, write_csv, write_json
+from ..dataset.duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
+from ..dataset.convert import convert_song
+from ..dataset.songs import (MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, TAGS_COLUMN, Skip, Song,
+                             join_tags, split_tags)
+from ..dataset.split import SPLITS, fold_of, split_of
+from ..dataset.tagset import TAGS_FILE, keep_tags, tag_table
 from ..sources import demo, folder, gtzan, labels
-from ..sources.songs import (MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, TAGS_COLUMN, Skip, Song,
-                             convert_song)
-from ..split import SPLITS, fold_of, split_of
-from ..store import staging_dir, write_csv, write_json
-from ..tagset import TAGS_FILE, keep_tags, tag_table
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def keep_song_tags(songs: list[Song], source: str) -> dict:
     DataError
         When fewer than two tags are left.
     """
-    kept, dropped, counts = keep_tags([s.tags.split(";") if s.tags else [] for s in songs],
+    kept, dropped, counts = keep_tags([split_tags(s.tags) for s in songs],
                                       [s.split for s in songs])
     if len(kept) < 2:  # one tag is a yes / no genre task: dataset.task multiclass
         first = next(iter(dropped.items()), ("", "no song has a tag"))
@@ -133,7 +134,7 @@ def keep_song_tags(songs: list[Song], source: str) -> dict:
                         "songs, fewer folds, or other tags)")
     keep = set(kept)
     for song in songs:
-        song.tags = ";".join(t for t in song.tags.split(";") if t in keep) if song.tags else ""
+        song.tags = join_tags(t for t in split_tags(song.tags) if t in keep)
     return {"tags": kept, "dropped": dropped, "songs_per_split": counts}
 
 

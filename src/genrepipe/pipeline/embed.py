@@ -1,4 +1,4 @@
-"""The embed stage: a trained network's activations for every windowed song (see `embed`)."""
+"""The embed stage: a trained network's activations for every windowed song (see `models.embedder`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..embed import compute_embedding
+from ..models.embedder import compute_embedding
 from .transform import transform_all
 
 

@@ -3,7 +3,7 @@
 A song's prediction is the mean of its windows' probabilities (the same rule `genrepipe
 predict` uses). The headline goes to `metrics/runs/<run>.json`, every score (`valid.*` and
 `test.*`, each with its 95 % interval) to `metrics/runs/<run>/scores.json`, every song's
-prediction to `songs.csv` (see `genrepipe.results`); the song-level confusion matrix of the test
+prediction to `songs.csv` (see `genrepipe.evaluation.results`); the song-level confusion matrix of the test
 songs to `metrics/runs/<run>/confusion.json` (rows `{actual, predicted}` for DVC's confusion
 template) and `confusion.png`.
 """
@@ -17,15 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import figures
-from ..errors import DataError
-from ..featureset import FeatureSet
-from ..metrics import exact_interval, fold_scores, score, song_scores
-from ..results import CONFUSION, CONFUSION_PNG, MULTILABEL, song_row, write_results
-from ..store import write_json
-from ..trained import TrainedRun
+from ..core.errors import DataError
+from ..core.store import write_json
+from ..dataset.featureset import FeatureSet
+from ..evaluation.results import CONFUSION, CONFUSION_PNG, MULTILABEL, song_row, write_results
+from ..evaluation.song_level import confusion_rows, predict_songs
+from ..models.trained import TrainedRun
+from ..reporting import figures
+from ..stats.single_label import exact_interval, fold_scores, score, song_scores
 from .evaluate_tags import evaluate_tagger
-from .song_level import confusion_rows, predict_songs
 
 log = logging.getLogger(__name__)
 

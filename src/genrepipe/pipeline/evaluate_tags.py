@@ -1,6 +1,6 @@
 """The evaluate stage for a tagger (`dataset.task: multilabel`): its songs' tag probabilities
 (the mean of their windows', as for genres; k-fold: each song by the fold model that did not train
-on it), scored by `tag_scoring`, written like a genre run's results (`genrepipe.results`)."""
+on it), scored by `tag_scoring`, written like a genre run's results (`genrepipe.evaluation.results`)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import figures
-from ..errors import DataError
-from ..featureset import FeatureSet
-from ..results import CONFUSION, CONFUSION_PNG, MULTILABEL, NO_TAG, tag_row, write_results
-from ..store import write_json
-from ..tag_scoring import score_tagger, warn_if_chance
-from ..trained import TrainedRun
-from .song_level import confusion_rows, predict_songs
+from ..core.errors import DataError
+from ..core.store import write_json
+from ..dataset.featureset import FeatureSet
+from ..dataset.songs import NO_TAG
+from ..evaluation.results import CONFUSION, CONFUSION_PNG, MULTILABEL, tag_row, write_results
+from ..evaluation.song_level import confusion_rows, predict_songs
+from ..evaluation.tag_scoring import score_tagger, warn_if_chance
+from ..models.trained import TrainedRun
+from ..reporting import figures
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def predict_split(trained: TrainedRun, features: FeatureSet, split: str) -> tupl
 
 def evaluate_tagger(name: str, trained: TrainedRun, features: FeatureSet, out_dir: str | Path,
                     seed: int) -> dict:
-    """Score tagger `name` and write its results (`genrepipe.results`), the tag co-occurrence
+    """Score tagger `name` and write its results (`genrepipe.evaluation.results`), the tag co-occurrence
     of its test songs (`confusion.json`: a row per actual tag x decided tag of a song, `(none)`
     for an empty side) and its figure."""
     tags = trained.classes

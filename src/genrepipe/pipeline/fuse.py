@@ -31,11 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError, parameter_error
-from ..metrics import fold_scores, song_scores
-from ..results import (FUSION, MULTILABEL, is_kfold, is_tagger, probabilities, read_results, song_row, tag_row,
-                       tag_truth, write_results)
-from ..tag_scoring import score_tagger
+from ..core.errors import DataError, parameter_error
+from ..evaluation.results import (FUSION, MULTILABEL, is_kfold, is_tagger, probabilities, read_results,
+                                  song_row, tag_row, tag_truth, write_results)
+from ..evaluation.tag_scoring import score_tagger
+from ..stats.single_label import fold_scores, song_scores
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def nested(fit: Fit, probs: np.ndarray, truth: np.ndarray, folds: Sequence[str],
 def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int,
               method: str = "select") -> dict:
     """Fuse the runs `runs` of `runs_dir` by `method` (a key of METHODS); write
-    `out_dir/fusion.json` and `out_dir/fusion/` like a run's results (`genrepipe.results`), and
+    `out_dir/fusion.json` and `out_dir/fusion/` like a run's results (`genrepipe.evaluation.results`), and
     return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:

@@ -8,7 +8,7 @@ differ by more than chance would make them; above it, the test songs cannot tell
 The stage also writes `metrics/headline.json` (the answer in a few DVC metrics) and the training
 curves of every network in one file for `dvc plots` (`pipeline.curves_plot`). Taggers
 (`dataset.task: multilabel`) are ranked by macro ROC-AUC and compared with the first by a paired
-bootstrap of the macro ROC-AUC difference on the same songs (`report_tags`).
+bootstrap of the macro ROC-AUC difference on the same songs (`reporting.tag_tables`).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import figures
-from ..errors import DataError, parameter_error
-from ..metrics import mcnemar
-from ..results import (FUSION, chosen_on, headline_metric, is_kfold, is_tagger, probabilities,
+from ..core.errors import DataError, parameter_error
+from ..core.store import atomic_open, write_json
+from ..evaluation.results import (FUSION, chosen_on, headline_metric, is_kfold, is_tagger, probabilities,
                        project_headline, read_results, tag_truth)
-from ..store import atomic_open, write_json
-from ..tag_metrics import paired_bootstrap
-from .report_tags import SIGNIFICANCE, interval, tagger_report, tagger_table
+from ..reporting import figures
+from ..reporting.tag_tables import SIGNIFICANCE, interval, tagger_report, tagger_table
+from ..stats.multi_label import paired_bootstrap
+from ..stats.single_label import mcnemar
 
 def collect(runs_dir: str | Path, runs: Sequence[str], fusion_dir: str | Path | None = None
             ) -> list[dict]:

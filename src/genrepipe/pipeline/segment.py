@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audio import read_wav
-from ..errors import DataError
-from ..parallel import map_songs
-from ..sources.songs import MANIFEST, TAGS_COLUMN
-from ..store import INDEX, read_csv, read_json, save_array, staging_dir, write_json
-from ..tagset import TAGS_FILE
-from ..windows import frame_signal
+from ..audio.decode import read_wav
+from ..audio.windows import frame_signal
+from ..core.errors import DataError
+from ..core.parallel import map_songs
+from ..core.store import INDEX, read_csv, read_json, save_array, staging_dir, write_json
+from ..dataset.songs import MANIFEST, TAGS_COLUMN, split_tags
+from ..dataset.tagset import TAGS_FILE
 
 SONG_FIELDS = ("song_id", "label", "split", "path")  # what a manifest row needs here
 
@@ -82,7 +82,7 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
         own = {s["song_id"]: s[TAGS_COLUMN] for s in songs if TAGS_COLUMN in s}
         for s in songs:
             text = own[s.get("source_song", s["song_id"])]
-            s[TAGS_COLUMN] = text.split(";") if text else []
+            s[TAGS_COLUMN] = split_tags(text)
     with staging_dir(out_dir) as stage:
         tasks = [SegmentJob(s["song_id"], s["wav"], str(stage), window_samples, hop_samples,
                             short == "pad") for s in songs]

@@ -17,13 +17,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..curves import Curves
-from ..errors import DataError
-from ..featureset import FeatureSet
+from ..core.curves import Curves
+from ..core.errors import DataError
+from ..core.section import plain
+from ..core.store import read_csv, staging_dir, write_json
+from ..dataset.featureset import FeatureSet
 from ..models.registry import FAMILIES, META, ModelEntry, get_model
-from ..provenance import dataset_of
-from ..section import plain
-from ..store import read_csv, staging_dir, write_json
+from ..sources.provenance import dataset_of
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
         float16 compute for Keras models (`train.mixed_precision`); passed to them only.
     manifest : path-like or None
         The download stage's manifest (data/raw/manifest.csv): meta.json's `dataset` says where
-        the songs came from (`genrepipe.provenance`).
+        the songs came from (`genrepipe.sources.provenance`).
     n_jobs : int
         Threads for the scikit-learn models that use them; passed to scikit-learn models only.
     loader_workers : int

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DataError
-from ..parallel import map_songs
-from ..section import plain
-from ..store import INDEX, load_array, read_json, save_array, staging_dir, write_json
+from ..core.errors import DataError
+from ..core.parallel import map_songs
+from ..core.section import plain
+from ..core.store import INDEX, load_array, read_json, save_array, staging_dir, write_json
 from ..transforms.registry import TRANSFORMS, featurize
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DataError
+from ..core.errors import DataError
 from .names import BASIC_PITCH_FPS
 from .wheels import package_folder
 

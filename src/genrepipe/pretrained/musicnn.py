@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..backend import in_batches, keras
-from ..errors import DataError, parameter_error
+from ..core.backend import in_batches, keras
+from ..core.errors import DataError, parameter_error
 from .names import MUSICNN_LAYERS, MUSICNN_MODELS
 from .wheels import package_folder
 

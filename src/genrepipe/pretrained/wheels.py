@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from ..errors import DataError
+from ..core.errors import DataError
 
 
 def package_folder(module: str, name: str, holds: str, install: str) -> Path:

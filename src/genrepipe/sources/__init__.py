@@ -1,1 +1,2 @@
-"""Where songs come from: the synthetic demo set, a local folder, or the GTZAN archive."""
+"""Where songs come from: the synthetic demo set (its synthesiser in `synth/`), a local folder
+(with or without a labels file), or the GTZAN archive; and the provenance a model records."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..audio import write_wav
-from ..store import md5_file
-from .compose import render_song, song_rng
-from .songs import Song
+from ..audio.decode import write_wav
+from ..core.store import md5_file
+from ..dataset.songs import Song, join_tags
+from .synth.compose import render_song, song_rng
 
 
 @dataclass(frozen=True)
@@ -46,4 +46,4 @@ def make_demo_song(job: DemoJob) -> Song:
     write_wav(target, y, job.sr)
     source = f"demo:seed={job.seed}"
     return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target),
-                group=song_id, tags=";".join(sorted(set(played))))
+                group=song_id, tags=join_tags(sorted(set(played))))

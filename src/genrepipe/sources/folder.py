@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..audio import AUDIO_EXTENSIONS, is_audio_name
-from ..errors import DataError
-from ..store import display_path
-from ..workspace import resolve_path
-from .songs import ConvertJob, Skip
+from ..audio.decode import AUDIO_EXTENSIONS, is_audio_name
+from ..core.errors import DataError
+from ..core.store import display_path
+from ..core.workspace import resolve_path
+from ..dataset.convert import ConvertJob
+from ..dataset.songs import Skip
 
 
 def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"

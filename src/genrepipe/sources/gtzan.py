@@ -9,8 +9,9 @@ import tarfile
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ChecksumError, DataError
-from .songs import ConvertJob, Skip
+from ..core.errors import ChecksumError, DataError
+from ..dataset.convert import ConvertJob
+from ..dataset.songs import Skip
 
 log = logging.getLogger(__name__)
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path, PurePosixPath
 
-from ..audio import is_audio_name
-from ..errors import DataError
-from ..results import NO_TAG
-from ..store import display_path
-from ..workspace import resolve_path
+from ..audio.decode import is_audio_name
+from ..core.errors import DataError
+from ..core.store import display_path
+from ..core.workspace import resolve_path
+from ..dataset.convert import ConvertJob
+from ..dataset.songs import NO_TAG, TAG_SEPARATOR, Skip
 from .folder import group_of, unique_id
-from .songs import ConvertJob, Skip
 
-TAG_SEPARATOR = ";"
 LABELS_KEY = "dataset.labels"
 
 

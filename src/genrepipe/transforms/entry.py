@@ -1,13 +1,13 @@
 """What a transform entry is (`TransformEntry`) and the kinds of features transforms give. The
-entries themselves live one per module in `transforms/entries/` (see `genrepipe.entries`)."""
+entries themselves live one per module in `transforms/entries/` (see `genrepipe.core.registry`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..schema import Block
-from ..section import Section
+from ..core.schema import Block
+from ..core.section import Section
 
 # What one window's features are, which decides the models that can take them:
 KINDS = {

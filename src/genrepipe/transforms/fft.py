@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import parameter_error
+from ..core.errors import parameter_error
 
 
 def compute(y: np.ndarray, sr: int, n_bins: int) -> np.ndarray:

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..entries import Registry
-from ..errors import ParameterError
+from ..core.errors import ParameterError
+from ..core.registry import Registry
 from .entry import DTYPES, KINDS, TransformEntry
 
 __all__ = ["DTYPES", "KINDS", "TRANSFORMS", "TransformEntry", "compute", "featurize",

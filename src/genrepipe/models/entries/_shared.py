@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Either, Flag, Grid, ListOf, Number, integer, positive
+from ...core.schema import Block, Choice, Either, Flag, Grid, ListOf, Number, integer, positive
 
 # Keys of a Keras model's block renamed since earlier params files (old: new); still read.
 RENAMED = {"augment": "batch_augment"}
@@ -11,7 +11,7 @@ GAMMA = Either(options=(Choice(choices=("scale", "auto")), positive()), default=
 
 
 def training(epochs: int) -> dict:
-    """Settings every Keras model shares, with the small-data measures (`genrepipe.small_data`)."""
+    """Settings every Keras model shares, with the small-data measures (`genrepipe.models.batch_augment`)."""
     return {
         "dense": integer(min=1, max=4096, default=64),
         "dropout": Number(min=0, max=0.95, default=0.3),
@@ -30,7 +30,7 @@ def training(epochs: int) -> dict:
 
 def batch_augment(shift: bool = True, time_mask: float = 0.1, band_mask: float = 0.1,
                   mixup: float = 0.2) -> Block:
-    """A network's augmentation of its training batches (`genrepipe.small_data`), with these
+    """A network's augmentation of its training batches (`genrepipe.models.batch_augment`), with these
     defaults; not the `augment` stage, which adds copies of the training songs."""
     return Block(fields={
         "noise_std": Number(min=0, max=10, default=0.0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Choice, Flag, integer
+from ...core.schema import Choice, Flag, integer
 from ..entry import ModelEntry
 from ._shared import cnn, network_spec
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Choice, integer
+from ...core.schema import Choice, integer
 from ..entry import ModelEntry
 from ._shared import VECTORS, searchable
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import integer, positive
+from ...core.schema import integer, positive
 from ..entry import ModelEntry
 from ._shared import VECTORS, searchable
 

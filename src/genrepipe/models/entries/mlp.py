@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Block, ListOf, Number, integer, positive
+from ...core.schema import Block, ListOf, Number, integer, positive
 from ..entry import ModelEntry
 from ._shared import VECTORS
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.schema import Choice, Number, integer, positive
 from ...pretrained.names import MUSICNN_MODELS
-from ...schema import Choice, Number, integer, positive
 from ..entry import ModelEntry
 from ._shared import batch_augment, network_spec
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Number, integer
+from ...core.schema import Block, Choice, Number, integer
 from ..entry import ModelEntry
 from ._shared import VECTORS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...schema import Block, Choice, ListOf, integer, positive
+from ...core.schema import Block, Choice, ListOf, integer, positive
 from ..entry import ModelEntry
 from ._shared import GAMMA
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import Choice, ListOf, Number, integer
+from ...core.schema import Choice, ListOf, Number, integer
 from ..entry import ModelEntry
 from ._shared import network_spec, training
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import positive
+from ...core.schema import positive
 from ..entry import ModelEntry
 from ._shared import GAMMA, VECTORS, searchable
 

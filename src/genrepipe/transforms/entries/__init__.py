@@ -1,3 +1,3 @@
 """One module per transform, each defining ``ENTRY`` (a `transforms.entry.TransformEntry`);
 `_shared` holds the checks several transforms use. Discovered by `transforms.registry` (see
-`genrepipe.entries`)."""
+`genrepipe.core.registry`)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...schema import Block, Choice, Number, fail
-from ...section import Section
+from ...core.schema import Block, Choice, Number, fail
+from ...core.section import Section
 from ..entry import DTYPES
 
 TOP_DB = Number(min=0, min_exclusive=True, nullable=True, default=80.0)

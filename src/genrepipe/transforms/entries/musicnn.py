@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...core.schema import Choice
 from ...pretrained.names import MUSICNN_LAYERS, MUSICNN_MODELS
-from ...schema import Choice
 from ..entry import TransformEntry
 from ._shared import block
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...core.schema import fail, integer
+from ...core.section import Section
 from ...pretrained.names import BASIC_PITCH_FPS
-from ...schema import fail, integer
-from ...section import Section
 from ..entry import TransformEntry
 from ._shared import block
 

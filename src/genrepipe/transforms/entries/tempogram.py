@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...schema import integer
+from ...core.schema import integer
 from ..entry import TransformEntry
 from ._shared import block
 

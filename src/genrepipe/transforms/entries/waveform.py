@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...schema import fail, integer
-from ...section import Section
+from ...core.schema import fail, integer
+from ...core.section import Section
 from ..entry import TransformEntry
 from ._shared import block, linear
 

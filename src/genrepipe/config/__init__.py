@@ -1,0 +1,1 @@
+"""The project's settings: params.yaml, read once and checked in full against every registry."""

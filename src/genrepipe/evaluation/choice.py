@@ -1,0 +1,59 @@
+"""Which run `genrepipe predict` uses when none is named: the best on the split that chooses
+(valid; k-fold: cross-validated), never on test, never one no better than chance, with the tie
+rule written down and the reason said."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..core.errors import DataError
+from ..models.registry import MODELS
+from .results import chosen_on, has_results, headline_metric, read_results
+
+
+def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
+    """The name of `choose_run`'s run."""
+    return choose_run(runs_dir, runs)[0]
+
+
+def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple[str, str]:
+    """The run to use by default, and why: of `runs` (None: every run with results in
+    `runs_dir`), the one with the highest valid song accuracy (k-fold: cross-validated), never
+    chosen on test, and never a run that did no better than chance on valid. Ties go to the
+    higher valid song macro-F1, then to the simpler model (scikit-learn before Keras), then to
+    the name. Taggers are ranked by macro ROC-AUC, then macro PR-AUC."""
+    runs_dir = Path(runs_dir)
+    names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
+    results = {n: read_results(runs_dir, n) for n in names if has_results(runs_dir, n)}
+    if not results:
+        raise DataError(f"{runs_dir}: no run metrics; run `make repro` (or `dvc repro`) first")
+    split = {n: chosen_on(r.scores) for n, r in results.items()}
+    learned = [n for n, (_, m) in split.items() if m.get("above_chance", True)]
+    if not learned:
+        raise DataError(f"{runs_dir}: no run did better than chance on its valid songs "
+                        f"({', '.join(results)}); choose one with --run if you must")
+
+    def keras(n: str) -> bool:
+        model = results[n].info.get("model")
+        return model in MODELS and MODELS[model].is_keras
+
+    def key(n: str) -> tuple:  # a tagger: macro ROC-AUC, then macro PR-AUC
+        scores, metric = split[n][1], headline_metric(results[n].scores)
+        second = scores.get("song_macro_f1" if metric == "song_accuracy" else "macro_pr_auc") or 0.0
+        return (-scores[metric], -second, keras(n), n)
+
+    ranked = sorted(learned, key=key)
+    best, (on, scores) = ranked[0], split[ranked[0]]
+    metric = headline_metric(results[best].scores)
+    what = "song accuracy" if metric == "song_accuracy" else "macro ROC-AUC"
+    reason = f"the best {on} {what} ({scores[metric]:.3f}) of {len(learned)} runs"
+    tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
+    if tied:
+        genre = metric == "song_accuracy"
+        second = "song macro-F1" if genre else "macro PR-AUC"
+        rule = (f"higher {'macro-F1' if genre else second}" if key(tied[0])[1] != key(best)[1] else
+                "the simpler model (scikit-learn before Keras)" if key(tied[0])[2] != key(best)[2]
+                else "name")
+        reason += f"; tied with {', '.join(tied)}, chosen by {rule} ({on} {second} {-key(best)[1]:.3f})"
+    return best, reason

@@ -1,0 +1,86 @@
+"""A trained run's folder, loaded back: window probabilities from features, nothing else needed.
+
+`models/<run>/` holds the model (`model.keras` or `model.skops`) and `meta.json` with
+everything prediction needs: classes, transform and its params, window, hop, sample rate,
+normalisation statistics and the params it was trained with. Prediction never reads the
+current params.yaml, so a model trained yesterday still predicts after params change.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+
+from ..core.errors import DataError, ParameterError
+from ..core.store import read_json
+from .registry import FAMILIES, META, get_model
+
+
+class TrainedRun:
+    """Everything needed to turn a song's features into class probabilities.
+
+    A k-fold run (``dataset.split: kfold``) holds one model per fold; it predicts with the mean
+    of their probabilities.
+
+    Parameters
+    ----------
+    folder : path-like
+        `models/<run>`, as written by the train stage.
+
+    Attributes
+    ----------
+    model_name : str
+        The model's registry name (``meta.json``'s ``model``: "svc", "cnn2d").
+    model
+        The loaded scikit-learn pipeline or Keras network (a k-fold run has `members` instead).
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        if not (self.folder / META).is_file():
+            raise DataError(f"{self.folder}: not a trained run (no {META}); run `dvc repro` first")
+        self.meta = read_json(self.folder / META, what="a trained run's meta data")
+        self.model_name: str = self.meta["model"]  # the registry's name: "svc", "cnn2d"
+        try:
+            self.entry = get_model(self.model_name)
+        except ParameterError as exc:  # trained by another genrepipe: a data problem here
+            raise DataError(f"{self.folder / META}: {exc}") from None
+        self.classes: list[str] = self.meta["classes"]
+        self.transform: str = self.meta["transform"]
+        # The model's own module is part of how its input is prepared (a network's `layout`) and
+        # of what its saved file holds (the estimator classes skops rebuilds): load it for every
+        # model, so that it is what the evaluate stage depends on, whatever the model.
+        importlib.import_module(self.entry.module)
+        # a k-fold run is an ensemble of its fold models
+        self.members = [TrainedRun(self.folder / fold) for fold in self.meta.get("folds", [])]
+        if not self.members:
+            self.family = importlib.import_module(FAMILIES[self.entry.family].module)
+            self.model = self.family.load(self.folder / self.entry.file)
+
+    def predict_windows(self, windows: np.ndarray, batch_size: int = 64) -> np.ndarray:
+        """Class probabilities of each window.
+
+        Parameters
+        ----------
+        windows : np.ndarray, shape (n_windows, *window_shape)
+            Features from this run's transform, with its params.
+        batch_size : int > 0
+            Windows per forward pass of a network.
+
+        Returns
+        -------
+        np.ndarray, shape (n_windows, n_classes), rows summing to 1
+        """
+        expected = tuple(self.meta["window_shape"])
+        if tuple(windows.shape[1:]) != expected:
+            raise DataError(f"features of shape {tuple(windows.shape[1:])} per window do not fit run "
+                            f"{self.meta['run']!r}; it was trained on {expected}")
+        if self.members:
+            return np.mean([m.predict_windows(windows, batch_size) for m in self.members], axis=0)
+        if self.entry.is_keras:
+            return self.family.predict_windows(self.model, self.entry,
+                                               self.meta["normalization"], windows, batch_size)
+        return self.family.predict_windows(self.model, self.entry, windows,
+                                           self.meta.get("level", "window"))

@@ -1,0 +1,54 @@
+"""Where a trained run's songs came from, read from the download stage's manifest, for the
+run's meta.json: so a model folder says what it knows (and `genrepipe predict` can warn when it
+knows only the synthetic demo).
+
+The manifest's `source` column says it song by song: `demo:seed=<seed>` for the demo, the
+archive and member (`genres.tar.gz:genres/blues/blues.00000.au`) for GTZAN, the file's path for
+a folder. No params are read: the train stage gains no params, only the manifest as a dep.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import PurePosixPath
+
+from ..dataset.split import fold_number
+from .gtzan import ARCHIVE_NAME
+
+DEMO_PREFIX = "demo:"
+
+
+def dataset_of(rows: list[dict]) -> dict:
+    """The dataset of the manifest `rows`: source, where it is, songs, classes and split.
+
+    Examples
+    --------
+    >>> dataset_of([{"source": "demo:seed=42", "label": "jazz", "split": "train"},
+    ...             {"source": "demo:seed=42", "label": "rock", "split": "test"}])["location"]
+    'synthetic demo songs (demo:seed=42)'
+    """
+    sources = sorted({row["source"] for row in rows})
+    if all(s.startswith(DEMO_PREFIX) for s in sources):
+        kind, location = "demo", f"synthetic demo songs ({', '.join(sources)})"
+    elif all(s.startswith(ARCHIVE_NAME + ":") for s in sources):
+        kind, location = "gtzan", f"the GTZAN archive ({ARCHIVE_NAME})"
+    else:
+        kind, location = "folder", folder_root(rows)
+    splits = Counter(row["split"] for row in rows)
+    if all(fold_number(split) is not None for split in splits):
+        split = f"kfold ({len(splits)} folds)"
+    else:
+        split = "GTZAN's fault-filtered split" if kind == "gtzan" else "ratios"
+    return {"source": kind, "location": location, "songs": len(rows),
+            "classes": sorted({row["label"] for row in rows}), "split": split,
+            "songs_per_split": dict(sorted(splits.items()))}
+
+
+def folder_root(rows: list[dict]) -> str:
+    """The folder holding the class folders: the part of each song's path before its class."""
+    roots = set()
+    for row in rows:
+        parts = PurePosixPath(row["source"]).parts
+        position = parts.index(row["label"]) if row["label"] in parts else len(parts) - 1
+        roots.add(PurePosixPath(*parts[:position]).as_posix() if position else ".")
+    return roots.pop() if len(roots) == 1 else ", ".join(sorted(roots))

@@ -1,0 +1,1 @@
+"""The demo set's synthesiser: genre recipes, instruments, composition and sound."""
