@@ -6,7 +6,7 @@ docs/realmusic.md ("Fusion without selection bias").
 
 Prints each run's cross-validated song accuracy (exact interval, exact McNemar test against the
 reference run), then `select`, `mean` and `stack` over the runs, each fold's combination learnt on
-the other folds only (`genrepipe.pipeline.fuse.nested`, as the fuse stage does).
+the other folds only (`genrepipe.evaluation.fusion.nested`, as the fuse stage does).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import argparse
 import numpy as np
 
 from genrepipe.evaluation.results import probabilities, read_results
-from genrepipe.pipeline.fuse import METHODS, nested
+from genrepipe.evaluation.fusion import METHODS, nested
 from genrepipe.stats.single_label import exact_interval, mcnemar
 
 

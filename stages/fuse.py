@@ -2,14 +2,10 @@
 learnt on valid (k-fold: nested, on the other folds)."""
 
 import argparse
-import logging
 
 from genrepipe.config.params import load_params
 from genrepipe.core.stage import run_stage
-from genrepipe.evaluation.results import chosen_on, headline_metric
 from genrepipe.pipeline.fuse import fuse_runs
-
-log = logging.getLogger("genrepipe.fuse")
 
 
 def main() -> None:
@@ -18,13 +14,8 @@ def main() -> None:
     parser.add_argument("out_dir", help="output folder (metrics): fusion.json and fusion/")
     args = parser.parse_args()
     params = load_params()
-    metrics = fuse_runs(args.runs_dir, list(params.fuse.runs or params.runs), args.out_dir,
-                        seed=params.seed, method=params.fuse.method)
-    split, chosen = chosen_on(metrics)
-    key = headline_metric(metrics)  # song_accuracy, or the taggers' macro_roc_auc
-    log.info("fusion (%s) of %s: %s %.3f [%.3f, %.3f] (%s)", metrics["method"],
-             " + ".join(metrics["runs"]), key.replace("_", " "),
-             chosen[key], chosen[key + "_lo"], chosen[key + "_hi"], split)
+    fuse_runs(args.runs_dir, list(params.fuse.runs or params.runs), args.out_dir, seed=params.seed,
+              method=params.fuse.method)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ import pytest
 from genrepipe.config.params import FUSE_METHODS
 from genrepipe.core.errors import DataError
 from genrepipe.core.store import read_csv
-from genrepipe.pipeline.fuse import METHODS, fuse_runs, greedy_selection, nested
+from genrepipe.evaluation.fusion import METHODS, greedy_selection, nested
+from genrepipe.pipeline.fuse import fuse_runs
 from genrepipe.pipeline.report import collect
 
 

@@ -3,9 +3,10 @@ inside functions), never in a cycle, and the README's registry tables are what
 `genrepipe list --markdown` prints."""
 
 import ast
+import re
 from pathlib import Path
 
-from genrepipe.reporting import catalog
+from genrepipe import catalog
 
 from conftest import ROOT
 
@@ -61,8 +62,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # below it. A name is a module or a package (all its modules).
 LAYERS = (
     ("core",), ("stats",), ("audio",), ("dataset",), ("sources",), ("pretrained",), ("transforms",),
-    ("models",), ("evaluation",), ("reporting",), ("config",), ("pipeline",),
-    ("predict", "zero_shot", "cli"),
+    ("models",), ("reporting",), ("evaluation",), ("config",), ("pipeline",),
+    ("predict", "zero_shot", "catalog", "cli"),
 )
 
 
@@ -108,3 +109,49 @@ def test_readme_tables_are_the_registries():
     start = readme.index("<!-- genrepipe list --markdown -->\n") + len("<!-- genrepipe list --markdown -->\n")
     end = readme.index("<!-- end of genrepipe list -->")
     assert readme[start:end] == catalog.markdown(), "run `genrepipe list --markdown` into the README"
+
+
+TASK_PACKAGE = "genrepipe.evaluation.tasks"
+TASK_WORDS = re.compile(r"multi_?label|multiclass|is_tagger", re.I)
+
+
+def task_branches(source: str) -> list[str]:
+    """Code that tells the tasks apart: a test (`if`, conditional expression, comparison, boolean
+    operation, match) or a name (variable, argument, attribute, function) that speaks of a task.
+    Docstrings, comments and the words of messages are not code."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        tests = []
+        if isinstance(node, (ast.If, ast.IfExp, ast.While)):
+            tests.append(node.test)
+        elif isinstance(node, (ast.Compare, ast.BoolOp, ast.Match)):
+            tests.append(node)
+        names = []
+        if isinstance(node, ast.Name):
+            names.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.append(node.attr)
+        elif isinstance(node, ast.arg):
+            names.append(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        found += [f"line {node.lineno}: {ast.unparse(t)}" for t in tests
+                  if TASK_WORDS.search(ast.unparse(t))]
+        found += [f"line {node.lineno}: {name}" for name in names if TASK_WORDS.search(name)]
+    return sorted(set(found))
+
+
+def test_no_code_outside_the_task_package_tells_the_tasks_apart():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        if _module_name(path).startswith(TASK_PACKAGE):
+            continue
+        found = task_branches(path.read_text())
+        if found:
+            offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}
+    # the check sees a branch, a flag and a comparison with the task's name
+    assert task_branches("if features.multilabel:\n    pass") != []
+    assert task_branches("def f(multilabel: bool): pass") != []
+    assert task_branches("x = a if task == 'multilabel' else b") != []
+    assert task_branches('"""about multilabel tasks"""\nraise ValueError("dataset.task=multilabel")') == []

@@ -172,13 +172,14 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
 def write_scores(folder, name, scores, model="svc"):
     """A run's scores.json, info.json and headline, as the evaluate stage leaves them."""
     from genrepipe.evaluation.results import INFO, SCORES, SONGS, headline
+    from genrepipe.evaluation.tasks.lookup import task_of_record
 
     (folder / name).mkdir()
     (folder / name / SCORES).write_text(json.dumps(scores))
     (folder / name / INFO).write_text(json.dumps({"run": name, "model": model, "transform": "mfcc",
                                                   "classes": ["a", "b"]}))
     (folder / name / SONGS).write_text("split,song_id,label,predicted,p_a,p_b\n")
-    (folder / f"{name}.json").write_text(json.dumps(headline(scores)))
+    (folder / f"{name}.json").write_text(json.dumps(headline(scores, task_of_record(scores))))
 
 
 def test_ties_go_to_macro_f1_then_the_simpler_model_then_the_name(tmp_path):

@@ -19,3 +19,19 @@ def test_progress_lines_when_output_is_not_a_terminal(caplog, monkeypatch):
     caplog.clear()
     assert map_songs(abs, [-1, -2, 3], jobs=1, desc="x") == [1, 2, 3]
     assert caplog.records == []  # fewer than PROGRESS_SECONDS: nothing to say
+
+
+def test_a_process_with_tensorflow_loaded_never_forks_its_workers():
+    """TensorFlow is not fork-safe: a forked worker that garbage-collects the parent's TensorFlow
+    objects aborts (seen when a test process that trained a network ran a download). Workers of
+    such a process start from a fork server; a stage's (no TensorFlow) are forked."""
+    import subprocess
+    import sys
+
+    code = ("import sys; {} from genrepipe.core.parallel import _worker_context, map_songs; "
+            "print(_worker_context().get_start_method(), map_songs(abs, [-1, -2, 3], jobs=2))")
+    plain = subprocess.run([sys.executable, "-c", code.format("")], capture_output=True, text=True)
+    loaded = subprocess.run([sys.executable, "-c", code.format("import tensorflow;")],
+                            capture_output=True, text=True)
+    assert plain.stdout.split("\n")[0] == "fork [1, 2, 3]", plain.stderr[-500:]
+    assert loaded.stdout.strip().split("\n")[-1] == "forkserver [1, 2, 3]", loaded.stderr[-500:]

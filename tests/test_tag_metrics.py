@@ -12,6 +12,7 @@ import pytest
 from sklearn.metrics import (average_precision_score, f1_score, precision_score, recall_score,
                              roc_auc_score)
 
+from genrepipe.stats.bootstrap import RESAMPLES
 from genrepipe.stats.multi_label import (average_precision, best_thresholds, f1_scores, paired_bootstrap,
                                    roc_auc, tag_scores)
 
@@ -71,7 +72,7 @@ def test_separable_tags_score_one_and_are_above_chance():
     truth = (rng.random((100, 4)) < 0.3).astype(int)
     truth[:2] = [[1, 1, 1, 1], [0, 0, 0, 0]]
     probs = np.where(truth == 1, 0.6 + 0.4 * rng.random(truth.shape), 0.4 * rng.random(truth.shape))
-    result = tag_scores(truth, probs, TAGS[:4], seed=1, n_boot=200)
+    result = tag_scores(truth, probs, TAGS[:4], seed=1)
     for key in ("macro_roc_auc", "micro_roc_auc", "macro_pr_auc", "micro_pr_auc"):
         assert result[key] == result[f"{key}_lo"] == result[f"{key}_hi"] == 1.0
     assert result["above_chance"] is True
@@ -81,14 +82,14 @@ def test_shuffled_truth_is_not_above_chance():
     rng = np.random.default_rng(3)
     truth, _ = informative(3, n_songs=200)
     probs = rng.random(truth.shape)
-    result = tag_scores(rng.permutation(truth), probs, TAGS, seed=0, n_boot=500)
+    result = tag_scores(rng.permutation(truth), probs, TAGS, seed=0)
     assert result["macro_roc_auc_lo"] < 0.5 < result["macro_roc_auc_hi"]
     assert result["above_chance"] is False
 
 
 def test_point_values_equal_sklearn():
     truth, probs = informative(1)
-    result = tag_scores(truth, probs, TAGS, seed=0, n_boot=50)
+    result = tag_scores(truth, probs, TAGS, seed=0)
     assert result["micro_roc_auc"] == pytest.approx(roc_auc_score(truth.ravel(), probs.ravel()),
                                                     abs=1e-12)
     assert result["micro_pr_auc"] == pytest.approx(
@@ -112,12 +113,12 @@ def test_intervals_equal_resampling_by_hand():
     """Each resample's scores, weighted by how often a song is drawn, equal sklearn's on the
     resampled rows; a tag with one class in a resample is left out of it. The rare tag (one
     positive of 40 songs) is missing from many resamples."""
-    seed, n_boot = 7, 60
+    seed, n_boot = 7, RESAMPLES
     truth, probs = informative(2, n_songs=40, n_tags=4)
     truth[:, 3] = 0
     truth[17, 3] = 1
-    result = tag_scores(truth, probs, TAGS[:4], seed=seed, n_boot=n_boot)
-    draws = np.random.default_rng(seed).integers(0, 40, size=(n_boot, 40))
+    result = tag_scores(truth, probs, TAGS[:4], seed=seed)
+    draws = np.random.default_rng([seed, 40]).integers(0, 40, size=(n_boot, 40))  # the engine's draws
     roc = np.full((n_boot, 4), np.nan)
     ap = np.full((n_boot, 4), np.nan)
     micro_roc, micro_ap = np.empty(n_boot), np.empty(n_boot)
@@ -152,7 +153,7 @@ def test_intervals_equal_resampling_by_hand():
 
 def test_intervals_bracket_the_point_values():
     truth, probs = informative(4)
-    result = tag_scores(truth, probs, TAGS, seed=0, n_boot=300)
+    result = tag_scores(truth, probs, TAGS, seed=0)
     names = ["macro_roc_auc", "micro_roc_auc", "macro_pr_auc", "micro_pr_auc"]
     for name in names:
         assert result[f"{name}_lo"] <= result[name] <= result[f"{name}_hi"]
@@ -166,9 +167,9 @@ def test_intervals_bracket_the_point_values():
 def test_same_seed_same_dict_and_json_ready():
     truth, probs = informative(5)
     thresholds = best_thresholds(truth, probs)
-    first = tag_scores(truth, probs, TAGS, seed=3, thresholds=thresholds, n_boot=100)
-    assert tag_scores(truth, probs, TAGS, seed=3, thresholds=thresholds, n_boot=100) == first
-    assert tag_scores(truth, probs, TAGS, seed=4, thresholds=thresholds, n_boot=100) != first
+    first = tag_scores(truth, probs, TAGS, seed=3, thresholds=thresholds)
+    assert tag_scores(truth, probs, TAGS, seed=3, thresholds=thresholds) == first
+    assert tag_scores(truth, probs, TAGS, seed=4, thresholds=thresholds) != first
     assert json.loads(json.dumps(first, allow_nan=False)) == first
 
 
@@ -176,7 +177,7 @@ def test_tags_with_one_class_are_none_and_left_out_of_the_macro_mean():
     truth, probs = informative(6, n_tags=4)
     truth[:, 2] = 0  # never tagged
     truth[:, 3] = 1  # always tagged
-    result = tag_scores(truth, probs, TAGS[:4], seed=0, n_boot=100)
+    result = tag_scores(truth, probs, TAGS[:4], seed=0)
     never, always = result["per_tag"]["calm"], result["per_tag"]["vocal"]
     assert never["roc_auc"] is never["roc_auc_lo"] is never["roc_auc_hi"] is None
     assert never["pr_auc"] is never["pr_auc_lo"] is None
@@ -192,8 +193,7 @@ def test_tags_with_one_class_are_none_and_left_out_of_the_macro_mean():
 
 
 def test_no_tag_defined_gives_none_and_not_above_chance():
-    result = tag_scores(np.zeros((10, 2)), np.random.default_rng(0).random((10, 2)), ["a", "b"], seed=0,
-                        n_boot=20)
+    result = tag_scores(np.zeros((10, 2)), np.random.default_rng(0).random((10, 2)), ["a", "b"], seed=0)
     assert result["macro_roc_auc"] is result["macro_roc_auc_lo"] is result["micro_roc_auc"] is None
     assert result["chance_pr_auc"] is None
     assert result["above_chance"] is False
@@ -202,7 +202,7 @@ def test_no_tag_defined_gives_none_and_not_above_chance():
 
 def test_paired_bootstrap_of_a_run_against_itself():
     truth, probs = informative(7)
-    result = paired_bootstrap(truth, probs, probs, seed=0, n_boot=200)
+    result = paired_bootstrap(truth, probs, probs, seed=0)
     assert result == {"difference": 0.0, "difference_lo": 0.0, "difference_hi": 0.0, "p_value": 1.0,
                       "n_songs": 300}
 
@@ -210,20 +210,20 @@ def test_paired_bootstrap_of_a_run_against_itself():
 def test_paired_bootstrap_finds_the_better_run():
     truth, better = informative(8, signal=0.6)
     worse = np.round(np.clip(0.1 * truth + np.random.default_rng(9).random(truth.shape), 0, 1), 2)
-    result = paired_bootstrap(truth, better, worse, seed=0, n_boot=500)
+    result = paired_bootstrap(truth, better, worse, seed=0)
     expected = (np.mean([roc_auc_score(truth[:, t], better[:, t]) for t in range(5)])
                 - np.mean([roc_auc_score(truth[:, t], worse[:, t]) for t in range(5)]))
     assert result["difference"] == pytest.approx(expected, abs=1e-12)
     assert 0 < result["difference_lo"] < result["difference"] < result["difference_hi"]
     assert result["p_value"] < 0.05
-    reverse = paired_bootstrap(truth, worse, better, seed=0, n_boot=500)
+    reverse = paired_bootstrap(truth, worse, better, seed=0)
     assert reverse["difference_hi"] < 0 and reverse["p_value"] < 0.05
 
 
 def test_paired_bootstrap_of_close_runs_is_not_significant():
     truth, probs = informative(10)
     noisy = np.clip(probs + 0.01 * np.random.default_rng(1).standard_normal(probs.shape), 0, 1)
-    result = paired_bootstrap(truth, probs, noisy, seed=0, n_boot=500)
+    result = paired_bootstrap(truth, probs, noisy, seed=0)
     assert result["difference_lo"] < 0 < result["difference_hi"]
     assert result["p_value"] > 0.05
 
@@ -286,7 +286,7 @@ def test_f1_scores_equal_sklearn(seed):
 def test_tag_scores_with_thresholds_adds_f1():
     truth, probs = informative(11)
     thresholds = best_thresholds(truth, probs)
-    result = tag_scores(truth, probs, TAGS, seed=0, thresholds=thresholds, n_boot=50)
+    result = tag_scores(truth, probs, TAGS, seed=0, thresholds=thresholds)
     f1 = f1_scores(truth, probs, thresholds)
     assert (result["macro_f1"], result["micro_f1"]) == (f1["macro_f1"], f1["micro_f1"])
     for t, tag in enumerate(TAGS):
@@ -294,4 +294,4 @@ def test_tag_scores_with_thresholds_adds_f1():
         assert scores["threshold"] == thresholds[t]
         assert (scores["f1"], scores["precision"], scores["recall"]) == (
             f1["f1"][t], f1["precision"][t], f1["recall"][t])
-    assert "macro_f1" not in tag_scores(truth, probs, TAGS, seed=0, n_boot=50)
+    assert "macro_f1" not in tag_scores(truth, probs, TAGS, seed=0)

@@ -12,7 +12,8 @@ import pytest
 from genrepipe.config.params import validate
 from genrepipe.core.errors import DataError, ParameterError
 from genrepipe.dataset.tagset import keep_tags
-from genrepipe.sources.labels import parse_tags, read_labels, scan_labelled
+from genrepipe.evaluation.tasks.lookup import MULTICLASS, MULTILABEL
+from genrepipe.sources.labels import read_labels, scan_labelled
 
 from conftest import download_stage, tone
 
@@ -34,8 +35,8 @@ def song_folder(root: Path, names: list[str]) -> Path:
 
 
 def test_tags_are_parsed_stripped_unique_and_sorted():
-    assert parse_tags(" drums; bass;drums ;;") == ("bass", "drums")
-    assert parse_tags(" ; ") == ()
+    assert MULTILABEL.parse_labels(" drums; bass;drums ;;") == ("bass", "drums")
+    assert MULTILABEL.parse_labels(" ; ") == ()
 
 
 def test_labels_file_rows_missing_files_and_unlisted_files_are_skipped_and_listed(tmp_path):
@@ -47,7 +48,7 @@ def test_labels_file_rows_missing_files_and_unlisted_files_are_skipped_and_liste
         {"path": "a.wav", "tags": "piano"},            # a second row for a.wav
         {"path": "gone.wav", "tags": "drums"},         # no such file
         {"path": "e.wav", "tags": "bass"}])
-    jobs, skipped = scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, multilabel=True)
+    jobs, skipped = scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, MULTILABEL)
     assert {Path(j.source).name: j.tags for j in jobs} == {"a.wav": "bass;drums", "c.wav": "piano",
                                                          "e.wav": "bass"}
     assert {j.label for j in jobs} == {"songs", "sub"}
@@ -66,7 +67,7 @@ def test_labels_file_as_spreadsheets_write_it(tmp_path):
     (root / "labels.csv").write_bytes(
         "\ufeffpath,tags,comment\r\na.wav,drums;bass,x\r\nsub\\b.wav,piano\r\n\r\nc.wav\r\n"
         "../elsewhere.wav,drums,\r\n".encode("utf-8"))
-    jobs, skipped = scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, multilabel=True)
+    jobs, skipped = scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, MULTILABEL)
     assert {Path(j.source).name: j.tags for j in jobs} == {"a.wav": "bass;drums", "b.wav": "piano"}
     reasons = {Path(s.path).name: s.reason for s in skipped}
     assert reasons == {"c.wav": "labels.csv line 5: no tags",
@@ -78,12 +79,12 @@ def test_a_tag_the_results_cannot_hold_is_one_error_line(tmp_path):
     root = song_folder(tmp_path / "songs", ["a.wav"])
     write_labels(root / "labels.csv", [{"path": "a.wav", "tags": "rock|pop"}])
     with pytest.raises(DataError, match=r"line 2: tags 'rock\|pop' cannot be a name in the results"):
-        scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, multilabel=True)
+        scan_labelled(root, "labels.csv", tmp_path / "raw", 8000, MULTILABEL)
 
 
 def test_fewer_than_two_kept_tags_is_one_error_line():
     from genrepipe.dataset.songs import Song
-    from genrepipe.pipeline.download import keep_song_tags
+    from genrepipe.dataset.tagset import keep_song_tags
 
     songs = [Song(f"s{i}", "x", f"x/s{i}.wav", 1.0, "", "", split=split, tags=tags)
              for i, (split, tags) in enumerate([("train", "a;b"), ("train", "a"), ("train", "b"),
@@ -98,18 +99,18 @@ def test_labels_file_errors_are_one_line_and_say_what_is_allowed(tmp_path):
     write_labels(root / "tags.csv", [{"path": "a.wav", "tags": "x"}])
     with pytest.raises(DataError, match=r"has no label column but a tags column \(set "
                                         r"dataset.task=multilabel\)"):
-        scan_labelled(root, "tags.csv", tmp_path / "raw", 8000, multilabel=False)
+        scan_labelled(root, "tags.csv", tmp_path / "raw", 8000, MULTICLASS)
     write_labels(tmp_path / "outside.csv", [{"path": "a.wav", "tags": "x"}])
     with pytest.raises(DataError, match="outside dataset.path"):
-        scan_labelled(root, "../outside.csv", tmp_path / "raw", 8000, multilabel=True)
+        scan_labelled(root, "../outside.csv", tmp_path / "raw", 8000, MULTILABEL)
     with pytest.raises(DataError, match="not found in"):
-        scan_labelled(root, "missing.csv", tmp_path / "raw", 8000, multilabel=True)
+        scan_labelled(root, "missing.csv", tmp_path / "raw", 8000, MULTILABEL)
     write_labels(root / "one.csv", [{"path": "a.wav", "label": "x"}, {"path": "b.wav", "label": "x"}],
                  columns=("path", "label"))
     with pytest.raises(DataError, match="1 distinct label"):
-        scan_labelled(root, "one.csv", tmp_path / "raw", 8000, multilabel=False)
+        scan_labelled(root, "one.csv", tmp_path / "raw", 8000, MULTICLASS)
     with pytest.raises(DataError) as info:
-        read_labels(root / "tags.csv", "tags.csv", multilabel=False)
+        read_labels(root / "tags.csv", "tags.csv", MULTICLASS)
     assert "\n" not in str(info.value)
 
 
@@ -305,7 +306,7 @@ def test_a_calibrated_tagger_trains_on_a_rare_tag_at_song_level():
     truth[:, 1] = np.arange(30) % 2
     x = rng.normal(size=(30, 6)) + 2.0 * np.pad(truth, ((0, 0), (0, 4)))
     pipeline = classic._fitted(get_model("svc"), complete_settings("svc"), x, truth,
-                               [f"s{i}" for i in range(30)], 0, 1, (6,), "here")
+                               [f"s{i}" for i in range(30)], 0, 1, (6,), "here", MULTILABEL)
     assert pipeline.predict_proba(x).shape == (30, 2)
     folds = classic.SongFolds([f"s{i}" for i in range(30)], seed=0)
     assert folds.get_n_splits(x, truth[:, 0]) == 3 and not hasattr(folds, "n_splits")
@@ -319,7 +320,7 @@ def test_without_valid_songs_thresholds_are_one_half_and_the_report_says_so(tmp_
     scores = train_and_evaluate(tmp_path, features, "logreg", "logreg-a")
     assert "valid" not in scores and scores["thresholds_from"].startswith("none")
     assert set(scores["thresholds"].values()) == {0.5}
-    with caplog.at_level("INFO", logger="genrepipe.pipeline.fuse"):
+    with caplog.at_level("INFO", logger="genrepipe"):
         fuse_runs(tmp_path / "runs", ["logreg-a"], tmp_path / "metrics", seed=0, method="select")
     assert "fuse.method='select' combines genre runs; the tagger is averaged (mean)" in caplog.text
     write_report(tmp_path / "runs", tmp_path / "summary.md", tmp_path / "summary.png", ["logreg-a"],

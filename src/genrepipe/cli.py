@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _list(args) -> int:
     """`genrepipe list`: the catalog, then the runs trained here."""
-    from .reporting import catalog
+    from . import catalog
 
     if args.markdown:
         print(catalog.markdown(), end="")
@@ -136,6 +136,7 @@ def _predict(args) -> int:
                               where="command line")
     if args.tags:
         return _tags(args, tag_song, figures.timelines)
+    from .evaluation.tasks.lookup import task_of_record
     from .models.trained import TrainedRun
 
     folder, reason = _resolve_model_dir(args)
@@ -144,16 +145,14 @@ def _predict(args) -> int:
     if reason:
         _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
     dataset = meta.get("dataset", {})
-    from .evaluation.results import MULTILABEL
-
-    tagger = meta.get("task") == MULTILABEL
-    what = "tags" if tagger else "genres"
+    task = task_of_record(meta)
+    what = task.what
     if dataset.get("source") == "demo":
         _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
-             f"music: its {what} are the demo's {'instruments' if tagger else 'recipes'}, so its "
-             "answer for a real song means little (train on your music: dvc exp run -S "
-             "dataset.source=folder -S dataset.path=...)")
-    thresholds = _thresholds(args, meta) if tagger else None
+             f"music: its {what} are the demo's {task.demo_what}, so its answer for a real song "
+             "means little (train on your music: dvc exp run -S dataset.source=folder -S "
+             "dataset.path=...)")
+    decider = task.decider(args.metrics, meta)  # a tagger's thresholds: read before any song
     predictions, failed = [], 0
     for path in args.paths:
         try:
@@ -166,16 +165,9 @@ def _predict(args) -> int:
             _say(f"note: {path} ({prediction.duration:.2f} s) is shorter than one "
                  f"{meta['window']:g} s window; padded with silence")
         predictions.append(prediction)
-    if thresholds is not None:
-        _print_tags(args, meta, reason, predictions, thresholds)
-    elif args.json:
-        print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
-                          "chosen": reason, "dataset": dataset or None,
-                          "window": meta["window"], "hop": meta["hop"],
-                          "songs": [p.to_dict(args.top) for p in predictions]}, indent=2))
-    else:
-        _print_rankings(predictions, args.top, 12, lambda p: f"{len(p.window_probs)} windows of "
-                        f"{meta['window']:g} s, run {meta['run']}")
+    answer = task.present(predictions, meta, reason, args.top, args.json, decider)
+    if answer:
+        print(answer)
     title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
     if predictions and args.plot:
         figures.rankings(predictions, args.plot, title)
@@ -186,64 +178,10 @@ def _predict(args) -> int:
     return 1 if failed else 0
 
 
-def _thresholds(args, meta: dict) -> dict[str, float]:
-    """A tagger's decision thresholds, chosen by its evaluate stage (scores.json)."""
-    from .core.errors import DataError
-    from .evaluation.results import read_scores
-
-    folder = args.metrics
-    try:
-        scores = read_scores(folder, meta["run"])
-    except DataError:
-        raise DataError(f"{folder / meta['run']}: no scores of tagger {meta['run']!r}, whose decision "
-                        "thresholds its evaluate stage chooses; run `dvc repro` first (or --metrics "
-                        "FOLDER)") from None
-    thresholds = scores.get("thresholds") or {}
-    if set(thresholds) != set(meta["classes"]):
-        raise DataError(f"{folder / meta['run'] / 'scores.json'}: thresholds for tags "
-                        f"{sorted(thresholds)}, but the model predicts {meta['classes']}; expected "
-                        "the scores of this model (re-run `dvc repro`, or --metrics FOLDER)")
-    return thresholds
-
-
-def _print_tags(args, meta: dict, reason, predictions, thresholds: dict[str, float]) -> None:
-    """A tagger's answer: each song's tags by probability, marked where the probability reaches
-    the tag's threshold; all decided tags, and at least --top tags."""
-    def rows(p):
-        ranked = p.ranking()
-        shown = max(args.top, sum(prob >= thresholds[tag] for tag, prob in ranked))
-        return [{"tag": tag, "probability": round(prob, 6), "threshold": round(thresholds[tag], 6),
-                 "decided": bool(prob >= thresholds[tag])} for tag, prob in ranked[:shown]]
-
-    if args.json:
-        print(json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
-                          "task": meta["task"], "chosen": reason, "window": meta["window"],
-                          "songs": [{"path": p.path, "duration_s": round(p.duration, 3),
-                                     "tags": [r["tag"] for r in rows(p) if r["decided"]],
-                                     "ranking": rows(p)} for p in predictions]}, indent=2))
-        return
-    width = max(len(t) for t in thresholds)
-    for p in predictions:
-        decided = [r["tag"] for r in rows(p) if r["decided"]]
-        print(f"{p.path}  ({p.duration:.1f} s, {len(p.window_probs)} windows of {meta['window']:g} s, "
-              f"tagger {meta['run']})")
-        print(f"  tags: {', '.join(decided) if decided else '(none reaches its threshold)'}")
-        print(f"      {'tag':<{width}}  probability  threshold")
-        for rank, r in enumerate(rows(p), start=1):
-            mark = "yes" if r["decided"] else ""
-            print(f"  {rank:>2}. {r['tag']:<{width}}  {r['probability']:11.1%}  {r['threshold']:9.1%}  {mark}")
-
-
-def _print_rankings(predictions, top: int, width: int, describe) -> None:
-    """Each song's path, `describe(prediction)`, then its `top` classes (or tags) ranked."""
-    for p in predictions:
-        print(f"{p.path}  ({p.duration:.1f} s, {describe(p)})")
-        for rank, (name, prob) in enumerate(p.ranking(top), start=1):
-            print(f"  {rank:>2}. {name:<{width}} {prob:6.1%}")
-
-
 def _tags(args, tag_song, plot_timelines) -> int:
     """`genrepipe predict --tags`: the pretrained tagger's tags, whole song and along it."""
+    from .reporting.predictions import rankings_text
+
     predictions, failed = [], 0
     for path in args.paths:
         try:
@@ -255,8 +193,10 @@ def _tags(args, tag_song, plot_timelines) -> int:
         print(json.dumps({"tagger": args.tagger, "songs": [p.to_dict(args.top) for p in predictions]},
                          indent=2))
     else:
-        _print_rankings(predictions, args.top, 18,
-                        lambda p: f"{len(p.window_probs)} patches of 3 s, {args.tagger} tags")
+        text = rankings_text(predictions, args.top, 18,
+                             lambda p: f"{len(p.window_probs)} patches of 3 s, {args.tagger} tags")
+        if text:
+            print(text)
     if predictions and args.timeline:  # the song's top tags along it
         top = [p.top_classes(max(args.top, 10)) for p in predictions]
         plot_timelines(top, args.timeline, f"{args.tagger} tags (probability per 3 s patch)")

@@ -21,6 +21,7 @@ from ..core.schema import (AnyMapping, Block, Choice, Flag, ListOf, MapOf, Named
                      integer, positive)
 from ..core.section import Section
 from ..dataset.split import SPLITS
+from ..evaluation.tasks.lookup import TASKS
 from ..models.registry import MODELS, model_settings
 from ..transforms.entry import DTYPES, KINDS
 from ..transforms.registry import TRANSFORMS
@@ -55,7 +56,7 @@ SCHEMA = Block(fields={
         "source": Choice(choices=("demo", "gtzan", "folder")),
         "path": Text(default="data/input"),
         "labels": Text(nullable=True, default=None),
-        "task": Choice(choices=("multiclass", "multilabel"), default="multiclass"),
+        "task": Choice(choices=tuple(TASKS), default=next(iter(TASKS))),
         "offset": Number(min=0, default=0.0),
         "max_duration": positive(nullable=True, default=None),
         "group": Text(default="none"),
@@ -218,9 +219,9 @@ def _check_task(dataset: Section) -> None:
     if dataset.labels is not None and dataset.source != "folder":
         raise fail("dataset.labels", dataset.labels, f"is not read by dataset.source={dataset.source!r}",
                    "null, or dataset.source='folder'")
-    if dataset.task == "multilabel" and (dataset.source == "gtzan" or (
+    if TASKS[dataset.task].needs_tags and (dataset.source == "gtzan" or (
             dataset.source == "folder" and dataset.labels is None)):
-        raise fail("dataset.task", "multilabel", f"has no tags to learn from dataset.source="
+        raise fail("dataset.task", dataset.task, f"has no tags to learn from dataset.source="
                    f"{dataset.source!r}" + (" without dataset.labels" if dataset.source == "folder" else ""),
                    "'multiclass', or tags: dataset.source='demo' (its instruments) or "
                    "dataset.source='folder' with dataset.labels (a CSV with columns path and tags)")

@@ -91,7 +91,8 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
                 results.append(task(item))
                 bar.update()
             return results
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 mp_context=_worker_context()) as pool:
             results = []
             for result in pool.map(task, items, chunksize=1):
                 results.append(result)
@@ -121,6 +122,16 @@ def _map_dask(task: Callable[[T], R], items: Sequence[T], address: str, desc: st
             bar.update()
         bar.close()
         return client.gather(futures)
+
+
+def _worker_context():
+    """How worker processes start: forked (fast), unless this process has loaded TensorFlow,
+    which is not fork-safe (a forked child that collects the parent's TensorFlow objects
+    aborts): then from a fork server that never loaded it. Stages do not load TensorFlow before
+    their per-song work; a test process or a notebook that trained a network may have."""
+    import multiprocessing
+
+    return multiprocessing.get_context("forkserver" if "tensorflow" in sys.modules else "fork")
 
 
 def _init_worker() -> None:

@@ -37,20 +37,11 @@ class FeatureSet:
         self.name: str = self.index["transform"]
         self.window_shape: tuple[int, ...] = tuple(self.index["shape"])
         self.classes: list[str] = sorted({s["label"] for s in self.index["songs"]})
-        # a multi-label task (dataset.task: multilabel): the tags, the targets instead of classes
+        # the tags a tagger learns (the index of a multi-label task holds them), else None
         self.tags: list[str] | None = self.index.get("tags")
 
-    @property
-    def multilabel(self) -> bool:
-        return self.tags is not None
-
-    @property
-    def outputs(self) -> list[str]:
-        """What a model trained on these features predicts: the tags, or the classes."""
-        return self.tags if self.tags is not None else self.classes
-
     def tag_matrix(self, songs: list[dict]) -> np.ndarray:
-        """Per song of `songs`, 1.0 for each of its tags (multi-label), shape (n_songs, n_tags)."""
+        """Per song of `songs`, 1.0 for each of its tags, shape (n_songs, n_tags)."""
         position = {tag: i for i, tag in enumerate(self.tags or [])}
         matrix = np.zeros((len(songs), len(position)), dtype=np.float32)
         for row, song in enumerate(songs):

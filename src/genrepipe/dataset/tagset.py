@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..core.errors import DataError
+from .songs import Song, join_tags, split_tags
 from .split import SPLITS, fold_number
 
 TAGS_FILE = "tags.json"  # data/raw/tags.json (multi-label only): kept and dropped tags, counts
@@ -74,3 +76,26 @@ def tag_table(kept: Sequence[str], dropped: dict[str, str], counts: dict) -> str
     lines.append(f"{len(kept)} tags kept, {len(dropped)} dropped")
     lines += [f"  dropped {t}: {reason}" for t, reason in dropped.items()]
     return "\n".join(lines)
+
+
+def keep_song_tags(songs: list[Song], source: str) -> dict:
+    """Keep on each song only the tags every split can score (`keep_tags`); returns what
+    tags.json records.
+
+    Raises
+    ------
+    DataError
+        When fewer than two tags are left.
+    """
+    kept, dropped, counts = keep_tags([split_tags(s.tags) for s in songs],
+                                      [s.split for s in songs])
+    if len(kept) < 2:  # one tag is a yes / no genre task: dataset.task multiclass
+        first = next(iter(dropped.items()), ("", "no song has a tag"))
+        raise DataError(f"dataset.task='multilabel' (source {source!r}): {len(kept)} tag(s) "
+                        f"{kept} with songs with and without it in every split ({len(dropped)} "
+                        f"dropped, first {first[0]!r}: {first[1]}); expected at least 2 (more "
+                        "songs, fewer folds, or other tags)")
+    keep = set(kept)
+    for song in songs:
+        song.tags = join_tags(t for t in split_tags(song.tags) if t in keep)
+    return {"tags": kept, "dropped": dropped, "songs_per_split": counts}

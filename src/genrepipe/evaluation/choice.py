@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ..core.errors import DataError
 from ..models.registry import MODELS
-from .results import chosen_on, has_results, headline_metric, read_results
+from .results import chosen_on, has_results, read_results
+from .tasks.lookup import task_of_record
 
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
@@ -38,21 +39,18 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple
         model = results[n].info.get("model")
         return model in MODELS and MODELS[model].is_keras
 
-    def key(n: str) -> tuple:  # a tagger: macro ROC-AUC, then macro PR-AUC
-        scores, metric = split[n][1], headline_metric(results[n].scores)
-        second = scores.get("song_macro_f1" if metric == "song_accuracy" else "macro_pr_auc") or 0.0
-        return (-scores[metric], -second, keras(n), n)
+    def key(n: str) -> tuple:  # the task's headline, then its second score
+        scores, task = split[n][1], task_of_record(results[n].scores)
+        return (-scores[task.headline_key], -(scores.get(task.second_key) or 0.0), keras(n), n)
 
     ranked = sorted(learned, key=key)
     best, (on, scores) = ranked[0], split[ranked[0]]
-    metric = headline_metric(results[best].scores)
-    what = "song accuracy" if metric == "song_accuracy" else "macro ROC-AUC"
-    reason = f"the best {on} {what} ({scores[metric]:.3f}) of {len(learned)} runs"
+    task = task_of_record(results[best].scores)
+    reason = f"the best {on} {task.headline_name} ({scores[task.headline_key]:.3f}) of {len(learned)} runs"
     tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
     if tied:
-        genre = metric == "song_accuracy"
-        second = "song macro-F1" if genre else "macro PR-AUC"
-        rule = (f"higher {'macro-F1' if genre else second}" if key(tied[0])[1] != key(best)[1] else
+        second = task.second_name
+        rule = (task.second_rule if key(tied[0])[1] != key(best)[1] else
                 "the simpler model (scikit-learn before Keras)" if key(tied[0])[2] != key(best)[2]
                 else "name")
         reason += f"; tied with {', '.join(tied)}, chosen by {rule} ({on} {second} {-key(best)[1]:.3f})"

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 
 from ..core.store import read_csv, read_json, write_csv, write_json
-from ..dataset.songs import join_tags, split_tags
 
 SCORES, SONGS, INFO = "scores.json", "songs.csv", "info.json"
 CONFUSION, CONFUSION_PNG = "confusion.json", "confusion.png"
@@ -40,17 +39,6 @@ HEADLINE = "headline.json"
 FUSION = "fusion"
 SCORED_SPLITS = ("valid", "test")  # the splits a run is scored on (train: what it learnt)
 SONG_COLUMNS = ("split", "song_id", "label", "predicted")
-MULTILABEL = "multilabel"  # `task` of a tagger's scores.json, info.json and meta.json
-
-
-def is_tagger(scores: dict) -> bool:
-    """Scores of a multi-label run (`dataset.task: multilabel`)."""
-    return scores.get("task") == MULTILABEL
-
-
-def headline_metric(scores: dict) -> str:
-    """The score runs are ranked on: song accuracy, or a tagger's macro ROC-AUC."""
-    return "macro_roc_auc" if is_tagger(scores) else "song_accuracy"
 
 
 def is_kfold(scores: dict) -> bool:
@@ -66,42 +54,17 @@ def chosen_on(scores: dict) -> tuple[str, dict]:
     return ("cross-validated" if is_kfold(scores) else "test"), scores["test"]
 
 
-def headline(scores: dict) -> dict:
-    """A run's `<run>.json`: its song accuracy (a tagger: macro ROC-AUC) on each split it was
-    scored on."""
-    key, suffix = headline_metric(scores), _suffix(scores)
+def headline(scores: dict, task) -> dict:
+    """A run's `<run>.json`: its headline score (`task`'s: song accuracy, a tagger's macro
+    ROC-AUC) on each split it was scored on."""
+    key, suffix = task.headline_key, task.headline_suffix
     if is_kfold(scores):
         return {f"cv{suffix}": scores["test"][key]}
     return {f"{split}{suffix}": scores[split][key] for split in SCORED_SPLITS if split in scores}
 
 
-def _suffix(scores: dict) -> str:
-    return "_macro_roc_auc" if is_tagger(scores) else "_song_acc"
-
-
 def probability_columns(classes: Sequence[str]) -> list[str]:
     return [f"p_{c}" for c in classes]
-
-
-def song_row(split: str, song_id: str, label: str, classes: Sequence[str], probs: np.ndarray) -> dict:
-    """One row of songs.csv: the prediction is the most probable class."""
-    return {"split": split, "song_id": song_id, "label": label,
-            "predicted": classes[int(np.argmax(probs))],
-            **{f"p_{c}": f"{p:.9f}" for c, p in zip(classes, probs, strict=True)}}
-
-
-def tag_row(split: str, song_id: str, tags: Sequence[str], truth: np.ndarray, decided: np.ndarray,
-            probs: np.ndarray) -> dict:
-    """One row of a tagger's songs.csv: its tags, the tags decided for it, every probability."""
-    return {"split": split, "song_id": song_id,
-            "label": join_tags(t for t, have in zip(tags, truth, strict=True) if have),
-            "predicted": join_tags(t for t, said in zip(tags, decided, strict=True) if said),
-            **{f"p_{t}": f"{p:.9f}" for t, p in zip(tags, probs, strict=True)}}
-
-
-def tag_truth(rows: list[dict], tags: Sequence[str]) -> np.ndarray:
-    """The 0/1 (song, tag) matrix of a tagger's songs.csv rows."""
-    return np.array([[tag in split_tags(row["label"]) for tag in tags] for row in rows], dtype=np.float32)
 
 
 def probabilities(rows: list[dict], classes: Sequence[str], split: str | None = None) -> np.ndarray:
@@ -111,14 +74,14 @@ def probabilities(rows: list[dict], classes: Sequence[str], split: str | None = 
 
 
 def write_results(folder: str | Path, name: str, scores: dict, songs: Iterable[dict],
-                  info: dict) -> None:
-    """Write run `name`'s headline, scores, songs.csv and info.json under `folder`."""
+                  info: dict, task) -> None:
+    """Write run `name`'s headline (of `task`), scores, songs.csv and info.json under `folder`."""
     folder = Path(folder)
     (folder / name).mkdir(parents=True, exist_ok=True)
     write_json(folder / name / SCORES, scores)
     write_csv(folder / name / SONGS, (*SONG_COLUMNS, *probability_columns(info["classes"])), songs)
     write_json(folder / name / INFO, info)
-    write_json(folder / f"{name}.json", headline(scores))
+    write_json(folder / f"{name}.json", headline(scores, task))
 
 
 @dataclass
@@ -152,14 +115,14 @@ def has_results(folder: str | Path, name: str) -> bool:
     return (Path(folder) / name / SCORES).is_file()
 
 
-def project_headline(best: RunResults, fusion: RunResults | None) -> dict:
+def project_headline(best: RunResults, fusion: RunResults | None, task) -> dict:
     """`metrics/headline.json`: the fusion's and the best run's song accuracies (taggers: macro
     ROC-AUC; k-fold: the cross-validated ones) and the best run's name, under keys no run file
     uses."""
     out: dict = {}
     for prefix, run in (("fusion", fusion), ("best", best)):
         if run is not None:
-            out.update({f"{prefix}_{key.removesuffix(_suffix(run.scores))}": value
-                        for key, value in headline(run.scores).items()})
+            out.update({f"{prefix}_{key.removesuffix(task.headline_suffix)}": value
+                        for key, value in headline(run.scores, task).items()})
     out["best_run"] = best.name
     return out

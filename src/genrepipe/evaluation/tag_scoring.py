@@ -10,16 +10,12 @@ ROC-AUC interval (on the songs it is chosen on) reaches 0.5 is marked `above_cha
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..stats.multi_label import best_thresholds, f1_scores, macro_roc_auc, tag_scores
 from ..stats.single_label import fold_interval
-from .results import MULTILABEL
-
-log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.5  # when there are no songs to choose thresholds on (dataset.ratios.valid: 0)
 
@@ -42,7 +38,7 @@ def score_tagger(truth: np.ndarray, probs: np.ndarray, splits: Sequence[str], ta
             test["per_tag"][tag]["threshold"] = float(threshold)
         per_fold = [macro_roc_auc(truth[splits == f], probs[splits == f]) for f in folds]
         spread = fold_interval([v for v in per_fold if v is not None])
-        metrics = {"task": MULTILABEL, "test": test,
+        metrics = {"test": test,
                    "folds": {"k": len(folds), **{f"macro_roc_auc_{k}": v for k, v in spread.items()}},
                    "thresholds_from": "for each fold, the other folds' cross-validated predictions "
                                       "(predict: all of them)"}
@@ -51,9 +47,9 @@ def score_tagger(truth: np.ndarray, probs: np.ndarray, splits: Sequence[str], ta
         thresholds = (best_thresholds(truth[valid], probs[valid]) if valid.any()
                       else np.full(len(tags), DEFAULT_THRESHOLD))
         decided = (probs >= thresholds).astype(truth.dtype)
-        metrics = {"task": MULTILABEL, **{split: tag_scores(truth[splits == split], probs[splits == split],
-                                                            tags, seed, thresholds)
-                                          for split in ("valid", "test") if (splits == split).any()},
+        metrics = {**{split: tag_scores(truth[splits == split], probs[splits == split], tags, seed,
+                                        thresholds)
+                      for split in ("valid", "test") if (splits == split).any()},
                    "thresholds_from": "valid" if valid.any() else f"none (no valid songs: {DEFAULT_THRESHOLD})"}
     metrics["thresholds"] = {tag: float(t) for tag, t in zip(tags, thresholds, strict=True)}
     return metrics, decided
@@ -66,20 +62,3 @@ def _add_f1(scores: dict, truth: np.ndarray, decided: np.ndarray, tags: Sequence
     for t, tag in enumerate(tags):
         scores["per_tag"][tag].update(f1=f1["f1"][t], precision=f1["precision"][t],
                                       recall=f1["recall"][t])
-
-
-def warn_if_chance(name: str, metrics: dict) -> None:
-    """Log a warning when the run's chosen-on macro ROC-AUC interval reaches 0.5."""
-    chosen = metrics.get("valid", metrics["test"])
-    if not chosen["above_chance"]:
-        log.warning("%s learned nothing the %s songs show: macro ROC-AUC %s reaches 0.5 (chance)",
-                    name, "valid" if "valid" in metrics else "cross-validated",
-                    auc_interval(chosen))
-
-
-def auc_interval(scores: dict, key: str = "macro_roc_auc") -> str:
-    """`0.812 [0.701, 0.905]` (a bound without resamples: `?`)."""
-    def shown(value):
-        return "?" if value is None else f"{value:.3f}"
-
-    return f"{shown(scores[key])} [{shown(scores[key + '_lo'])}, {shown(scores[key + '_hi'])}]"

@@ -1,8 +1,9 @@
 """The scikit-learn family: a scaling Pipeline around a registry model, fitted on one vector per
 window (or per song, `level: song`), its settings optionally chosen inside the training songs
 (`search`), saved with skops (never a bare pickle) as a byte-stable archive, loaded back trusting
-only the types genrepipe saves. A multi-label task fits one model per tag (`OneVsRestClassifier`),
-each calibrated on song-disjoint folds stratified on its own tag (`SongFolds`)."""
+only the types genrepipe saves. What differs between tasks is the task's (`evaluation.tasks`):
+a multi-label task fits one model per tag (`OneVsRestClassifier`), each calibrated on song-disjoint
+folds stratified on its own tag (`SongFolds`)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,12 @@ from typing import Any
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..core.archives import canonical_skops
 from ..core.errors import DataError
 from ..dataset.featureset import FeatureSet
-from ..stats.multi_label import macro_roc_auc
 from .entry import ModelEntry
 from .vectors import rows, split_vectors
 
@@ -89,21 +88,20 @@ class SongFolds:
 
 
 def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, n_jobs: int = 1,
-                     cv: Any = 5, window_shape: tuple[int, ...] = (), multilabel: bool = False
-                     ) -> Pipeline:
+                     cv: Any = 5, window_shape: tuple[int, ...] = (), task=None) -> Pipeline:
     """A scaling Pipeline around the model's estimator, with window probabilities available.
 
     Calibrated models are wrapped in `CalibratedClassifierCV(..., ensemble=False)` (scikit-learn
     1.9's recommended replacement for `SVC(probability=True)`) with folds `cv` (see
-    `calibration_splits`). `multilabel`: one such model per tag (`OneVsRestClassifier`). A model
-    module with a `featurizer` (randomcnn) puts it first.
+    `calibration_splits`), then wrapped as the `task` wants (a tagger: one such model per tag).
+    A model module with a `featurizer` (randomcnn) puts it first.
     """
     module = importlib.import_module(entry.module)
     classifier = module.estimator(settings, seed, n_jobs)
     if entry.calibrated:
         classifier = CalibratedClassifierCV(classifier, ensemble=False, cv=cv)
-    if multilabel:
-        classifier = OneVsRestClassifier(classifier)
+    if task is not None:
+        classifier = task.wrap_classifier(classifier)
     steps = [("scale", StandardScaler()), ("classify", classifier)]
     if hasattr(module, "featurizer"):
         steps.insert(0, ("features", module.featurizer(settings, seed, window_shape)))
@@ -111,58 +109,45 @@ def build_classifier(entry: ModelEntry, settings: Mapping[str, Any], seed: int, 
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
-        seed: int, n_jobs: int, level: str, log_metric) -> dict:
-    """Fit on the train split of `features` (`n_jobs` threads where the model uses them), save
-    `folder/model.skops`; returns the meta data to record (train and valid accuracy of the rows,
-    windows or songs by `level`, under `history`)."""
+        task, seed: int, n_jobs: int, level: str, log_metric) -> dict:
+    """Fit on the train split of `features` for `task` (`n_jobs` threads where the model uses
+    them), save `folder/model.skops`; returns the meta data to record (the task's score of the
+    train and valid rows, windows or songs by `level`, under `history`)."""
     whole = entry.whole_windows
-    x_train, y_train, songs = split_vectors(features, "train", features.classes, whole, level)
-    x_valid, y_valid, _ = split_vectors(features, "valid", features.classes, whole, level)
+    targets = lambda songs: task.targets(features, songs)  # noqa: E731
+    x_train, y_train, songs = split_vectors(features, "train", targets, whole, level)
+    x_valid, y_valid, _ = split_vectors(features, "valid", targets, whole, level)
     log.info("%s on %d train %ss of %d values", entry.name, x_train.shape[0], level, x_train.shape[1])
-    if features.multilabel and settings.get("search"):
-        raise DataError(f"models.{entry.name}.search: searches genre runs only; the run's task is "
-                        "multi-label (dataset.task); expected no search")
+    task.check_search(entry.name, settings)
     settings, search = choose_settings(entry, settings, x_train, y_train, songs, seed, n_jobs,
-                                       features.window_shape, where=features.folder)
+                                       features.window_shape, where=features.folder, task=task)
     pipeline = _fitted(entry, settings, x_train, y_train, songs, seed, n_jobs,
-                       features.window_shape, where=features.folder)
-    # multi-label: the macro ROC-AUC of the rows, not the exact-match accuracy
-    score, metric = (_macro_auc, "macro_roc_auc") if features.multilabel else (_accuracy, "accuracy")
-    history = {f"train_{metric}": score(pipeline, x_train, y_train), **search}
+                       features.window_shape, where=features.folder, task=task)
+    metric = task.row_metric
+    history = {f"train_{metric}": task.row_score(pipeline, x_train, y_train), **search}
     log_metric(f"train/{metric}", history[f"train_{metric}"], 0)
     if len(y_valid):
-        history[f"valid_{metric}"] = score(pipeline, x_valid, y_valid)
+        history[f"valid_{metric}"] = task.row_score(pipeline, x_valid, y_valid)
         if history[f"valid_{metric}"] is not None:  # None: no valid tag with both classes
             log_metric(f"eval/{metric}", history[f"valid_{metric}"], 0)
     save(pipeline, folder / entry.file)
     return {"normalization": None, "history": history, "level": level}
 
 
-def _accuracy(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float:
-    return float(pipeline.score(x, y))
-
-
-def _macro_auc(pipeline: Pipeline, x: np.ndarray, y: np.ndarray) -> float | None:
-    return macro_roc_auc(y, pipeline.predict_proba(x))
-
-
 def _fitted(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,
             songs: Sequence[str], seed: int, n_jobs: int, window_shape: tuple[int, ...],
-            where: str | Path) -> Pipeline:
-    """The model's pipeline fitted on (x, y) (calibrated on song-disjoint folds of `songs`); a
-    2-D y (0/1 per tag) fits one model per tag."""
-    multilabel = y.ndim == 2
-    cv = None
-    if entry.calibrated:
-        cv = SongFolds(songs, seed) if multilabel else calibration_splits(y, songs, seed, where=where)
+            where: str | Path, task) -> Pipeline:
+    """The model's pipeline fitted on (x, y) for `task`, calibrated on song-disjoint folds of
+    `songs` (the task's: a tagger's are stratified on each tag in turn)."""
+    cv = task.calibration_folds(y, songs, seed, where) if entry.calibrated else None
     pipeline = build_classifier(entry, settings, seed, n_jobs, cv=cv, window_shape=window_shape,
-                                multilabel=multilabel)
+                                task=task)
     return pipeline.fit(x, y)
 
 
 def choose_settings(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarray, y: np.ndarray,
                     songs: Sequence[str], seed: int, n_jobs: int, window_shape: tuple[int, ...],
-                    where: str | Path = "the train split") -> tuple[dict, dict]:
+                    where: str | Path = "the train split", *, task) -> tuple[dict, dict]:
     """The settings to train with: `settings` with the values of its `search` grid that give
     the best song accuracy over song-disjoint folds of the training songs (every combination
     in grid order; ties: the first), and what was tried (`{"search": ...}`, or {} without a
@@ -179,7 +164,7 @@ def choose_settings(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarra
         right = []
         for train, test in folds:
             model = _fitted(entry, candidate, x[train], y[train], songs[train], seed, n_jobs,
-                            window_shape, where)
+                            window_shape, where, task)
             right += _songs_right(model.predict_proba(x[test]), y[test], songs[test], model.classes_)
         scores.append(float(np.mean(right)))
     chosen = tried[int(np.argmax(scores))]  # argmax: the first of equal scores

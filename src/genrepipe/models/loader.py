@@ -45,8 +45,10 @@ class WindowSequence(keras.utils.PyDataset):
         stitched from the stored window and the next one of the song (the stored windows are
         `shift_hop` steps apart): overlapping windows without storing them.
     one_hot : bool
-        Targets as one-hot rows (needed by mixup and label smoothing) instead of indices; a
-        multi-label task's features give each window its song's 0/1 row over the tags.
+        Targets as one-hot rows (needed by mixup and label smoothing) instead of indices.
+    targets_of : callable, optional
+        The task's targets of a list of songs (index rows), one row per song, or None for the
+        one-hot labels: a tagger's give each window its song's 0/1 row over the tags.
     open_files : int > 0
         How many songs stay memory-mapped at once (least recently used ones are closed).
     **kwargs
@@ -63,7 +65,8 @@ class WindowSequence(keras.utils.PyDataset):
                  prepare: Callable[[np.ndarray], np.ndarray] | None = None,
                  layout: Callable[[np.ndarray], np.ndarray] | None = None,
                  augment: BatchAugment | None = None, shift_hop: int | None = None,
-                 one_hot: bool = False, open_files: int = 64, **kwargs):
+                 one_hot: bool = False, targets_of: Callable[[list[dict]], np.ndarray | None] | None = None,
+                 open_files: int = 64, **kwargs):
         super().__init__(**kwargs)
         songs = features.songs(split)
         if not songs:
@@ -76,8 +79,8 @@ class WindowSequence(keras.utils.PyDataset):
         self.song_of = np.repeat(np.arange(len(songs)), counts)
         self.window_of = np.concatenate([np.arange(n) for n in counts])
         self.labels = np.repeat([label_index[s["label"]] for s in songs], counts).astype(np.int32)
-        # a multi-label task: each window's target is its song's 0/1 row over the tags
-        self.targets = features.tag_matrix(songs) if features.multilabel else None
+        # the task's own targets per song (a tagger's: a 0/1 row over the tags), else one-hot labels
+        self.targets = targets_of(songs) if targets_of is not None else None
         self.n_windows = counts
         self.n_classes = len(classes)
         self.batch_size = batch_size

@@ -24,6 +24,7 @@ from ..dataset.featureset import FeatureSet
 from .batch_augment import BatchAugment
 from .entry import ModelEntry
 from .normalize import BandStats, band_stats
+from .outputs import SOFTMAX, Output
 from .registry import input_kind
 
 layers = keras.layers
@@ -53,12 +54,17 @@ def conv_blocks(x, conv, pool, settings: Mapping[str, Any]):
     return x
 
 
-MULTILABEL = "multilabel"  # set in a network's settings by `fit` for a multi-label task
+OUTPUT = "output"  # set in a network's settings by `fit`: the task's `outputs.Output`
+
+
+def output_of(settings: Mapping[str, Any]) -> Output:
+    """The output a network is built with: the task's (`fit` sets it), else softmax."""
+    return settings.get(OUTPUT, SOFTMAX)
 
 
 def output_activation(settings: Mapping[str, Any]) -> str:
-    """softmax over the classes, or (multi-label) a sigmoid per tag."""
-    return "sigmoid" if settings.get(MULTILABEL) else "softmax"
+    """softmax over the classes, or (a tagger) a sigmoid per tag."""
+    return output_of(settings).activation
 
 
 def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], name: str) -> keras.Model:
@@ -73,19 +79,15 @@ def head_and_compile(inputs, x, n_classes: int, settings: Mapping[str, Any], nam
 
 
 def compile_network(network: keras.Model, settings: Mapping[str, Any]) -> keras.Model:
-    """Compile for one-hot targets: cross-entropy with `label_smoothing`, AdamW with
-    `weight_decay` (plain Adam when 0) at `learning_rate`; multi-label: binary cross-entropy
-    per tag, with the mean ROC-AUC over tags as the metric."""
+    """Compile for the output's targets (one-hot: cross-entropy; a tagger's: binary cross-entropy
+    per tag, watched by the mean ROC-AUC over tags) with `label_smoothing`, AdamW with
+    `weight_decay` (plain Adam when 0) at `learning_rate`."""
     decay = settings["weight_decay"]
     optimizer = (keras.optimizers.AdamW(settings["learning_rate"], weight_decay=decay) if decay
                  else keras.optimizers.Adam(settings["learning_rate"]))
-    if settings.get(MULTILABEL):
-        loss = keras.losses.BinaryCrossentropy(label_smoothing=settings["label_smoothing"])
-        metrics = [keras.metrics.AUC(multi_label=True, name="macro_roc_auc")]
-    else:
-        loss = keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"])
-        metrics = ["accuracy"]
-    network.compile(optimizer=optimizer, loss=loss, metrics=metrics)
+    output = output_of(settings)
+    network.compile(optimizer=optimizer, loss=output.build_loss(keras, settings["label_smoothing"]),
+                    metrics=output.build_metrics(keras))
     return network
 
 
@@ -125,8 +127,9 @@ def _schedule(settings: Mapping[str, Any], monitor: str) -> list:
 
 
 def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, folder: Path, *,
-        seed: int, mixed_precision: bool, loader_workers: int, log_metric) -> dict:
-    """Train on the train split of `features` (early stopping on valid; float16 compute with
+        task, seed: int, mixed_precision: bool, loader_workers: int, log_metric) -> dict:
+    """Train on the train split of `features` for `task` (its output layer and targets; early
+    stopping on valid; float16 compute with
     `mixed_precision`, batches loaded in `loader_workers` threads), save `folder/model.keras`;
     returns the meta data to record (normalisation, history)."""
     from .loader import WindowSequence
@@ -134,10 +137,10 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     seed_everything(seed)
     stats = band_stats(features, "train") if entry.band_normalised else None
     module = importlib.import_module(entry.module)
-    if features.multilabel:  # sigmoid outputs and binary cross-entropy (`output_activation`)
-        settings = {**settings, MULTILABEL: True}
+    settings = {**settings, OUTPUT: task.output}  # softmax, or a tagger's sigmoid per tag
     loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
+                       targets_of=lambda songs: task.loader_targets(features, songs),
                        workers=loader_workers)
     kind = input_kind(entry, features.window_shape)
     augment = settings["batch_augment"]
@@ -150,7 +153,7 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     # float16 compute with float32 weights: faster on GPUs with tensor cores (slower on CPUs)
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
     try:
-        network = module.build_network(input_shape, len(features.outputs), settings)
+        network = module.build_network(input_shape, len(task.outputs(features)), settings)
         log.info("%s: %d parameters, input %s, %d batches per epoch", entry.name,
                  network.count_params(), input_shape, len(train))
         pretrained = {}

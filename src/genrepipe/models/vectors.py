@@ -49,26 +49,22 @@ def rows(windows: np.ndarray, level: str, whole_windows: bool = False) -> np.nda
     return song_vector(vectors) if level == "song" else vectors
 
 
-def split_vectors(features: FeatureSet, split: str, classes: list[str], whole_windows: bool = False,
+def split_vectors(features: FeatureSet, split: str, targets, whole_windows: bool = False,
                   level: str = "window") -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Stream one split song by song into (X, y, source song of each row): a row per window, or
-    per song with `level: song`; y is the class index, or (multi-label) a 0/1 row over the tags.
+    per song with `level: song`; y is each row's song's target, `targets(songs)` (the task's:
+    a class index, or a 0/1 row over the tags).
 
     The source song of an augmented copy is the song it was made from, so that folds grouped by
     it keep a song and its copies together.
     """
-    label_index = {name: i for i, name in enumerate(classes)}
     xs, ys, ids = [], [], []
     for song in features.songs(split):
         vectors = rows(features.load(song["song_id"]), level, whole_windows)
         xs.append(vectors)
-        if features.multilabel:  # a 0/1 row of its tags for each of its rows
-            ys.append(np.repeat(features.tag_matrix([song]).astype(np.int32), len(vectors), axis=0))
-        else:
-            ys.append(np.full(len(vectors), label_index[song["label"]], dtype=np.int32))
+        ys.append(np.repeat(targets([song]), len(vectors), axis=0).astype(np.int32))
         ids += [song.get("source_song", song["song_id"])] * len(vectors)
     if not xs:
         width = rows(np.zeros((1, *features.window_shape), np.float32), level, whole_windows).shape[1]
-        empty = (0, len(features.outputs)) if features.multilabel else 0
-        return np.zeros((0, width), np.float32), np.zeros(empty, np.int32), []
+        return np.zeros((0, width), np.float32), targets([]).astype(np.int32), []
     return np.concatenate(xs), np.concatenate(ys), ids

@@ -16,13 +16,12 @@ from typing import Any
 
 from ..core.errors import DataError
 from ..core.parallel import map_songs
-from ..core.store import staging_dir, write_csv, write_json
-from ..dataset.duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
+from ..core.store import staging_dir, write_csv
 from ..dataset.convert import convert_song
-from ..dataset.songs import (MANIFEST, MANIFEST_COLUMNS, SKIPPED_COLUMNS, TAGS_COLUMN, Skip, Song,
-                             join_tags, split_tags)
+from ..dataset.duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
+from ..dataset.songs import MANIFEST, SKIPPED_COLUMNS, Skip, Song
 from ..dataset.split import SPLITS, fold_of, split_of
-from ..dataset.tagset import TAGS_FILE, keep_tags, tag_table
+from ..evaluation.tasks.lookup import task_named
 from ..sources import demo, folder, gtzan, labels
 
 log = logging.getLogger(__name__)
@@ -57,6 +56,7 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
         When the source yields no usable song, or cannot be read or downloaded.
     """
     source, sr = dataset["source"], sample_rate
+    task = task_named(dataset["task"])
     with staging_dir(out_dir) as raw:
         fixed_split = None
 
@@ -72,8 +72,8 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
             results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
             skipped: list[Skip] = []
         elif source == "folder" and dataset["labels"] is not None:
-            tasks, skipped = labels.scan_labelled(dataset["path"], dataset["labels"], raw, sr,
-                                                  dataset["task"] == "multilabel", dataset["group"])
+            tasks, skipped = labels.scan_labelled(dataset["path"], dataset["labels"], raw, sr, task,
+                                                  dataset["group"])
             results = decode(tasks)
         elif source == "folder":
             tasks, skipped = folder.scan_folder(dataset["path"], raw, sr, dataset["group"])
@@ -102,40 +102,14 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
             else:
                 song.split = split_of(song.group, dataset["ratios"], seed)
         songs.sort(key=lambda s: (s.label, s.song_id))
-        columns = MANIFEST_COLUMNS
-        if dataset["task"] == "multilabel":
-            columns, tags = (*MANIFEST_COLUMNS, TAGS_COLUMN), keep_song_tags(songs, source)
-            write_json(raw / TAGS_FILE, tags)
-        write_csv(raw / MANIFEST, columns, (s.row() for s in songs))
+        kept_tags = task.settle_tags(songs, source, raw)  # a tagger's: which tags every split can score
+        write_csv(raw / MANIFEST, task.manifest_columns, (s.row() for s in songs))
         write_csv(raw / SKIPPED, SKIPPED_COLUMNS, (s.row() for s in skipped))
         write_csv(raw / DUPLICATES, DUPLICATES_COLUMNS, duplicates)
     print(summarise(songs, skipped))
-    if dataset["task"] == "multilabel":
-        print(tag_table(tags["tags"], tags["dropped"], tags["songs_per_split"]))
+    if kept_tags:
+        print(kept_tags)
     return songs
-
-
-def keep_song_tags(songs: list[Song], source: str) -> dict:
-    """Keep on each song only the tags every split can score (`tagset.keep_tags`); returns what
-    tags.json records.
-
-    Raises
-    ------
-    DataError
-        When fewer than two tags are left.
-    """
-    kept, dropped, counts = keep_tags([split_tags(s.tags) for s in songs],
-                                      [s.split for s in songs])
-    if len(kept) < 2:  # one tag is a yes / no genre task: dataset.task multiclass
-        first = next(iter(dropped.items()), ("", "no song has a tag"))
-        raise DataError(f"dataset.task='multilabel' (source {source!r}): {len(kept)} tag(s) "
-                        f"{kept} with songs with and without it in every split ({len(dropped)} "
-                        f"dropped, first {first[0]!r}: {first[1]}); expected at least 2 (more "
-                        "songs, fewer folds, or other tags)")
-    keep = set(kept)
-    for song in songs:
-        song.tags = join_tags(t for t in split_tags(song.tags) if t in keep)
-    return {"tags": kept, "dropped": dropped, "songs_per_split": counts}
 
 
 def summarise(songs: list[Song], skipped: list[Skip]) -> str:

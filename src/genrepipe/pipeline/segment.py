@@ -10,9 +10,9 @@ from ..audio.decode import read_wav
 from ..audio.windows import frame_signal
 from ..core.errors import DataError
 from ..core.parallel import map_songs
-from ..core.store import INDEX, read_csv, read_json, save_array, staging_dir, write_json
-from ..dataset.songs import MANIFEST, TAGS_COLUMN, split_tags
-from ..dataset.tagset import TAGS_FILE
+from ..core.store import INDEX, read_csv, save_array, staging_dir, write_json
+from ..dataset.songs import MANIFEST
+from ..evaluation.tasks.lookup import task_of_manifest
 
 SONG_FIELDS = ("song_id", "label", "split", "path")  # what a manifest row needs here
 
@@ -77,12 +77,8 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
     if not songs:  # download writes at least one song: this list was cut off
         raise DataError(f"{Path(raw_dir) / MANIFEST}: no songs; expected the song list written "
                         "by the download stage (re-run `dvc repro`)")
-    multilabel = TAGS_COLUMN in songs[0]
-    if multilabel:
-        own = {s["song_id"]: s[TAGS_COLUMN] for s in songs if TAGS_COLUMN in s}
-        for s in songs:
-            text = own[s.get("source_song", s["song_id"])]
-            s[TAGS_COLUMN] = split_tags(text)
+    # a tagger's: the kept tags, and each song's own (an augmented copy's: its source song's)
+    index_tags, song_tags = task_of_manifest(songs).index_tags(songs, raw_dir)
     with staging_dir(out_dir) as stage:
         tasks = [SegmentJob(s["song_id"], s["wav"], str(stage), window_samples, hop_samples,
                             short == "pad") for s in songs]
@@ -90,11 +86,10 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
         index = {
             "sample_rate": sample_rate, "window": window, "hop": hop,
             "window_samples": window_samples, "hop_samples": hop_samples, "short": short,
-            **({"tags": read_json(Path(raw_dir) / TAGS_FILE, what="the tags kept by the download "
-                                  "stage")["tags"]} if multilabel else {}),
+            **index_tags,
             "songs": [{"song_id": s["song_id"], "source_song": s.get("source_song", s["song_id"]),
                        "label": s["label"], "split": s["split"], **row,
-                       **({"tags": s[TAGS_COLUMN]} if multilabel else {}),
+                       **({"tags": song_tags[s["song_id"]]} if s["song_id"] in song_tags else {}),
                        **({"augmented": json.loads(s["augmented"])} if "augmented" in s else {})}
                       for s, row in zip(songs, rows, strict=True) if row["n_windows"]],
             "skipped": [{"song_id": s["song_id"], "reason": "shorter than one window"}

@@ -22,6 +22,7 @@ from ..core.errors import DataError
 from ..core.section import plain
 from ..core.store import read_csv, staging_dir, write_json
 from ..dataset.featureset import FeatureSet
+from ..evaluation.tasks.lookup import task_of_features
 from ..models.registry import FAMILIES, META, ModelEntry, get_model
 from ..sources.provenance import dataset_of
 
@@ -73,7 +74,8 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
                         f"{transform!r}")
     dataset = None if manifest is None else dataset_of(  # read first: a bad one fails fast
         read_csv(manifest, what="the download stage's manifest", columns=("source", "label", "split")))
-    fit = _family_fit(entry, seed=seed, n_jobs=n_jobs, mixed_precision=mixed_precision,
+    task = task_of_features(features)
+    fit = _family_fit(entry, task=task, seed=seed, n_jobs=n_jobs, mixed_precision=mixed_precision,
                       loader_workers=loader_workers, level=level)
     start = time.perf_counter()
     with staging_dir(out_dir) as stage, staging_dir(curves_dir) as curves_folder:
@@ -90,11 +92,11 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
                 log.info("%s: fold %d of %d (test %s%s)", name, i + 1, len(folds), test_fold,
                          f", early stopping on {valid_fold}" if valid_fold else "")
                 members.append(_fit(name, entry, transform, settings, seed, fit, view,
-                                    stage / test_fold, curves, f"{test_fold}/"))
+                                    stage / test_fold, curves, f"{test_fold}/", task))
             meta = {**{k: members[0][k] for k in members[0] if k not in _PER_FIT},
                     "folds": folds, "history": [m["history"] for m in members]}
         else:
-            meta = _fit(name, entry, transform, settings, seed, fit, features, stage, curves, "")
+            meta = _fit(name, entry, transform, settings, seed, fit, features, stage, curves, "", task)
         curves.close()
         if dataset is not None:
             meta["dataset"] = dataset
@@ -110,51 +112,37 @@ def train_run(name: str, *, model: str, transform: str, settings: Mapping[str, A
 _PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
 
 
-def _family_fit(entry: ModelEntry, *, seed: int, n_jobs: int, mixed_precision: bool,
+def _family_fit(entry: ModelEntry, *, task, seed: int, n_jobs: int, mixed_precision: bool,
                 loader_workers: int, level: str) -> Fit:
-    """`fit(settings, features, folder, log_metric)`: the `fit` of `entry`'s family, given the
-    settings that family takes (`n_jobs` and `level` for scikit-learn; `mixed_precision` and
-    `loader_workers` for Keras). The family's module (Keras for a network) is imported at the
-    first fit."""
+    """`fit(settings, features, folder, log_metric)`: the `fit` of `entry`'s family for `task`,
+    given the settings that family takes (`n_jobs` and `level` for scikit-learn;
+    `mixed_precision` and `loader_workers` for Keras). The family's module (Keras for a network)
+    is imported at the first fit."""
     def fit(settings: Mapping[str, Any], features: FeatureSet, folder: Path, log_metric) -> dict:
         family = importlib.import_module(FAMILIES[entry.family].module)
         if entry.is_keras:
-            return family.fit(entry, settings, features, folder, seed=seed,
+            return family.fit(entry, settings, features, folder, task=task, seed=seed,
                               mixed_precision=mixed_precision, loader_workers=loader_workers,
                               log_metric=log_metric)
-        return family.fit(entry, settings, features, folder, seed=seed, n_jobs=n_jobs,
+        return family.fit(entry, settings, features, folder, task=task, seed=seed, n_jobs=n_jobs,
                           level=level, log_metric=log_metric)
 
     return fit
 
 
 def _fit(name: str, entry: ModelEntry, transform: str, settings: Mapping[str, Any], seed: int,
-         fit: Fit, features: FeatureSet, folder: Path, curves: Curves, prefix: str) -> dict:
+         fit: Fit, features: FeatureSet, folder: Path, curves: Curves, prefix: str, task) -> dict:
     """Fit one model with `fit` (see `_family_fit`) on the train split of `features` into
     `folder`; returns its meta data."""
-    untrained = sorted(set(features.classes) - {s["label"] for s in features.songs("train")})
-    if features.multilabel:  # download kept tags every split has; a later stage may skip songs
-        untrained = []
-        have = features.tag_matrix(features.songs("train")).sum(axis=0)
-        one_sided = [t for t, n in zip(features.tags, have, strict=True)
-                     if n == 0 or n == len(features.songs("train"))]
-        if one_sided:
-            raise DataError(f"{features.folder}: tag(s) {', '.join(one_sided)} on none or all of "
-                            f"the train songs{' in ' + prefix.rstrip('/') if prefix else ''} (songs "
-                            "skipped after download, see the index's `skipped`); every tag needs "
-                            "train songs with and without it (segment.short: pad keeps short songs)")
-    if untrained:
-        raise DataError(f"{features.folder}: no train songs of class(es) {', '.join(untrained)}"
-                        f"{' in ' + prefix.rstrip('/') if prefix else ''}; every class needs at "
-                        "least one (check dataset.ratios or dataset.folds)")
+    task.check_train_songs(features, prefix.rstrip("/"))
     fitted = fit(settings, features, folder,
                  lambda metric, value, step: curves.log(prefix + metric, value, step))
     train_songs = features.songs("train")
     meta = {
         "run": name, "model": entry.name, "transform": transform,
         "transform_params": features.index["params"],
-        "classes": features.outputs,  # multi-label: the tags
-        **({"task": "multilabel"} if features.multilabel else {}),
+        "classes": task.outputs(features),  # a tagger's: the tags
+        **task.meta_fields(),
         "window_shape": list(features.window_shape),
         **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
                                           "hop_samples")},

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 
 from ..core.store import atomic_path
-from ..evaluation.results import chosen_on, headline_metric
 
 
 def pyplot():
@@ -54,33 +53,32 @@ def confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence
     save(fig, path)
 
 
-def summary(rows: list[dict], path: str | Path) -> None:
-    """Song accuracy (taggers: macro ROC-AUC) of each run on the selection split and on test,
-    with 95 % intervals, and the chance rate (always answering the commonest class; ROC-AUC:
-    0.5) as a line per split."""
+def summary(rows: list[dict], path: str | Path, task, split: str) -> None:
+    """The headline of `task` (song accuracy; taggers: macro ROC-AUC) of each run on the split
+    that chooses (`split`, each row's `chosen` scores) and on test, with 95 % intervals, and the
+    task's chance (always answering the commonest class; ROC-AUC: 0.5) as a line per split."""
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(rows) + 1.5))
     y = np.arange(len(rows))[::-1]
-    split = chosen_on(rows[0]["metrics"])[0]
-    splits = [(split, lambda m: chosen_on(m)[1], -0.15, "C0")]
+    splits = [(split, lambda r: r["chosen"], -0.15, "C0")]
     if split == "valid":
-        splits.append(("test", lambda m: m["test"], 0.15, "C1"))
-    key = headline_metric(rows[0]["metrics"])  # song_accuracy, or a tagger's macro_roc_auc
+        splits.append(("test", lambda r: r["metrics"]["test"], 0.15, "C1"))
+    key = task.headline_key
     for label, pick, offset, color in splits:
-        values = [pick(r["metrics"]) for r in rows]
+        values = [pick(r) for r in rows]
         centre = np.array([v[key] for v in values])
         errors = np.array([[c - v[key + "_lo"], v[key + "_hi"] - c]
                            for c, v in zip(centre, values, strict=True)]).T
         ax.errorbar(centre, y + offset, xerr=errors, fmt="o", color=color, capsize=3, label=label)
-        chance = values[0].get("majority_rate", 0.5)  # the same songs for every run; ROC-AUC: 0.5
+        chance = task.chance(values[0])  # the same songs for every run
         ax.axvline(chance, color=color, linestyle=":", linewidth=1.2,
                    label=f"chance on {label} ({chance:.2f})")
     ax.set_yticks(y, [r["run"] for r in rows])
     ax.set_xlim(0, 1.1)
     ax.set_xticks(np.linspace(0, 1, 6))
-    what = "song accuracy" if key == "song_accuracy" else "macro ROC-AUC"
-    ax.set_xlabel(f"{what} ({'exact' if key == 'song_accuracy' else 'bootstrap'} 95 % interval)")
+    what = task.headline_name
+    ax.set_xlabel(f"{what} ({task.interval_kind} 95 % interval)")
     ax.set_title(f"Runs ranked by {split} {what}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.grid(axis="x", alpha=0.3)

@@ -18,15 +18,10 @@ from ..core.errors import DataError
 from ..core.store import display_path
 from ..core.workspace import resolve_path
 from ..dataset.convert import ConvertJob
-from ..dataset.songs import NO_TAG, TAG_SEPARATOR, Skip
+from ..dataset.songs import NO_TAG, Skip
 from .folder import group_of, unique_id
 
 LABELS_KEY = "dataset.labels"
-
-
-def parse_tags(text: str) -> tuple[str, ...]:
-    """`"drums; bass;drums"` -> ("bass", "drums"): stripped, without empty or repeated tags, sorted."""
-    return tuple(sorted({tag.strip() for tag in text.split(TAG_SEPARATOR) if tag.strip()}))
 
 
 def labels_path(root: str | Path, labels: str) -> Path:
@@ -46,9 +41,10 @@ def labels_path(root: str | Path, labels: str) -> Path:
 RESERVED = (NO_TAG,)  # the confusion rows' name for an empty side
 
 
-def read_labels(path: Path, shown: str, multilabel: bool
+def read_labels(path: Path, shown: str, task
                 ) -> tuple[dict[str, tuple[int, tuple[str, ...]]], list[tuple[str, str]]]:
-    """The labels file's rows as {path below the song folder: (line, tags or the one label)},
+    """The labels file's rows as {path below the song folder: (line, the values of `task`'s
+    column: tags, or the one label)},
     and the rows skipped as (path, reason): no tags, a second row for a file, a path leaving the
     folder. Read as spreadsheets write CSV: UTF-8 with or without a byte-order mark, any line
     ending, short rows (missing cells are empty), blank lines ignored; `\\` in paths is `/`.
@@ -59,7 +55,7 @@ def read_labels(path: Path, shown: str, multilabel: bool
         When the file is not UTF-8 CSV, has no `path` column or no column for the task, or a
         tag has a name the results cannot hold.
     """
-    column = "tags" if multilabel else "label"
+    column = task.labels_column
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -70,8 +66,8 @@ def read_labels(path: Path, shown: str, multilabel: bool
                         "columns path and tags (or label)") from None
     for needed in ("path", column):
         if needed not in header:
-            other = "label" if multilabel else "tags"
-            hint = f" but a {other} column (set dataset.task={'multiclass' if multilabel else 'multilabel'})"
+            other = task.other_labels_column
+            hint = f" but a {other} column (set dataset.task={task.other_name})"
             raise DataError(f"{LABELS_KEY}={shown!r}: has no {needed} column"
                             + (hint if needed == column and other in header else "")
                             + f"; expected a header with path and {column}")
@@ -82,7 +78,7 @@ def read_labels(path: Path, shown: str, multilabel: bool
         cell = {name: row[i].strip() if i < len(row) else "" for name, i in where.items()}
         given = cell["path"].replace("\\", "/")
         relative = PurePosixPath(given).as_posix()
-        values = parse_tags(cell[column]) if multilabel else tuple(filter(None, [cell[column]]))
+        values = task.parse_labels(cell[column])
         bad = [v for v in values if v in RESERVED or "|" in v]
         if bad:
             raise DataError(f"{LABELS_KEY}={shown!r} line {line}: {column} {bad[0]!r} cannot be "
@@ -100,12 +96,12 @@ def read_labels(path: Path, shown: str, multilabel: bool
     return labelled, skipped
 
 
-def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multilabel: bool,
+def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, task,
                   group: str = "none") -> tuple[list[ConvertJob], list[Skip]]:
     """List the songs the labels file names (under `root`, searched recursively) and what was
-    skipped. A song's label is its one label (single-label), or the folder it lies in (`songs`
-    at the top; multi-label: informative only, the tags are the targets); `group` is
-    `dataset.group`, applied to the path below the song folder (`folder.group_of`).
+    skipped. A song's label and tags are the `task`'s (`evaluation.tasks`: a class a song, its
+    one label; or tags, the label then being the folder it lies in, informative only); `group`
+    is `dataset.group`, applied to the path below the song folder (`folder.group_of`).
 
     Raises
     ------
@@ -116,7 +112,7 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multila
     given = Path(root)
     path = labels_path(root, labels)
     base = resolve_path(root).resolve()
-    labelled, rejected = read_labels(path, labels, multilabel)
+    labelled, rejected = read_labels(path, labels, task)
     skipped = [Skip(display_path(given / relative), reason) for relative, reason in rejected]
     found = {p.relative_to(base).as_posix(): p for p in sorted(base.rglob("*"))
              if p.is_file() and p != path and is_audio_name(p)
@@ -128,12 +124,12 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multila
                                 f"{labels} line {line}: listed but not found"))
             continue
         parts = PurePosixPath(relative).parts
-        label = values[0] if not multilabel else (parts[0] if len(parts) > 1 else "songs")
+        label = task.song_label(values, parts)
         song_id = unique_id(f"{label}.{display_path(PurePosixPath(relative).stem)}", used)
         jobs.append(ConvertJob(str(found[relative]), label, song_id, str(raw_dir), sr,
                                origin=display_path(given / relative),
                                group=group_of("", Path(relative), group),
-                               tags=TAG_SEPARATOR.join(values) if multilabel else ""))
+                               tags=task.song_tags(values)))
     listed = set(labelled) | {relative for relative, _ in rejected}  # rows skipped have a row
     skipped += [Skip(display_path(given / relative), f"no row in {labels}")
                 for relative in found if relative not in listed]
@@ -141,7 +137,7 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, multila
         raise DataError(f"{LABELS_KEY}={labels!r}: names no audio file found in "
                         f"{display_path(given)} ({len(skipped)} row(s) or file(s) skipped); expected "
                         "paths relative to dataset.path")
-    if not multilabel and len({job.label for job in jobs}) < 2:
+    if len({job.label for job in jobs}) < task.min_labels:
         raise DataError(f"{LABELS_KEY}={labels!r}: {len({job.label for job in jobs})} distinct "
-                        "label(s); expected at least 2")
+                        f"label(s); expected at least {task.min_labels}")
     return jobs, skipped

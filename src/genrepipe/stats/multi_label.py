@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-BOOTSTRAP_RESAMPLES = 1000
-LEVEL = 0.95
+from .bootstrap import RESAMPLES, percentile_interval, resample_counts
+
 # cells (resamples x items) handled at once: keeps the work space small (in cache, no fresh pages)
 _CHUNK_CELLS = 250_000
 
@@ -55,7 +55,7 @@ def macro_roc_auc(truth: np.ndarray, probs: np.ndarray) -> float | None:
 
 
 def tag_scores(truth: np.ndarray, probs: np.ndarray, tags: Sequence[str], seed: int,
-               thresholds: np.ndarray | None = None, n_boot: int = BOOTSTRAP_RESAMPLES) -> dict:
+               thresholds: np.ndarray | None = None) -> dict:
     """Macro and micro ROC-AUC and PR-AUC with 95 % percentile bootstrap intervals over songs,
     the same per tag, the PR-AUC of chance, and (with `thresholds`) F1 per tag, macro and micro.
 
@@ -71,7 +71,6 @@ def tag_scores(truth: np.ndarray, probs: np.ndarray, tags: Sequence[str], seed: 
     tags : sequence of str, the names of the columns
     seed : int, of the resamples: the same songs and seed give the same resamples
     thresholds : np.ndarray, shape (n_tags,), optional; a song has a tag when prob >= threshold
-    n_boot : int, the number of resamples
 
     Returns
     -------
@@ -87,9 +86,9 @@ def tag_scores(truth: np.ndarray, probs: np.ndarray, tags: Sequence[str], seed: 
     n_songs, n_tags = truth.shape
     if len(tags) != n_tags:
         raise ValueError(f"{len(tags)} tag names for {n_tags} columns")
-    counts = _resample_counts(n_songs, n_boot, seed)
-    roc, pr = _per_tag(counts, truth, probs)            # (n_tags, 1 + n_boot) each
-    micro_roc, micro_pr = _micro(counts, truth, probs)  # (1 + n_boot,) each
+    counts = _resample_counts(n_songs, seed)
+    roc, pr = _per_tag(counts, truth, probs)            # (n_tags, 1 + RESAMPLES) each
+    micro_roc, micro_pr = _micro(counts, truth, probs)  # (1 + RESAMPLES,) each
     positives = truth.sum(axis=0)
     with_positives = positives > 0
     result = {
@@ -117,8 +116,7 @@ def tag_scores(truth: np.ndarray, probs: np.ndarray, tags: Sequence[str], seed: 
     return result
 
 
-def paired_bootstrap(truth: np.ndarray, probs_a: np.ndarray, probs_b: np.ndarray, seed: int,
-                     n_boot: int = BOOTSTRAP_RESAMPLES) -> dict:
+def paired_bootstrap(truth: np.ndarray, probs_a: np.ndarray, probs_b: np.ndarray, seed: int) -> dict:
     """Run A's macro ROC-AUC minus run B's on the same songs, with its 95 % percentile interval
     and a two-sided bootstrap p-value, both runs scored on the same resamples of songs.
 
@@ -131,12 +129,12 @@ def paired_bootstrap(truth: np.ndarray, probs_a: np.ndarray, probs_b: np.ndarray
     """
     truth, probs_a = _table(truth, probs_a)
     truth, probs_b = _table(truth, probs_b)
-    counts = _resample_counts(truth.shape[0], n_boot, seed)
+    counts = _resample_counts(truth.shape[0], seed)
     # the tags left out of a resample depend on the truth only: the same for both runs
     macro_a, macro_b = (_macro(_per_tag(counts, truth, probs)[0]) for probs in (probs_a, probs_b))
     difference = macro_a - macro_b
     resampled = difference[1:][~np.isnan(difference[1:])]
-    lo, hi = _interval(difference[1:])
+    lo, hi = percentile_interval(difference[1:])
     p = min(1.0, 2 * min(np.mean(resampled <= 0), np.mean(resampled >= 0))) if resampled.size else np.nan
     return {"difference": _json(difference[0]), "difference_lo": lo, "difference_hi": hi,
             "p_value": _json(p), "n_songs": int(truth.shape[0])}
@@ -192,7 +190,7 @@ def _all_songs(truth: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
     if truth.shape != scores.shape:
         raise ValueError(f"{truth.size} labels for {scores.size} scores")
     _check_finite(scores)
-    roc, ap = _weighted_scores(_resample_counts(truth.size, 0, 0), np.arange(truth.size), scores, truth)
+    roc, ap = _weighted_scores(_resample_counts(truth.size, 0, resamples=0), np.arange(truth.size), scores, truth)
     return float(roc[0]), float(ap[0])
 
 
@@ -214,14 +212,13 @@ def _table(truth: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return truth, probs
 
 
-def _resample_counts(n: int, n_boot: int, seed: int) -> np.ndarray:
-    """How often each of `n` songs counts: row 0 the songs themselves (all ones), then `n_boot`
-    resamples with replacement. Column 0 is a song never drawn (all zeros) and song i is column
-    i + 1, which gives running sums their leading zero. int32, shape (1 + n_boot, 1 + n)."""
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(n_boot, n)) + n * np.arange(n_boot)[:, None]
-    counts = np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n)
-    counts = np.vstack([np.ones((1, n), dtype=np.int32), counts.astype(np.int32)])
+def _resample_counts(n: int, seed: int, resamples: int = RESAMPLES) -> np.ndarray:
+    """How often each of `n` songs counts: row 0 the songs themselves (all ones), then the
+    engine's resamples (`bootstrap.resample_counts`; none for the songs alone). Column 0 is a
+    song never drawn (all zeros) and song i is column i + 1, which gives running sums their
+    leading zero. int32, shape (1 + resamples, 1 + n)."""
+    counts = np.vstack([np.ones((1, n), dtype=np.int32),
+                        resample_counts(n, seed, resamples).astype(np.int32)])
     return np.pad(counts, ((0, 0), (1, 0)))
 
 
@@ -292,19 +289,10 @@ def _macro(values: np.ndarray) -> np.ndarray:
         return np.where(defined, values, 0.0).sum(axis=0) / defined.sum(axis=0)
 
 
-def _interval(resampled: np.ndarray) -> tuple[float | None, float | None]:
-    """The 95 % percentile interval of the defined resampled values; None, None if none is."""
-    resampled = resampled[~np.isnan(resampled)]
-    if resampled.size == 0:
-        return None, None
-    lo, hi = np.percentile(resampled, [(1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100])
-    return float(lo), float(hi)
-
-
 def _summary(name: str, values: np.ndarray) -> dict:
     """``name``, ``name_lo``, ``name_hi`` from the value on all songs (values[0]) and the
     resamples (values[1:])."""
-    lo, hi = _interval(values[1:])
+    lo, hi = percentile_interval(values[1:])
     return {name: _json(values[0]), f"{name}_lo": lo, f"{name}_hi": hi}
 
 

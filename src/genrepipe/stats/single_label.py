@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-BOOTSTRAP_RESAMPLES = 2000
-LEVEL = 0.95
+from .bootstrap import LEVEL, percentile_interval, resample_counts
+
 
 
 def score(y_true: np.ndarray, y_pred: np.ndarray, classes: Sequence[str]) -> dict:
@@ -60,19 +60,15 @@ def exact_interval(correct: int, n: int) -> tuple[float, float]:
     return float(interval.low), float(interval.high)
 
 
-def bootstrap_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, seed: int,
-                       resamples: int = BOOTSTRAP_RESAMPLES) -> tuple[float, float]:
+def bootstrap_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, seed: int) -> tuple[float, float]:
     """The 95 % percentile interval of macro-F1, resampling the items (songs) with replacement,
     seeded: the same songs give the same resamples whatever the run, so the intervals of runs
     scored on the same songs are comparable. At the edges it has no width: when every song is
     right, every resample scores 1, so the interval is [1, 1] (the accuracy's exact interval
     says how uncertain that is)."""
-    n = len(y_true)
-    rng = np.random.default_rng([seed, n])
-    # counts[b, i]: how often item i is drawn in resample b
-    counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(resamples)])
-    f1 = np.zeros(resamples)
-    present = np.zeros(resamples)
+    counts = resample_counts(len(y_true), seed)  # counts[b, i]: item i's draws in resample b
+    f1 = np.zeros(len(counts))
+    present = np.zeros(len(counts))
     for c in np.unique(np.concatenate([y_true, y_pred])):
         truth, guess = y_true == c, y_pred == c
         tp, fn, fp = counts @ (truth & guess), counts @ (truth & ~guess), counts @ (~truth & guess)
@@ -81,9 +77,7 @@ def bootstrap_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, seed: int,
             f1_c = np.where(support > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
         f1 += f1_c
         present += support > 0
-    macro_f1 = f1 / np.maximum(present, 1)
-    lo, hi = np.percentile(macro_f1, [(1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100])
-    return float(lo), float(hi)
+    return percentile_interval(f1 / np.maximum(present, 1))
 
 
 def fold_interval(values: Sequence[float]) -> dict:

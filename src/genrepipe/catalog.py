@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ..core.schema import REQUIRED, Block
-from ..core.section import plain
-from ..models.registry import MODELS
-from ..transforms.registry import KINDS, TRANSFORMS
+from .core.schema import REQUIRED, Block
+from .core.section import plain
+from .models.registry import MODELS
+from .transforms.registry import KINDS, TRANSFORMS
 
 
 def _defaults(spec: Block) -> str:
@@ -67,21 +67,22 @@ def text(width: int = 160) -> str:
 def trained_runs(runs_dir: Path, models_dir: Path) -> str:
     """The runs trained in this project (a model folder and scores), with their song accuracy
     (taggers: macro ROC-AUC) on the split that chooses (valid; k-fold: cross-validated) and on test, best first; "" if none."""
-    from ..evaluation.results import chosen_on, has_results, headline_metric, read_results
+    from .evaluation.results import chosen_on, has_results, read_results
+    from .evaluation.tasks.lookup import task_of_record
 
-    rows, metric = [], "song_accuracy"
+    rows, what = [], "song accuracy"
     for folder in sorted(p for p in models_dir.iterdir() if p.is_dir()) if models_dir.is_dir() else []:
         if has_results(runs_dir, folder.name):
             results = read_results(runs_dir, folder.name)
             split, scores = chosen_on(results.scores)
-            metric = headline_metric(results.scores)  # a tagger's: macro_roc_auc
+            task = task_of_record(results.scores)
+            metric, what = task.headline_key, task.headline_name
             test = "" if split != "valid" else f"{results.scores['test'][metric]:.3f}"
             rows.append((folder.name, results.info["model"], results.info["transform"], split,
                          scores[metric], test))
     if not rows:
         return ""
     rows.sort(key=lambda r: (-r[4], r[0]))
-    what = "song accuracy" if metric == "song_accuracy" else "macro ROC-AUC"
     lines = [f"Trained runs ({models_dir}/, scores in {runs_dir}/; `genrepipe predict --run NAME`):",
              f"  {'run':<24} {'model':<12} {'transform':<12} {what:<26} test"]
     lines += [f"  {n:<24} {m:<12} {t:<12} {f'{v:.3f} ({s})':<26} {test}" for n, m, t, s, v, test in rows]

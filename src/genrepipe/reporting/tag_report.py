@@ -1,22 +1,9 @@
-"""The report's text for taggers (`dataset.task: multilabel`): the runs ranked by macro ROC-AUC,
+"""The report's text for taggers (a multi-label task): the runs ranked by macro ROC-AUC,
 then the best run's scores tag by tag, then every run's ROC-AUC per tag."""
 
 from __future__ import annotations
 
-from ..evaluation import results
-
-SIGNIFICANCE = 0.05  # below it, "differs" (genre and tag reports alike)
-
-
-def interval(m: dict, key: str) -> str:
-    """`0.812 [0.701, 0.905]` from `key`, `key_lo`, `key_hi` of `m`; `-` without a value, the
-    value alone without bounds (a bootstrap with no defined resample)."""
-    lo, hi = m.get(key + "_lo"), m.get(key + "_hi")
-    if m.get(key) is None:
-        return "-"
-    if lo is None or hi is None:
-        return f"{m[key]:.3f}"
-    return f"{m[key]:.3f} [{lo:.3f}, {hi:.3f}]"
+from .tables import SIGNIFICANCE, interval
 
 
 def _versus(row: dict) -> str:
@@ -30,9 +17,10 @@ def _versus(row: dict) -> str:
             f"{versus['difference_hi']:+.3f}], {shown})")
 
 
-def tagger_table(rows: list[dict]) -> str:
-    """One row per tagger, best first: macro ROC-AUC to choose on, the test record beside it."""
-    kfold = results.is_kfold(rows[0]["metrics"])
+def summary_table(rows: list[dict], split: str) -> str:
+    """One row per tagger, best first: macro ROC-AUC to choose on (`split`), the test record
+    beside it."""
+    kfold = split == "cross-validated"
     if kfold:
         columns = ("run", "model", "transform", "cross-validated macro ROC-AUC [95% CI]",
                    "macro PR-AUC [95% CI] (chance)", "macro F1", "per fold: mean ± std [95% CI]",
@@ -54,7 +42,7 @@ def tagger_table(rows: list[dict]) -> str:
             valid = metrics.get("valid")  # none with dataset.ratios.valid: 0
             scores = (interval(valid, "macro_roc_auc") if valid else "-",
                       interval(test, "macro_roc_auc"), pr, f"{test['macro_f1']:.3f}")
-        chosen = results.chosen_on(metrics)[1]
+        chosen = row["chosen"]
         name = row["run"] if chosen["above_chance"] else f"{row['run']} (no better than chance: 0.5)"
         lines.append("| " + " | ".join((name, row["model"], row["transform"], *scores,
                                          _versus(row), str(test["n_songs"]))) + " |")
@@ -88,7 +76,7 @@ def tag_by_run_table(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tagger_report(rows: list[dict], split: str) -> str:
+def report(rows: list[dict], split: str) -> str:
     """metrics/summary.md of a tagging project."""
     record = "test songs" if split == "valid" else "every song, cross-validated"
     best = rows[0]
@@ -107,6 +95,6 @@ def tagger_report(rows: list[dict], split: str) -> str:
         "with a paired bootstrap interval and p-value; \"differs\" when p < "
         f"{SIGNIFICANCE}. \"No better than chance\": the {split} macro ROC-AUC interval reaches "
         "0.5. `fusion`: the mean of the taggers named in its transform column.\n\n"
-        + tagger_table(rows)
+        + summary_table(rows, split)
         + f"\n## {best['run']}, tag by tag ({record})\n\n" + per_tag_table(best)
         + f"\n## ROC-AUC per tag and run ({record})\n\n" + tag_by_run_table(rows))
