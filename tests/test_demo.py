@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import download_stage, seed_with_every_split
-from genrepipe.config.params import GENRES, validate
+from genrepipe.config.params import validate
+from genrepipe.sources.entries.demo import GENRES
 from genrepipe.core.store import read_csv
 from genrepipe.sources.synth.compose import Grid, plan_song, render_song, song_rng
 from genrepipe.sources.synth.instruments import INSTRUMENTS

@@ -10,7 +10,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import soundfile as sf
 
-from genrepipe.config.params import GENRES, validate
+from genrepipe.config.params import validate
+from genrepipe.sources.entries.demo import GENRES
 from genrepipe.core.errors import ChecksumError, DataError
 from genrepipe.core.store import read_csv
 from genrepipe.sources.gtzan import safe_extract, split_lists

@@ -31,7 +31,7 @@ def test_defaults_fill_absent_optional_keys(raw_params):
     (lambda p: p.update(hop=0), r"hop=0 is out of range; expected a number > 0 and <= 600 or null"),
     (lambda p: p.update(sample_rate=22050.5), r"sample_rate=22050.5 has the wrong type; expected an integer"),
     (lambda p: p.pop("seed"), r"seed=None is missing; expected an integer"),
-    (lambda p: p["dataset"].update(source="mp3s"), r"dataset.source='mp3s' is not allowed; expected one of: demo, gtzan, folder"),
+    (lambda p: p["dataset"].update(source="mp3s"), r"dataset.source='mp3s' is not allowed; expected one of: demo, folder, gtzan"),
     (lambda p: p["dataset"].update(path=None), r"dataset.path=None is missing a value; expected a non-empty string"),
     (lambda p: p["dataset"].update(group="(unclosed"), r"dataset.group='\(unclosed' is not a valid regular expression \(missing \), unterminated subpattern at position 0\); expected none, folder, or a regular expression"),
     (lambda p: p["transforms"]["fft"].update(dtype="float16"), r"transforms.fft.dtype='float16' loses quiet values on a linear amplitude scale; expected float32"),

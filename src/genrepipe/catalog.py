@@ -9,6 +9,7 @@ from pathlib import Path
 from .core.schema import REQUIRED, Block
 from .core.section import plain
 from .models.registry import MODELS
+from .sources.registry import SOURCES
 from .transforms.registry import KINDS, TRANSFORMS
 
 
@@ -35,13 +36,21 @@ def model_rows() -> list[tuple[str, str, str, str, str]]:
              e.summary, _defaults(e.spec)) for e in MODELS.values()]
 
 
+def source_rows() -> list[tuple[str, str, str]]:
+    """(name, what it is, params and defaults of its own block) per source."""
+    return [(e.name, e.summary, f"`dataset.{e.name}`: {_defaults(e.spec)}" if e.spec else "")
+            for e in SOURCES.values()]
+
+
 def _legend() -> str:
     return "Kinds: " + "; ".join(f"{kind}: {what}" for kind, what in KINDS.items()) + "."
 
 
 def markdown() -> str:
-    """Both registries as Markdown tables."""
-    lines = ["| transform | kind | what it is | params (defaults) |", "|---|---|---|---|"]
+    """The registries as Markdown tables: sources, transforms, models."""
+    lines = ["| source | what it is | params (defaults) |", "|---|---|---|"]
+    lines += [f"| `{n}` | {s} | {d} |" for n, s, d in source_rows()]
+    lines += ["", "| transform | kind | what it is | params (defaults) |", "|---|---|---|---|"]
     lines += [f"| `{n}` | {k} | {s} | {d} |" for n, k, s, d in transform_rows()]
     lines += ["", "| model | family | takes | what it is | params (defaults) |", "|---|---|---|---|---|"]
     lines += [f"| `{n}` | {f} | {k} | {s} | {d} |" for n, f, k, s, d in model_rows()]
@@ -49,13 +58,16 @@ def markdown() -> str:
 
 
 def text(width: int = 160) -> str:
-    """Both registries, for a terminal `width` columns wide."""
+    """The registries, for a terminal `width` columns wide."""
     def entry(name: str, head: str, defaults: str) -> list[str]:
         first, *rest = textwrap.wrap(head, width - 14) or [""]
         lines = [f"  {name:<11} {first}"] + [f"  {'':<11} {line}" for line in rest]
         return lines + [f"  {'':<11} {line}" for line in textwrap.wrap(defaults, width - 14)]
 
-    lines = ["Transforms (params.yaml `transforms.<name>`):"]
+    lines = ["Sources (params.yaml `dataset.source`):"]
+    for n, s, d in source_rows():
+        lines += entry(n, s, d)
+    lines += ["", "Transforms (params.yaml `transforms.<name>`):"]
     for n, k, s, d in transform_rows():
         lines += entry(n, f"{k}: {s}", d)
     lines += ["", "Models (params.yaml `models.<name>`; a run pairs one with a transform):"]

@@ -23,6 +23,7 @@ from ..core.section import Section
 from ..dataset.split import SPLITS
 from ..evaluation.tasks.lookup import TASKS
 from ..models.registry import MODELS, model_settings
+from ..sources.registry import SOURCES
 from ..transforms.entry import DTYPES, KINDS
 from ..transforms.registry import TRANSFORMS
 
@@ -32,13 +33,12 @@ LEVELS = ("window", "song")
 # How the fuse stage combines runs (genrepipe.pipeline.fuse): a greedy selection's mean, the mean
 # of every run, a logistic regression on them side by side
 FUSE_METHODS = ("select", "mean", "stack")
-GENRES = ("blues", "classical", "country", "disco", "hiphop",
-          "jazz", "metal", "pop", "reggae", "rock")
 
 # Keys a stage reads that never change its outputs (where work runs, how fast, where a download
 # comes from and how often it is retried; the archive's hash is what counts). They are not stage
 # params in dvc.yaml, and the dvc.yaml honesty test allows reading them.
-NOT_INPUTS = ("executor", "dataset.gtzan.urls", "dataset.gtzan.retries", "dataset.gtzan.cache_dir")
+NOT_INPUTS = ("executor", *(f"dataset.{name}.{key}" for name, entry in SOURCES.entries_read_to_validate()
+                            for key in entry.not_inputs))
 
 EMBEDDING = Block(fields={
     "model": Text(),
@@ -53,7 +53,7 @@ SCHEMA = Block(fields={
     "window": positive(max=600),
     "hop": positive(max=600, nullable=True, default=None),
     "dataset": Block(fields={
-        "source": Choice(choices=("demo", "gtzan", "folder")),
+        "source": Choice(choices=tuple(SOURCES)),
         "path": Text(default="data/input"),
         "labels": Text(nullable=True, default=None),
         "task": Choice(choices=tuple(TASKS), default=next(iter(TASKS))),
@@ -63,17 +63,7 @@ SCHEMA = Block(fields={
         "split": Choice(choices=("ratios", "kfold"), default="ratios"),
         "folds": integer(min=3, max=100, default=5),
         "ratios": Block(fields={name: Number(min=0, max=1) for name in SPLITS}),
-        "demo": Block(fields={
-            "songs_per_genre": integer(min=1, max=10000, default=30),
-            "duration": Number(min=1, max=600, default=30.0),
-            "genres": ListOf(item=Choice(choices=GENRES), min_len=2, default=list(GENRES)),
-        }),
-        "gtzan": Block(fields={
-            "urls": ListOf(item=Text(prefixes=("http://", "https://")), min_len=1),
-            "hash": Text(prefixes=("md5:", "sha256:")),
-            "cache_dir": Text(nullable=True, default=None),
-            "retries": integer(min=0, max=10, default=2),
-        }),
+        **{name: spec for name, spec in SOURCES.specs().items() if spec is not None},
     }),
     "segment": Block(fields={"short": Choice(choices=("pad", "skip"), default="pad")}),
     "augment": Block(fields={
@@ -215,16 +205,22 @@ def _check_embedding(name: str, settings: Section, window_samples: int, sample_r
 
 
 def _check_task(dataset: Section) -> None:
-    """Labels files are read by the folder source; a multi-label task needs tags to learn."""
-    if dataset.labels is not None and dataset.source != "folder":
+    """Labels files are read by the sources that say so; a task that needs tags needs a source
+    whose songs carry tags, or a labels file."""
+    with validating():
+        source = SOURCES[dataset.source]
+        readers = [name for name in SOURCES if SOURCES[name].reads_labels]
+        taggers = [name for name in SOURCES if SOURCES[name].own_tags]
+    if dataset.labels is not None and not source.reads_labels:
         raise fail("dataset.labels", dataset.labels, f"is not read by dataset.source={dataset.source!r}",
-                   "null, or dataset.source='folder'")
-    if TASKS[dataset.task].needs_tags and (dataset.source == "gtzan" or (
-            dataset.source == "folder" and dataset.labels is None)):
+                   "null, or dataset.source=" + " or ".join(repr(n) for n in readers))
+    if TASKS[dataset.task].needs_tags and not (source.own_tags or dataset.labels is not None):
         raise fail("dataset.task", dataset.task, f"has no tags to learn from dataset.source="
-                   f"{dataset.source!r}" + (" without dataset.labels" if dataset.source == "folder" else ""),
-                   "'multiclass', or tags: dataset.source='demo' (its instruments) or "
-                   "dataset.source='folder' with dataset.labels (a CSV with columns path and tags)")
+                   f"{dataset.source!r}" + (" without dataset.labels" if source.reads_labels else ""),
+                   f"{next(iter(TASKS))!r}, or tags: dataset.source="
+                   + " or ".join(repr(n) for n in taggers) + " (its own), or "
+                   + " or ".join(f"dataset.source={n!r}" for n in readers)
+                   + " with dataset.labels (a CSV with columns path and tags)")
 
 
 def _check_group(group: str) -> None:

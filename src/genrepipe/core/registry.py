@@ -81,6 +81,10 @@ class Registry(Mapping):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def entries_read_to_validate(self) -> list[tuple[str, Any]]:
+        """(name, entry) of every entry, looked up as params validation does (not a use)."""
+        return list(self._entries.items())
+
     def specs(self) -> dict[str, Any]:
         """name -> params spec of every entry, for the params schema (a validation use)."""
         return {name: entry.spec for name, entry in self._entries.items()}

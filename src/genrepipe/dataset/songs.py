@@ -3,6 +3,7 @@ are written in every file."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MANIFEST = "manifest.csv"  # data/raw/manifest.csv: one row per song, its split and its source
@@ -52,3 +53,14 @@ class Skip:
 
     def row(self) -> dict:
         return self.__dict__
+
+
+def unique_id(candidate: str, used: set[str]) -> str:
+    """A file-system-safe song id, suffixed -2, -3, ... when two files would share one."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", candidate)
+    song_id, n = base, 1
+    while song_id in used:
+        n += 1
+        song_id = f"{base}-{n}"
+    used.add(song_id)
+    return song_id

@@ -10,7 +10,11 @@ others); `download` prints the counts.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
+from pathlib import Path
+
+from ..core.store import display_path
 
 SPLITS = ("train", "valid", "test")
 
@@ -54,3 +58,16 @@ def fold_number(split: str) -> int | None:
 def fold_of(group: str, k: int, seed: int) -> str:
     """The fold (of `k`) of every song of `group`."""
     return fold_name(int(unit_hash(seed, group) * k))
+
+
+def group_of(label: str, relative: Path, group: str) -> str:
+    """The group id of the file at `relative` (below its class folder `label`)."""
+    own = f"{label}/{display_path(relative.as_posix())}"
+    if group == "none":
+        return own
+    if group == "folder":
+        return f"folder:{display_path(relative.parts[0])}" if len(relative.parts) > 1 else own
+    found = re.search(group, display_path(relative.as_posix()))
+    if found is None:
+        return own
+    return "match:" + (found.group(1) if found.re.groups else found.group(0))

@@ -7,8 +7,8 @@ as they always were."""
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +22,8 @@ from ..dataset.duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplica
 from ..dataset.songs import MANIFEST, SKIPPED_COLUMNS, Skip, Song
 from ..dataset.split import SPLITS, fold_of, split_of
 from ..evaluation.tasks.lookup import task_named
-from ..sources import demo, folder, gtzan, labels
+from ..sources.entry import Request
+from ..sources.registry import get_source
 
 log = logging.getLogger(__name__)
 
@@ -57,35 +58,19 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
     """
     source, sr = dataset["source"], sample_rate
     task = task_named(dataset["task"])
+    entry = get_source(source)
     with staging_dir(out_dir) as raw:
-        fixed_split = None
-
         def decode(tasks):
             span = dict(offset=dataset["offset"], max_duration=dataset["max_duration"])
             return map_songs(convert_song, [dataclasses.replace(t, **span) for t in tasks], jobs,
                              desc="decoding", dask=dask)
 
-        if source == "demo":
-            settings = dataset["demo"]
-            tasks = demo.demo_jobs(settings["genres"], settings["songs_per_genre"], seed,
-                                   settings["duration"], sr, raw)
-            results = map_songs(demo.make_demo_song, tasks, jobs, desc="demo songs", dask=dask)
-            skipped: list[Skip] = []
-        elif source == "folder" and dataset["labels"] is not None:
-            tasks, skipped = labels.scan_labelled(dataset["path"], dataset["labels"], raw, sr, task,
-                                                  dataset["group"])
-            results = decode(tasks)
-        elif source == "folder":
-            tasks, skipped = folder.scan_folder(dataset["path"], raw, sr, dataset["group"])
-            results = decode(tasks)
-        else:
-            settings = dataset["gtzan"]
-            archive = gtzan.fetch_archive(settings["urls"], settings["hash"],
-                                          settings["cache_dir"], settings["retries"])
-            with tempfile.TemporaryDirectory(prefix="genrepipe-gtzan-", dir=archive.parent) as tmp:
-                gtzan.safe_extract(archive, tmp)
-                tasks, fixed_split, skipped = gtzan.gtzan_jobs(Path(tmp), raw, sr)
-                results = decode(tasks)
+        def run(function, items, desc):
+            return map_songs(function, items, jobs, desc=desc, dask=dask)
+
+        collected = importlib.import_module(entry.module).collect(
+            Request(dataset, raw, sr, seed, task, run, decode))
+        results, skipped, fixed_split = collected.results, list(collected.skipped), collected.fixed_split
         songs, dropped, duplicates = resolve_duplicates(r for r in results if isinstance(r, Song))
         for song, _ in dropped:  # their WAV files were written by this stage, just now
             (raw / song.path).unlink()

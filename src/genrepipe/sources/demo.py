@@ -13,6 +13,7 @@ from pathlib import Path
 from ..audio.decode import write_wav
 from ..core.store import md5_file
 from ..dataset.songs import Song, join_tags
+from .entry import Collected, Request
 from .synth.compose import render_song, song_rng
 
 
@@ -47,3 +48,11 @@ def make_demo_song(job: DemoJob) -> Song:
     source = f"demo:seed={job.seed}"
     return Song(song_id, job.genre, relative, y.size / job.sr, source, md5_file(target),
                 group=song_id, tags=join_tags(sorted(set(played))))
+
+
+def collect(request: Request) -> Collected:
+    """The demo songs of `dataset.demo`, rendered in worker processes."""
+    settings = request.dataset["demo"]
+    jobs = demo_jobs(settings["genres"], settings["songs_per_genre"], request.seed,
+                     settings["duration"], request.sr, request.raw_dir)
+    return Collected(request.run(make_demo_song, jobs, "demo songs"), [])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..audio.decode import AUDIO_EXTENSIONS, is_audio_name
@@ -10,7 +9,9 @@ from ..core.errors import DataError
 from ..core.store import display_path
 from ..core.workspace import resolve_path
 from ..dataset.convert import ConvertJob
-from ..dataset.songs import Skip
+from ..dataset.songs import Skip, unique_id
+from ..dataset.split import group_of
+from .entry import Collected, Request
 
 
 def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
@@ -64,19 +65,6 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
     return jobs, skipped
 
 
-def group_of(label: str, relative: Path, group: str) -> str:
-    """The group id of the file at `relative` (below its class folder `label`)."""
-    own = f"{label}/{display_path(relative.as_posix())}"
-    if group == "none":
-        return own
-    if group == "folder":
-        return f"folder:{display_path(relative.parts[0])}" if len(relative.parts) > 1 else own
-    found = re.search(group, display_path(relative.as_posix()))
-    if found is None:
-        return own
-    return "match:" + (found.group(1) if found.re.groups else found.group(0))
-
-
 def _skip_reason(relative: Path) -> str:
     if any(part.startswith(".") for part in relative.parts):
         return "hidden"
@@ -86,12 +74,14 @@ def _skip_reason(relative: Path) -> str:
     return ""
 
 
-def unique_id(candidate: str, used: set[str]) -> str:
-    """A file-system-safe song id, suffixed -2, -3, ... when two files would share one."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", candidate)
-    song_id, n = base, 1
-    while song_id in used:
-        n += 1
-        song_id = f"{base}-{n}"
-    used.add(song_id)
-    return song_id
+def collect(request: Request) -> Collected:
+    """The songs of `dataset.path`: its class sub-folders, or the rows of `dataset.labels`."""
+    dataset = request.dataset
+    if dataset["labels"] is not None:
+        from .labels import scan_labelled
+
+        jobs, skipped = scan_labelled(dataset["path"], dataset["labels"], request.raw_dir, request.sr,
+                                      request.task, dataset["group"])
+    else:
+        jobs, skipped = scan_folder(dataset["path"], request.raw_dir, request.sr, dataset["group"])
+    return Collected(request.decode(jobs), skipped)

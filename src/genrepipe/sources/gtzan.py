@@ -12,10 +12,13 @@ from pathlib import Path
 from ..core.errors import ChecksumError, DataError
 from ..dataset.convert import ConvertJob
 from ..dataset.songs import Skip
+from .entry import Collected, Request
+from .registry import get_source
 
 log = logging.getLogger(__name__)
 
-ARCHIVE_NAME = "genres.tar.gz"
+# the archive's file name: its songs' origins in the manifest start with it (its entry says so)
+ARCHIVE_NAME = get_source("gtzan").origin_prefix.removesuffix(":")
 _TRACK = re.compile(r"^(?P<genre>[a-z]+)\.(?P<number>\d{5})\.(wav|au)$")
 
 
@@ -148,3 +151,17 @@ def gtzan_jobs(extracted: Path, raw_dir: Path, sr: int
         jobs.append(ConvertJob(str(path), label, song_id, str(raw_dir), sr, origin))
         split[song_id] = lists[song_id]
     return jobs, split, skipped
+
+
+def collect(request: Request) -> Collected:
+    """The tracks of the GTZAN archive (fetched into the cache once, checked against
+    `dataset.gtzan.hash`) in its fault-filtered split, extracted to a temporary folder next to
+    the archive and decoded from there."""
+    import tempfile
+
+    settings = request.dataset["gtzan"]
+    archive = fetch_archive(settings["urls"], settings["hash"], settings["cache_dir"], settings["retries"])
+    with tempfile.TemporaryDirectory(prefix="genrepipe-gtzan-", dir=archive.parent) as tmp:
+        safe_extract(archive, tmp)
+        jobs, fixed_split, skipped = gtzan_jobs(Path(tmp), request.raw_dir, request.sr)
+        return Collected(request.decode(jobs), skipped, fixed_split)

@@ -18,8 +18,8 @@ from ..core.errors import DataError
 from ..core.store import display_path
 from ..core.workspace import resolve_path
 from ..dataset.convert import ConvertJob
-from ..dataset.songs import NO_TAG, Skip
-from .folder import group_of, unique_id
+from ..dataset.songs import NO_TAG, Skip, unique_id
+from ..dataset.split import group_of
 
 LABELS_KEY = "dataset.labels"
 
@@ -101,7 +101,7 @@ def scan_labelled(root: str | Path, labels: str, raw_dir: Path, sr: int, task,
     """List the songs the labels file names (under `root`, searched recursively) and what was
     skipped. A song's label and tags are the `task`'s (`evaluation.tasks`: a class a song, its
     one label; or tags, the label then being the folder it lies in, informative only); `group`
-    is `dataset.group`, applied to the path below the song folder (`folder.group_of`).
+    is `dataset.group`, applied to the path below the song folder (`dataset.split.group_of`).
 
     Raises
     ------

@@ -13,13 +13,14 @@ from collections import Counter
 from pathlib import PurePosixPath
 
 from ..dataset.split import fold_number
-from .gtzan import ARCHIVE_NAME
-
-DEMO_PREFIX = "demo:"
+from .registry import SOURCES
 
 
 def dataset_of(rows: list[dict]) -> dict:
     """The dataset of the manifest `rows`: source, where it is, songs, classes and split.
+
+    The source is the one whose `origin_prefix` starts every song's origin (a source of file
+    paths, the folder source, when none does).
 
     Examples
     --------
@@ -27,19 +28,18 @@ def dataset_of(rows: list[dict]) -> dict:
     ...             {"source": "demo:seed=42", "label": "rock", "split": "test"}])["location"]
     'synthetic demo songs (demo:seed=42)'
     """
-    sources = sorted({row["source"] for row in rows})
-    if all(s.startswith(DEMO_PREFIX) for s in sources):
-        kind, location = "demo", f"synthetic demo songs ({', '.join(sources)})"
-    elif all(s.startswith(ARCHIVE_NAME + ":") for s in sources):
-        kind, location = "gtzan", f"the GTZAN archive ({ARCHIVE_NAME})"
-    else:
-        kind, location = "folder", folder_root(rows)
+    origins = sorted({row["source"] for row in rows})
+    entries = [SOURCES[name] for name in SOURCES]
+    claimed = [e for e in entries if e.origin_prefix and all(o.startswith(e.origin_prefix) for o in origins)]
+    entry = claimed[0] if claimed else next(e for e in entries if e.origin_prefix is None)
+    location = (entry.location.format(origins=", ".join(origins)) if entry.origin_prefix
+                else folder_root(rows))
     splits = Counter(row["split"] for row in rows)
     if all(fold_number(split) is not None for split in splits):
         split = f"kfold ({len(splits)} folds)"
     else:
-        split = "GTZAN's fault-filtered split" if kind == "gtzan" else "ratios"
-    return {"source": kind, "location": location, "songs": len(rows),
+        split = entry.split_name
+    return {"source": entry.name, "location": location, "songs": len(rows),
             "classes": sorted({row["label"] for row in rows}), "split": split,
             "songs_per_split": dict(sorted(splits.items()))}
 
