@@ -10,7 +10,7 @@ import numpy as np
 from genrepipe.core.backend import keras, seed_everything
 from genrepipe.dataset.featureset import FeatureSet
 from genrepipe.models.cnn2d import build_network, layout
-from genrepipe.models.loader import WindowSequence
+from genrepipe.models.loader import Batching, WindowSequence
 from genrepipe.models.normalize import band_stats
 from genrepipe.models.registry import model_settings
 
@@ -47,8 +47,9 @@ def loader_rates(mel_dir, params, steps: int = 60) -> tuple[float, float]:
         return layout(stats.apply(x))
 
     # one-hot targets, as training feeds them (label smoothing, mixup); no augmentation on either
-    disk = WindowSequence(features, "train", features.classes, settings.batch_size, params.seed,
-                          prepare=prepare, one_hot=True, workers=params.executor.workers)
+    disk = WindowSequence(features, "train", features.classes,
+                          Batching(settings.batch_size, params.seed, prepare=prepare, one_hot=True),
+                          workers=params.executor.workers)
     x = np.concatenate([prepare(np.asarray(features.load(s["song_id"]))) for s in features.songs("train")])
     one_hot = np.eye(len(features.classes), dtype=np.float32)[disk.labels]
     memory = ArraySequence(x, one_hot, disk.order, settings.batch_size,

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from genrepipe.config.params import validate
-from genrepipe.models.registry import model_settings
+from genrepipe.models.run import RunSpec, TrainPaths
 from genrepipe.pipeline.train import train_run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,10 +23,8 @@ def main() -> None:
     raw["models"]["cnn2d"]["epochs"] = epochs
     params = validate(raw)
     with tempfile.TemporaryDirectory() as tmp:
-        meta = train_run("cnn2d-mel", model="cnn2d", transform="mel",
-                         settings=model_settings(params.models, "cnn2d"), seed=params.seed,
-                         mixed_precision=False, features_dir=features,
-                         out_dir=Path(tmp) / "model", curves_dir=Path(tmp) / "curves")
+        meta = train_run(RunSpec.from_params(params, "cnn2d-mel"),
+                         TrainPaths(features, Path(tmp) / "model", Path(tmp) / "curves"))
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, meta["n_train_windows"])
 
 

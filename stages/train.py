@@ -8,7 +8,7 @@ from genrepipe.config.params import load_params
 from genrepipe.core.errors import parameter_error
 from genrepipe.core.stage import run_stage
 from genrepipe.core.workspace import default_jobs
-from genrepipe.models.registry import model_settings
+from genrepipe.models.run import RunSpec, Threads, TrainPaths
 
 log = logging.getLogger("genrepipe.train")
 
@@ -28,7 +28,6 @@ def main() -> None:
     if args.run not in params.runs:
         raise parameter_error("run", args.run, "is not a run of params.yaml",
                               f"one of: {', '.join(params.runs) or '(none)'}", where="command line")
-    run = params.runs[args.run]
     n_jobs = params.executor.jobs or default_jobs()
     # TensorFlow and BLAS take their thread counts when first loaded: share the cores now
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(n_jobs))
@@ -37,13 +36,10 @@ def main() -> None:
     from genrepipe.pipeline.train import train_run
 
     with threadpool_limits(n_jobs):
-        meta = train_run(args.run, model=run.model, transform=run.transform,
-                         settings=model_settings(params.models, run.model), seed=params.seed,
-                         mixed_precision=params.train.mixed_precision,
-                         features_dir=args.features_dir, out_dir=args.model_dir,
-                         curves_dir=args.curves_dir, timing_dir=args.timing_dir,
-                         manifest=args.manifest, n_jobs=n_jobs,
-                         loader_workers=params.executor.workers, level=run.level)
+        meta = train_run(RunSpec.from_params(params, args.run),
+                         TrainPaths(args.features_dir, args.model_dir, args.curves_dir,
+                                    args.timing_dir, args.manifest),
+                         Threads(n_jobs, params.executor.workers))
     scope = (f"{len(meta['folds'])} folds" if "folds" in meta
              else f"{meta['n_train_songs']} train songs" if meta.get("level") == "song"
              else f"{meta['n_train_windows']} train windows")

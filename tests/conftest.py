@@ -149,15 +149,13 @@ def transform_stage(name, params, windows_dir, out_dir, **kwargs):
     return transform_all(name, params.transforms[name], windows_dir, out_dir, **kwargs)
 
 
-def train_stage(name, params, features_dir, out_dir, curves_dir, **kwargs):
-    from genrepipe.models.registry import model_settings
+def train_stage(name, params, features_dir, out_dir, curves_dir, timing_dir=None, manifest=None,
+                **threads):
+    from genrepipe.models.run import RunSpec, Threads, TrainPaths
     from genrepipe.pipeline.train import train_run
 
-    run = params.runs[name]
-    return train_run(name, model=run.model, transform=run.transform,
-                     settings=model_settings(params.models, run.model), seed=params.seed,
-                     mixed_precision=params.train.mixed_precision, features_dir=features_dir,
-                     out_dir=out_dir, curves_dir=curves_dir, level=run.level, **kwargs)
+    return train_run(RunSpec.from_params(params, name),
+                     TrainPaths(features_dir, out_dir, curves_dir, timing_dir, manifest), Threads(**threads))
 
 
 def complete_settings(model: str, **settings):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from genrepipe.dataset.featureset import FeatureSet
-from genrepipe.models.loader import WindowSequence
+from genrepipe.models.loader import Batching, WindowSequence
 from genrepipe.models.normalize import BandStats, band_stats
 
 from conftest import make_feature_store, one_epoch
@@ -16,7 +16,7 @@ def store(tmp_path):
 
 
 def test_every_window_once_per_epoch_with_its_label(store):
-    seq = WindowSequence(store, "train", store.classes, batch_size=5, seed=1)
+    seq = WindowSequence(store, "train", store.classes, Batching(batch_size=5, seed=1))
     total = sum(s["n_windows"] for s in store.songs("train"))
     assert len(seq) == -(-total // 5)
     for _ in range(2):
@@ -33,9 +33,9 @@ def test_every_window_once_per_epoch_with_its_label(store):
 
 
 def test_order_changes_each_epoch_and_repeats_with_the_seed(store):
-    first = WindowSequence(store, "train", store.classes, batch_size=4, seed=7)
-    second = WindowSequence(store, "train", store.classes, batch_size=4, seed=7)
-    other = WindowSequence(store, "train", store.classes, batch_size=4, seed=8)
+    first = WindowSequence(store, "train", store.classes, Batching(batch_size=4, seed=7))
+    second = WindowSequence(store, "train", store.classes, Batching(batch_size=4, seed=7))
+    other = WindowSequence(store, "train", store.classes, Batching(batch_size=4, seed=8))
     orders = []
     for _ in range(3):
         orders.append(first.order.copy())
@@ -47,7 +47,7 @@ def test_order_changes_each_epoch_and_repeats_with_the_seed(store):
 
 
 def test_batches_cross_song_boundaries(store):
-    seq = WindowSequence(store, "train", store.classes, batch_size=7, seed=0, shuffle=False)
+    seq = WindowSequence(store, "train", store.classes, Batching(batch_size=7, seed=0, shuffle=False))
     songs = store.songs("train")
     x0, _ = seq[0]
     first = np.asarray(store.load(songs[0]["song_id"]))
@@ -57,15 +57,15 @@ def test_batches_cross_song_boundaries(store):
 
 
 def test_arrays_are_memory_mapped_and_open_files_bounded(store):
-    seq = WindowSequence(store, "train", store.classes, batch_size=4, seed=0, open_files=3)
+    seq = WindowSequence(store, "train", store.classes, Batching(batch_size=4, seed=0, open_files=3))
     one_epoch(seq)
     assert 0 < len(seq._open) <= 3
     assert all(isinstance(a, np.memmap) for a in seq._open.values())
 
 
 def test_prepare_is_applied(store):
-    seq = WindowSequence(store, "valid", store.classes, batch_size=3, shuffle=False,
-                         prepare=lambda x: x[..., None] * 0)
+    seq = WindowSequence(store, "valid", store.classes, Batching(batch_size=3, shuffle=False,
+                                                                   prepare=lambda x: x[..., None] * 0))
     x, y = seq[0]
     assert x.shape == (3, 6, 4, 1) and not x.any() and y.dtype == np.int32
 

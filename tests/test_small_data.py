@@ -5,7 +5,7 @@ import pytest
 
 from genrepipe.dataset.featureset import FeatureSet
 from genrepipe.models.batch_augment import BatchAugment, batch_rng, mask, mixup, stitched
-from genrepipe.models.loader import WindowSequence
+from genrepipe.models.loader import Batching, WindowSequence
 
 from conftest import make_feature_store, one_epoch
 
@@ -53,21 +53,21 @@ def store(tmp_path):
 def test_training_batches_repeat_whatever_the_call_order(store):
     options = dict(batch_size=4, seed=3, augment=BatchAugment(
         {"time_mask": 0.3, "band_mask": 0.3, "mixup": 0.3}, "image"), shift_hop=8, one_hot=True)
-    first = WindowSequence(store, "train", store.classes, **options)
-    second = WindowSequence(store, "train", store.classes, **options)
+    first = WindowSequence(store, "train", store.classes, Batching(**options))
+    second = WindowSequence(store, "train", store.classes, Batching(**options))
     forward = one_epoch(first) + one_epoch(first)
     backward = [second[i] for i in reversed(range(len(second)))][::-1]
     second.on_epoch_end()
     backward += one_epoch(second)
     for (xa, ya), (xb, yb) in zip(forward, backward, strict=True):
         assert np.array_equal(xa, xb) and np.array_equal(ya, yb)
-    plain = one_epoch(WindowSequence(store, "train", store.classes, batch_size=4, seed=3))
+    plain = one_epoch(WindowSequence(store, "train", store.classes, Batching(batch_size=4, seed=3)))
     assert not all(np.array_equal(a[0], b[0]) for a, b in zip(forward, plain))  # it did something
     assert forward[0][1].shape == (4, 3) and np.allclose(forward[0][1].sum(axis=1), 1)
 
 
 def test_validation_batches_are_never_augmented(store):
-    plain = WindowSequence(store, "valid", store.classes, batch_size=4, shuffle=False)
+    plain = WindowSequence(store, "valid", store.classes, Batching(batch_size=4, shuffle=False))
     x = np.concatenate([plain[i][0] for i in range(len(plain))])
     assert np.array_equal(x, np.concatenate([store.load(s["song_id"]) for s in store.songs("valid")]))
 

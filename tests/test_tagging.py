@@ -200,13 +200,13 @@ def make_tag_store(folder: Path, n_tags: int = 4, songs: dict | None = None, shu
 
 def train_and_evaluate(tmp_path: Path, features: Path, model: str, name: str, **settings) -> dict:
     from genrepipe.pipeline.evaluate import evaluate_run
+    from genrepipe.models.run import RunSpec, TrainPaths
     from genrepipe.pipeline.train import train_run
 
     from conftest import complete_settings
 
-    train_run(name, model=model, transform="fft", settings=complete_settings(model, **settings),
-              seed=0, mixed_precision=False, features_dir=features, out_dir=tmp_path / "models" / name,
-              curves_dir=tmp_path / "curves" / name)
+    train_run(RunSpec(name, model, "fft", complete_settings(model, **settings), seed=0),
+              TrainPaths(features, tmp_path / "models" / name, tmp_path / "curves" / name))
     return evaluate_run(name, tmp_path / "models" / name, features, tmp_path / "runs", seed=0)
 
 

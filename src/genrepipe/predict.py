@@ -15,6 +15,7 @@ from .audio.decode import BadAudio, canonical, load_audio
 from .audio.windows import frame_signal
 from .core.errors import DataError
 from .models.trained import TrainedRun
+from .stats.groups import group_means
 from .transforms.registry import featurize
 
 
@@ -32,8 +33,8 @@ class SongPrediction:
 
     @property
     def probs(self) -> np.ndarray:
-        """The song's score: the mean of its windows' probabilities."""
-        return self.window_probs.mean(axis=0)
+        """The song's score: the mean of its windows' probabilities (`stats.groups`)."""
+        return group_means(self.window_probs, [self.path] * len(self.window_probs))[1][0]
 
     def ranking(self, top: int | None = None) -> list[tuple[str, float]]:
         """(class, probability) pairs, most likely first."""

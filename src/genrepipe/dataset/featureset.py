@@ -1,4 +1,10 @@
-"""The read side of a transform's output `data/features/<t>`: its index and per-song arrays."""
+"""The index files of the windows and of every feature set (`index.json`), written and read here
+only, and a feature set's per-song arrays (`FeatureSet`).
+
+`data/windows/index.json` (segment): the window geometry, the songs (id, source song, label,
+split, window count; a tagger's: its tags) and the songs skipped; with a tagger's task the kept
+`tags`. `data/features/<t>/index.json` (transform, embed): the same songs and geometry, the
+transform, its params, dtype and the shape of one window's features."""
 
 from __future__ import annotations
 
@@ -8,8 +14,42 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DataError
-from ..core.store import INDEX, load_array, read_json
+from ..core.store import INDEX, load_array, read_json, write_json
 from .split import fold_number
+
+
+WINDOW_GEOMETRY = ("sample_rate", "window", "hop", "window_samples", "hop_samples")
+SONG_FIELDS = ("song_id", "source_song", "label", "split", "n_windows", "tags")
+
+
+def write_windows_index(folder: str | Path, geometry: dict, tags: dict, songs: list[dict],
+                        skipped: list[dict]) -> dict:
+    """Write `folder/index.json` of the segment stage: `geometry` (`WINDOW_GEOMETRY` and
+    `short`), the task's `tags` block (a tagger's kept tags; else empty), the songs and the
+    songs skipped. Returns the index."""
+    index = {**geometry, **tags, "songs": songs, "skipped": skipped}
+    write_json(Path(folder) / INDEX, index)
+    return index
+
+
+def read_windows_index(folder: str | Path) -> dict:
+    return read_json(Path(folder) / INDEX, what="the window index written by the segment stage")
+
+
+def write_features_index(folder: str | Path, name: str, params: dict, shape: list[int],
+                         windows: dict, kept: list[dict], skipped: list[dict]) -> dict:
+    """Write `folder/index.json` of a transform (or embedding) `name` with `params`: one
+    window's `shape`, the geometry and tags of the windows index, the songs `kept` (rows of it)
+    and every song skipped so far. Returns the index."""
+    index = {
+        "transform": name, "params": params, "dtype": params.get("dtype", "float32"), "shape": shape,
+        **{k: windows[k] for k in WINDOW_GEOMETRY},
+        **({"tags": windows["tags"]} if "tags" in windows else {}),
+        "songs": [{k: s[k] for k in SONG_FIELDS if k in s} for s in kept],
+        "skipped": windows["skipped"] + skipped,
+    }
+    write_json(Path(folder) / INDEX, index)
+    return index
 
 
 def is_original(song: dict) -> bool:

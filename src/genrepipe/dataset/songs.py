@@ -4,7 +4,11 @@ are written in every file."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.store import read_csv, write_csv
 
 MANIFEST = "manifest.csv"  # data/raw/manifest.csv: one row per song, its split and its source
 MANIFEST_COLUMNS = ("song_id", "label", "split", "group", "path", "duration_s", "source", "md5")
@@ -64,3 +68,16 @@ def unique_id(candidate: str, used: set[str]) -> str:
         song_id = f"{base}-{n}"
     used.add(song_id)
     return song_id
+
+
+def write_manifest(folder: str | Path, columns: Sequence[str], rows: Iterable[dict]) -> None:
+    """`folder/manifest.csv`: a row per song (`Song.row()`), `columns` (MANIFEST_COLUMNS; a
+    tagger's task adds TAGS_COLUMN; the augment stage's copies add theirs)."""
+    write_csv(Path(folder) / MANIFEST, columns, rows)
+
+
+def read_manifest(path: str | Path, columns: Sequence[str] = MANIFEST_COLUMNS,
+                  what: str = "the download stage's manifest") -> list[dict]:
+    """The rows of a manifest (`path`: the `.csv` file, or its folder), which must hold `columns`."""
+    path = Path(path)
+    return read_csv(path if path.suffix == ".csv" else path / MANIFEST, what=what, columns=columns)

@@ -67,6 +67,14 @@ def probability_columns(classes: Sequence[str]) -> list[str]:
     return [f"p_{c}" for c in classes]
 
 
+def song_row(split: str, song_id: str, label: str, predicted: str, classes: Sequence[str],
+             probs: np.ndarray) -> dict:
+    """One row of songs.csv: the song's label (a tagger's: its tags), what was predicted (the
+    class, or the tags decided) and every class's probability."""
+    return {"split": split, "song_id": song_id, "label": label, "predicted": predicted,
+            **{f"p_{c}": f"{p:.9f}" for c, p in zip(classes, probs, strict=True)}}
+
+
 def probabilities(rows: list[dict], classes: Sequence[str], split: str | None = None) -> np.ndarray:
     """The song probabilities of `rows` of `split` (None: all rows), shape (n_songs, n_classes)."""
     return np.array([[float(r[column]) for column in probability_columns(classes)] for r in rows

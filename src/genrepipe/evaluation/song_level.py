@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..stats.groups import group_means
+
 
 def predict_songs(trained, features, songs: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """Window probabilities of `songs` (rows of `features`' index) by `trained` (a TrainedRun),
@@ -21,24 +23,9 @@ def predict_songs(trained, features, songs: list[dict]) -> tuple[np.ndarray, np.
 
 def song_probabilities(window_probs: np.ndarray, song_of_window: Sequence[str]
                        ) -> tuple[list[str], np.ndarray]:
-    """Average window probabilities per song.
-
-    Parameters
-    ----------
-    window_probs : np.ndarray, shape (n_windows, n_classes)
-    song_of_window : sequence of str, length n_windows
-
-    Returns
-    -------
-    songs : list of str, in order of first appearance
-    probs : np.ndarray, shape (n_songs, n_classes)
-    """
-    songs = list(dict.fromkeys(song_of_window))
-    position = {song: i for i, song in enumerate(songs)}
-    rows = np.array([position[s] for s in song_of_window])
-    sums = np.zeros((len(songs), window_probs.shape[1]))
-    np.add.at(sums, rows, window_probs)
-    return songs, sums / np.bincount(rows, minlength=len(songs))[:, None]
+    """Each song's probabilities, the mean of its windows' (`stats.groups.group_means`): the
+    songs in order of first appearance, shape (n_songs, n_classes)."""
+    return group_means(window_probs, song_of_window)
 
 
 def confusion_rows(actual: Sequence[str], predicted: Sequence[str]) -> list[dict]:

@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from ..core.archives import canonical_skops
 from ..core.errors import DataError
 from ..dataset.featureset import FeatureSet
+from ..stats.groups import group_means
 from .entry import ModelEntry
 from .vectors import rows, split_vectors
 
@@ -177,8 +178,8 @@ def choose_settings(entry: ModelEntry, settings: Mapping[str, Any], x: np.ndarra
 def _songs_right(probabilities: np.ndarray, y: np.ndarray, songs: np.ndarray,
                  classes: np.ndarray) -> list[bool]:
     """Per song of `songs`: is the class of its rows' mean probability its label?"""
-    return [bool(classes[probabilities[songs == song].mean(axis=0).argmax()] == y[songs == song][0])
-            for song in dict.fromkeys(songs)]
+    order, means = group_means(probabilities, songs)
+    return [bool(classes[mean.argmax()] == y[songs == song][0]) for song, mean in zip(order, means, strict=True)]
 
 
 def save(pipeline: Pipeline, path: Path) -> None:

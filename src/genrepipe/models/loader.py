@@ -11,6 +11,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,15 +21,12 @@ from ..dataset.featureset import FeatureSet
 from .batch_augment import BatchAugment, batch_rng, stitched
 
 
-class WindowSequence(keras.utils.PyDataset):
-    """Batches of (features, label index) for every window of one split, read from disk.
+@dataclass(frozen=True)
+class Batching:
+    """How a `WindowSequence` makes its batches.
 
-    Parameters
+    Attributes
     ----------
-    features : FeatureSet
-    split : {"train", "valid", "test"}
-    classes : sequence of str
-        Class names; a label's index in it is the target.
     batch_size : int > 0
     seed : int
         Seeds the shuffling generator (one order per epoch, the same for the same seed).
@@ -51,6 +49,31 @@ class WindowSequence(keras.utils.PyDataset):
         one-hot labels: a tagger's give each window its song's 0/1 row over the tags.
     open_files : int > 0
         How many songs stay memory-mapped at once (least recently used ones are closed).
+    """
+
+    batch_size: int
+    seed: int = 0
+    shuffle: bool = True
+    prepare: Callable[[np.ndarray], np.ndarray] | None = None
+    layout: Callable[[np.ndarray], np.ndarray] | None = None
+    augment: BatchAugment | None = None
+    shift_hop: int | None = None
+    one_hot: bool = False
+    targets_of: Callable[[list[dict]], np.ndarray | None] | None = None
+    open_files: int = 64
+
+
+class WindowSequence(keras.utils.PyDataset):
+    """Batches of (features, label index) for every window of one split, read from disk.
+
+    Parameters
+    ----------
+    features : FeatureSet
+    split : {"train", "valid", "test"}
+    classes : sequence of str
+        Class names; a label's index in it is the target.
+    batching : Batching
+        Batch size, seed, order, preparation, augmentation and targets.
     **kwargs
         Passed to `keras.utils.PyDataset` (`workers`, `use_multiprocessing`, `max_queue_size`).
 
@@ -60,13 +83,8 @@ class WindowSequence(keras.utils.PyDataset):
     before the first epoch, so training epoch k draws with k + 1).
     """
 
-    def __init__(self, features: FeatureSet, split: str, classes: Sequence[str], batch_size: int,
-                 seed: int = 0, shuffle: bool = True,
-                 prepare: Callable[[np.ndarray], np.ndarray] | None = None,
-                 layout: Callable[[np.ndarray], np.ndarray] | None = None,
-                 augment: BatchAugment | None = None, shift_hop: int | None = None,
-                 one_hot: bool = False, targets_of: Callable[[list[dict]], np.ndarray | None] | None = None,
-                 open_files: int = 64, **kwargs):
+    def __init__(self, features: FeatureSet, split: str, classes: Sequence[str], batching: Batching,
+                 **kwargs):
         super().__init__(**kwargs)
         songs = features.songs(split)
         if not songs:
@@ -80,22 +98,23 @@ class WindowSequence(keras.utils.PyDataset):
         self.window_of = np.concatenate([np.arange(n) for n in counts])
         self.labels = np.repeat([label_index[s["label"]] for s in songs], counts).astype(np.int32)
         # the task's own targets per song (a tagger's: a 0/1 row over the tags), else one-hot labels
-        self.targets = targets_of(songs) if targets_of is not None else None
+        b = batching
+        self.targets = b.targets_of(songs) if b.targets_of is not None else None
         self.n_windows = counts
         self.n_classes = len(classes)
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.prepare = prepare
-        self.layout = layout
-        self.augment = augment if augment is not None and augment.active else None
-        self.shift_hop = shift_hop if shift_hop and shift_hop > 1 else None
-        self.one_hot = one_hot
-        self.seed = seed
+        self.batch_size = b.batch_size
+        self.shuffle = b.shuffle
+        self.prepare = b.prepare
+        self.layout = b.layout
+        self.augment = b.augment if b.augment is not None and b.augment.active else None
+        self.shift_hop = b.shift_hop if b.shift_hop and b.shift_hop > 1 else None
+        self.one_hot = b.one_hot
+        self.seed = b.seed
         self.epoch = 0
-        self._rng = np.random.default_rng(seed)
-        self.order = self._rng.permutation(self.labels.size) if shuffle else np.arange(self.labels.size)
+        self._rng = np.random.default_rng(b.seed)
+        self.order = self._rng.permutation(self.labels.size) if b.shuffle else np.arange(self.labels.size)
         self._open: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._open_files = open_files
+        self._open_files = b.open_files
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -132,23 +133,22 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
     stopping on valid; float16 compute with
     `mixed_precision`, batches loaded in `loader_workers` threads), save `folder/model.keras`;
     returns the meta data to record (normalisation, history)."""
-    from .loader import WindowSequence
+    from .loader import Batching, WindowSequence
 
     seed_everything(seed)
     stats = band_stats(features, "train") if entry.band_normalised else None
     module = importlib.import_module(entry.module)
     settings = {**settings, OUTPUT: task.output}  # softmax, or a tagger's sigmoid per tag
-    loader_args = dict(classes=features.classes, batch_size=settings["batch_size"], seed=seed,
-                       prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
-                       targets_of=lambda songs: task.loader_targets(features, songs),
-                       workers=loader_workers)
+    batching = Batching(batch_size=settings["batch_size"], seed=seed,
+                        prepare=lambda x: normalise(stats, x), layout=module.layout, one_hot=True,
+                        targets_of=lambda songs: task.loader_targets(features, songs))
     kind = input_kind(entry, features.window_shape)
     augment = settings["batch_augment"]
-    train = WindowSequence(features, "train", shuffle=True, augment=BatchAugment(augment, kind),
-                           shift_hop=shift_hop(features, kind) if augment["shift"] else None,
-                           **loader_args)
-    valid = (WindowSequence(features, "valid", shuffle=False, **loader_args)
-             if features.songs("valid") else None)
+    train = WindowSequence(features, "train", features.classes, replace(
+        batching, shuffle=True, augment=BatchAugment(augment, kind),
+        shift_hop=shift_hop(features, kind) if augment["shift"] else None), workers=loader_workers)
+    valid = (WindowSequence(features, "valid", features.classes, replace(batching, shuffle=False),
+                            workers=loader_workers) if features.songs("valid") else None)
     input_shape = prepare(entry, stats, np.zeros((1, *features.window_shape), np.float32)).shape[1:]
     # float16 compute with float32 weights: faster on GPUs with tensor cores (slower on CPUs)
     keras.mixed_precision.set_global_policy("mixed_float16" if mixed_precision else "float32")
@@ -158,8 +158,8 @@ def fit(entry: ModelEntry, settings: Mapping[str, Any], features: FeatureSet, fo
                  network.count_params(), input_shape, len(train))
         pretrained = {}
         if hasattr(module, "pretrain"):  # e.g. an autoencoder's encoder, without labels
-            unlabeled = WindowSequence(features, "train", shuffle=True,
-                                       **{**loader_args, "one_hot": False})
+            unlabeled = WindowSequence(features, "train", features.classes,
+                                       replace(batching, one_hot=False), workers=loader_workers)
             pretrained = module.pretrain(network, unlabeled, settings, log_metric)
         monitor = "val_loss" if valid is not None else "loss"
         # the first `min_epochs` are neither judged nor kept: on a small dataset the valid loss

@@ -1,4 +1,5 @@
-"""A trained run's folder, loaded back: window probabilities from features, nothing else needed.
+"""A trained run's folder: its `meta.json`, written and read here only, and the run loaded back
+(window probabilities from features, nothing else needed).
 
 `models/<run>/` holds the model (`model.keras` or `model.skops`) and `meta.json` with
 everything prediction needs: classes, transform and its params, window, hop, sample rate,
@@ -14,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DataError, ParameterError
-from ..core.store import read_json
+from ..core.section import plain
+from ..core.store import read_json, write_json
 from .registry import FAMILIES, META, get_model
 
 
@@ -84,3 +86,53 @@ class TrainedRun:
                                                self.meta["normalization"], windows, batch_size)
         return self.family.predict_windows(self.model, self.entry, windows,
                                            self.meta.get("level", "window"))
+
+
+# Meta data that differs between the models of a k-fold run (kept in each fold's own meta.json).
+PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
+
+
+def run_meta(run, entry, task, features, fitted: dict) -> dict:
+    """meta.json of one fitted model: the run (a `run.RunSpec`), what it learnt from (the
+    features' transform, params, classes or a tagger's tags, window geometry, train songs), what
+    its family's fit recorded (`fitted`: normalisation, history, level) and library versions."""
+    train_songs = features.songs("train")
+    return {
+        "run": run.name, "model": entry.name, "transform": run.transform,
+        "transform_params": features.index["params"],
+        "classes": task.outputs(features),  # a tagger's: the tags
+        **task.meta_fields(),
+        "window_shape": list(features.window_shape),
+        **{k: features.index[k] for k in ("sample_rate", "window", "hop", "window_samples",
+                                          "hop_samples")},
+        "normalization": fitted["normalization"],
+        "model_params": plain(run.settings), "seed": run.seed,
+        "n_train_songs": len({s.get("source_song", s["song_id"]) for s in train_songs}),
+        "n_train_windows": sum(s["n_windows"] for s in train_songs),
+        "history": fitted["history"],
+        "versions": _versions(entry.is_keras),
+        **({"level": fitted["level"]} if fitted.get("level", "window") != "window" else {}),
+    }
+
+
+def fold_meta(members: list[dict], folds: list[str]) -> dict:
+    """meta.json of a k-fold run: what its fold models share, the folds and each one's history."""
+    return {**{k: members[0][k] for k in members[0] if k not in PER_FIT},
+            "folds": folds, "history": [m["history"] for m in members]}
+
+
+def write_meta(folder: Path, meta: dict) -> None:
+    write_json(Path(folder) / META, meta)
+
+
+def _versions(keras_model: bool) -> dict:
+    from importlib.metadata import version
+
+    names = ["numpy", "librosa"] + (["keras", "tensorflow-cpu"] if keras_model else ["scikit-learn", "skops"])
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except Exception:  # a GPU build is named tensorflow, not tensorflow-cpu
+            continue
+    return found

@@ -15,8 +15,8 @@ from typing import Any
 from ..audio.decode import read_wav, write_wav
 from ..audio.effects import augment_signal, augmentation_rng
 from ..core.parallel import map_songs
-from ..core.store import read_csv, staging_dir, write_csv
-from ..dataset.songs import MANIFEST
+from ..core.store import staging_dir
+from ..dataset.songs import read_manifest, write_manifest
 from ..dataset.split import fold_number
 
 AUGMENTED_COLUMNS = ("song_id", "source_song", "label", "split", "path", "augmented")
@@ -65,8 +65,8 @@ def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[st
         Where the per-song work runs; never changes the output.
     """
     raw_dir = Path(raw_dir).resolve()  # absolute: tasks may run in other processes or machines
-    songs = read_csv(raw_dir / MANIFEST, what="the song list written by the download stage",
-                     columns=("song_id", "label", "split", "path"))
+    songs = read_manifest(raw_dir, columns=("song_id", "label", "split", "path"),
+                          what="the song list written by the download stage")
     with staging_dir(out_dir) as stage:
         settings = json.dumps({k: augment[k] for k in ("pitch_shift", "time_stretch")})
         tasks = [AugmentJob(s["song_id"], s["label"], s["split"], str(raw_dir / s["path"]),
@@ -74,5 +74,5 @@ def augment_all(raw_dir: str | Path, out_dir: str | Path, *, augment: Mapping[st
                  for s in songs if s["split"] == "train" or fold_number(s["split"]) is not None
                  for copy in range(1, augment["copies"] + 1)]
         rows = map_songs(augment_song, tasks, jobs, desc="augmenting", dask=dask)
-        write_csv(stage / MANIFEST, AUGMENTED_COLUMNS, rows)
+        write_manifest(stage, AUGMENTED_COLUMNS, rows)
     return rows

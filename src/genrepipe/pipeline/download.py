@@ -19,7 +19,7 @@ from ..core.parallel import map_songs
 from ..core.store import staging_dir, write_csv
 from ..dataset.convert import convert_song
 from ..dataset.duplicates import DUPLICATES, DUPLICATES_COLUMNS, resolve_duplicates
-from ..dataset.songs import MANIFEST, SKIPPED_COLUMNS, Skip, Song
+from ..dataset.songs import SKIPPED_COLUMNS, Skip, Song, write_manifest
 from ..dataset.split import SPLITS, fold_of, split_of
 from ..evaluation.tasks.lookup import task_named
 from ..sources.entry import Request
@@ -88,7 +88,7 @@ def download(out_dir: str | Path, *, dataset: Mapping[str, Any], sample_rate: in
                 song.split = split_of(song.group, dataset["ratios"], seed)
         songs.sort(key=lambda s: (s.label, s.song_id))
         kept_tags = task.settle_tags(songs, source, raw)  # a tagger's: which tags every split can score
-        write_csv(raw / MANIFEST, task.manifest_columns, (s.row() for s in songs))
+        write_manifest(raw, task.manifest_columns, (s.row() for s in songs))
         write_csv(raw / SKIPPED, SKIPPED_COLUMNS, (s.row() for s in skipped))
         write_csv(raw / DUPLICATES, DUPLICATES_COLUMNS, duplicates)
     print(summarise(songs, skipped))

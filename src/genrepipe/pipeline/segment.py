@@ -10,8 +10,9 @@ from ..audio.decode import read_wav
 from ..audio.windows import frame_signal
 from ..core.errors import DataError
 from ..core.parallel import map_songs
-from ..core.store import INDEX, read_csv, save_array, staging_dir, write_json
-from ..dataset.songs import MANIFEST
+from ..core.store import save_array, staging_dir
+from ..dataset.featureset import write_windows_index
+from ..dataset.songs import MANIFEST, read_manifest
 from ..evaluation.tasks.lookup import task_of_manifest
 
 SONG_FIELDS = ("song_id", "label", "split", "path")  # what a manifest row needs here
@@ -71,8 +72,8 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
     songs = []
     for folder, what in ((raw_dir, "download"), (augmented_dir, "augment")):
         folder = Path(folder).resolve()  # absolute: tasks may run in other processes or machines
-        for row in read_csv(folder / MANIFEST, what=f"the song list written by the {what} stage",
-                            columns=SONG_FIELDS):
+        for row in read_manifest(folder, columns=SONG_FIELDS,
+                                 what=f"the song list written by the {what} stage"):
             songs.append({**row, "wav": str(folder / row["path"])})
     if not songs:  # download writes at least one song: this list was cut off
         raise DataError(f"{Path(raw_dir) / MANIFEST}: no songs; expected the song list written "
@@ -83,17 +84,14 @@ def segment_all(raw_dir: str | Path, augmented_dir: str | Path, out_dir: str | P
         tasks = [SegmentJob(s["song_id"], s["wav"], str(stage), window_samples, hop_samples,
                             short == "pad") for s in songs]
         rows = map_songs(segment_song, tasks, jobs, desc="segmenting", dask=dask)
-        index = {
-            "sample_rate": sample_rate, "window": window, "hop": hop,
-            "window_samples": window_samples, "hop_samples": hop_samples, "short": short,
-            **index_tags,
-            "songs": [{"song_id": s["song_id"], "source_song": s.get("source_song", s["song_id"]),
-                       "label": s["label"], "split": s["split"], **row,
-                       **({"tags": song_tags[s["song_id"]]} if s["song_id"] in song_tags else {}),
-                       **({"augmented": json.loads(s["augmented"])} if "augmented" in s else {})}
-                      for s, row in zip(songs, rows, strict=True) if row["n_windows"]],
-            "skipped": [{"song_id": s["song_id"], "reason": "shorter than one window"}
-                        for s, row in zip(songs, rows, strict=True) if not row["n_windows"]],
-        }
-        write_json(stage / INDEX, index)
+        geometry = {"sample_rate": sample_rate, "window": window, "hop": hop,
+                    "window_samples": window_samples, "hop_samples": hop_samples, "short": short}
+        index = write_windows_index(stage, geometry, index_tags, [
+            {"song_id": s["song_id"], "source_song": s.get("source_song", s["song_id"]),
+             "label": s["label"], "split": s["split"], **row,
+             **({"tags": song_tags[s["song_id"]]} if s["song_id"] in song_tags else {}),
+             **({"augmented": json.loads(s["augmented"])} if "augmented" in s else {})}
+            for s, row in zip(songs, rows, strict=True) if row["n_windows"]],
+            [{"song_id": s["song_id"], "reason": "shorter than one window"}
+             for s, row in zip(songs, rows, strict=True) if not row["n_windows"]])
     return index

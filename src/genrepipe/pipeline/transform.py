@@ -12,7 +12,8 @@ import numpy as np
 from ..core.errors import DataError
 from ..core.parallel import map_songs
 from ..core.section import plain
-from ..core.store import INDEX, load_array, read_json, save_array, staging_dir, write_json
+from ..core.store import load_array, save_array, staging_dir
+from ..dataset.featureset import read_windows_index, write_features_index
 from ..transforms.registry import TRANSFORMS, featurize
 
 
@@ -63,7 +64,7 @@ def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Pat
     if entry is not None and entry.threads:  # a network using every core: one song at a time
         jobs, dask = 1, None
     windows_dir = Path(windows_dir).resolve()  # absolute: tasks may run in other processes or machines
-    windows = read_json(windows_dir / INDEX, what="the window index written by the segment stage")
+    windows = read_windows_index(windows_dir)
     params = dict(settings.items())
     with staging_dir(out_dir) as stage:
         tasks = [TransformJob(s["song_id"], str(windows_dir / f"{s['song_id']}.npy"), str(stage),
@@ -77,20 +78,9 @@ def transform_all(name: str, settings: Mapping[str, Any], windows_dir: str | Pat
         if len(shapes) != 1:
             raise DataError(f"{windows_dir}: {name} gave {len(shapes)} different window shapes "
                             f"({sorted(shapes)}); expected one (no songs, or mixed window sizes?)")
-        index = {
-            "transform": name,
-            "params": plain(params),
-            "dtype": params.get("dtype", "float32"),
-            "shape": list(shapes.pop()),
-            **{k: windows[k] for k in ("sample_rate", "window", "hop", "window_samples",
-                                       "hop_samples")},
-            **({"tags": windows["tags"]} if "tags" in windows else {}),  # a multi-label task
-            "songs": [{k: s[k] for k in ("song_id", "source_song", "label", "split", "n_windows", "tags")
-                       if k in s}
-                      for s, row in zip(windows["songs"], rows, strict=True) if "shape" in row],
-            "skipped": windows["skipped"] + [{"song_id": r["song_id"], "reason": r["skipped"]}
-                                             for r in rows if "skipped" in r],
-        }
-        write_json(stage / INDEX, index)
+        index = write_features_index(
+            stage, name, plain(params), list(shapes.pop()), windows,
+            [s for s, row in zip(windows["songs"], rows, strict=True) if "shape" in row],
+            [{"song_id": r["song_id"], "reason": r["skipped"]} for r in rows if "skipped" in r])
     return index
 

@@ -150,9 +150,10 @@ class Multiclass:
     def song_rows(self, splits: Sequence[str], song_ids: Sequence[str], truth: np.ndarray,
                   decided: np.ndarray, probs: np.ndarray, classes: Sequence[str]) -> Iterator[dict]:
         """songs.csv's rows: the label, the most probable class, every probability."""
+        from ..results import song_row
+
         for split, song_id, true, said, p in zip(splits, song_ids, truth, decided, probs, strict=True):
-            yield {"split": split, "song_id": song_id, "label": classes[true], "predicted": classes[said],
-                   **{f"p_{c}": f"{v:.9f}" for c, v in zip(classes, p, strict=True)}}
+            yield song_row(split, song_id, classes[true], classes[said], classes, p)
 
     def confusion(self, splits: Sequence[str], truth: np.ndarray, decided: np.ndarray,
                   classes: Sequence[str]) -> tuple[list[str], list[str], list[str], str]:

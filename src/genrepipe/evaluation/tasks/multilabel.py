@@ -152,11 +152,11 @@ class Multilabel:
     def song_rows(self, splits: Sequence[str], song_ids: Sequence[str], truth: np.ndarray,
                   decided: np.ndarray, probs: np.ndarray, classes: Sequence[str]) -> Iterator[dict]:
         """songs.csv's rows: the song's tags, the tags decided for it, every probability."""
+        from ..results import song_row
+
         for split, song_id, have, said, p in zip(splits, song_ids, truth, decided, probs, strict=True):
-            yield {"split": split, "song_id": song_id,
-                   "label": join_tags(t for t, on in zip(classes, have, strict=True) if on),
-                   "predicted": join_tags(t for t, on in zip(classes, said, strict=True) if on),
-                   **{f"p_{t}": f"{v:.9f}" for t, v in zip(classes, p, strict=True)}}
+            yield song_row(split, song_id, join_tags(t for t, on in zip(classes, have, strict=True) if on),
+                           join_tags(t for t, on in zip(classes, said, strict=True) if on), classes, p)
 
     def confusion(self, splits: Sequence[str], truth: np.ndarray, decided: np.ndarray,
                   classes: Sequence[str]) -> tuple[list[str], list[str], list[str], str]:
