@@ -63,7 +63,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 LAYERS = (
     ("core",), ("stats",), ("audio",), ("dataset",), ("sources",), ("pretrained",), ("transforms",),
     ("models",), ("reporting",), ("evaluation",), ("config",), ("pipeline",),
-    ("predict", "zero_shot", "catalog", "cli"),
+    ("predict", "zero_shot", "catalog", "cli", "__main__"),
 )
 
 

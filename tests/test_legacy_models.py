@@ -35,6 +35,6 @@ def test_genrepipe_predict_with_a_legacy_model_dir(tmp_path, capsys, monkeypatch
     monkeypatch.chdir(tmp_path)  # no project here: everything comes from the folder
     assert main(["predict", str(LEGACY / "clip.wav"), "--model-dir", str(LEGACY / "cnn1d-mfcc"),
                  "--json"]) == 0
-    song = json.loads(capsys.readouterr().out)["songs"][0]
+    song = json.loads(capsys.readouterr().out)  # one JSON object per song
     expected = dict(zip(EXPECTED["cnn1d-mfcc"]["classes"], EXPECTED["cnn1d-mfcc"]["probs"], strict=True))
-    assert {r["genre"]: r["probability"] for r in song["ranking"]} == pytest.approx(expected, abs=1e-6)
+    assert {r["class"]: r["probability"] for r in song["ranking"]} == pytest.approx(expected, abs=1e-6)

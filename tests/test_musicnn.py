@@ -122,9 +122,9 @@ def test_predict_tags_ranks_the_taggers_tags(tmp_path, capsys):
     assert len(out) == 4 and out[1].startswith("   1. ") and out[1].endswith("%")
     assert (tmp_path / "t.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["predict", str(song), "--tags", "--tagger", "MTT_musicnn", "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    ranking = result["songs"][0]["ranking"]
-    assert result["tagger"] == "MTT_musicnn" and len(ranking) == 5
-    assert {r["genre"] for r in ranking} <= set(musicnn.MTT_LABELS)
+    result = json.loads(capsys.readouterr().out)  # one JSON object per song
+    ranking = result["ranking"]
+    assert result["model"] == "MTT_musicnn" and len(ranking) == 5
+    assert {r["tag"] for r in ranking} <= set(musicnn.MTT_LABELS)
     probabilities = [r["probability"] for r in ranking]
     assert probabilities == sorted(probabilities, reverse=True) and 0 < probabilities[0] < 1

@@ -84,16 +84,19 @@ def test_predict_every_format_and_plots(project, songs, tmp_path, capsys, monkey
 def test_json_ranking_sums_to_one_and_defaults_to_the_best_run(project, songs, capsys, monkeypatch):
     monkeypatch.chdir(project)
     assert main(["predict", str(songs[0]), "--json", "--top", "10"]) == 0
-    result = json.loads(capsys.readouterr().out)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1  # JSON lines: one object per song
+    result = json.loads(lines[0])
     accuracy = {r: json.loads((project / f"metrics/runs/{r}.json").read_text())["valid_song_acc"]
                 for r in ("svc-mfcc", "rfc-fft")}
     best = sorted(accuracy, key=lambda r: (-accuracy[r], r))[0]  # ties: by name
-    assert result["run"] == best and result["window"] == 1.0
-    ranking = result["songs"][0]["ranking"]
+    assert result["model"] == best and result["status"] == "ok" and result["windows"] == 6
+    ranking = result["ranking"]
     probabilities = [r["probability"] for r in ranking]
     assert probabilities == sorted(probabilities, reverse=True)
     assert sum(r["probability"] for r in ranking) == pytest.approx(1.0, abs=1e-4)
-    assert {r["genre"] for r in ranking} == {"classical", "metal", "reggae"}
+    assert {r["class"] for r in ranking} == {"classical", "metal", "reggae"}
+    assert result["top"] == ranking[0]["class"] and result["probability"] == ranking[0]["probability"]
 
 
 def test_song_score_is_the_mean_of_window_probabilities(project, songs):
@@ -120,10 +123,11 @@ def test_unreadable_and_missing_files_are_one_line_errors(project, songs, tmp_pa
                  "--run", "svc-mfcc"])
     captured = capsys.readouterr()
     assert code == 1
-    errors = [line for line in captured.err.splitlines() if "warning: " not in line]  # demo model
-    assert len(errors) == 2 and all(e.startswith("genrepipe: error: ") for e in errors)
-    assert "notes.mp3: undecodable" in errors[0]
-    assert errors[1] == f"genrepipe: error: {tmp_path / 'absent.wav'}: not found"
+    skipped = [line for line in captured.err.splitlines() if "skipped " in line]
+    assert len(skipped) == 2
+    assert skipped[0].startswith(f"genrepipe: skipped {tmp_path / 'notes.mp3'}: undecodable")
+    assert skipped[1] == f"genrepipe: skipped {tmp_path / 'absent.wav'}: not found"
+    assert captured.err.splitlines()[-1] == "genrepipe: 1 of 3 files classified, 2 skipped"
     assert str(songs[0]) in captured.out  # the good song is still classified
 
 
@@ -147,14 +151,14 @@ def test_a_demo_model_says_why_it_was_chosen_and_what_it_knows(project, songs, c
 
 def test_outside_a_project_predict_says_so(songs, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["predict", str(songs[0])]) == 1
+    assert main(["predict", str(songs[0])]) == 2  # the command could not run
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a genrepipe project (no params.yaml, no trained runs" in err
 
 
 def test_missing_run(project, songs, capsys, monkeypatch):
     monkeypatch.chdir(project)
-    assert main(["predict", str(songs[0]), "--run", "cnn9d"]) == 1
+    assert main(["predict", str(songs[0]), "--run", "cnn9d"]) == 2
     err = capsys.readouterr().err
     assert err == ("genrepipe: error: command line: --run='cnn9d' has no model folder "
                    "(models/cnn9d); expected one of: rfc-fft, svc-mfcc\n")
@@ -166,7 +170,7 @@ def test_a_saved_model_folder_ignores_current_params(project, songs, tmp_path, c
     (project / "params.yaml").write_text("window: 5\n")  # whatever params say now is not read
     assert main(["predict", str(songs[0]), "--model-dir", str(saved), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["window"] == 1.0 and result["songs"][0]["n_windows"] == 6
+    assert result["model"] == "svc-mfcc" and result["windows"] == 6  # 1 s windows, as trained
 
 
 def write_scores(folder, name, scores, model="svc"):
@@ -265,3 +269,95 @@ def test_list_fits_a_terminal_and_names_the_runs_trained_here(project, capsys, m
         assert any(line.split()[:1] == [run] and f"{valid:.3f} (valid)" in line for line in trained), trained
     monkeypatch.chdir(project.parent)  # elsewhere: the registries only
     assert main(["list"]) == 0 and "Trained runs" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def library(project, tmp_path):
+    """A music library: 12 clips (demo songs of every genre, three in a nested album folder), a
+    hidden clip, a text file and a clip cut off mid-way (its header says more than is there)."""
+    clips = sorted((project / "data/raw").glob("*/*.wav"))[:11]
+    root = tmp_path / "library"
+    (root / "album" / "disc 1").mkdir(parents=True)
+    for i, clip in enumerate(clips[:10]):
+        target = root / ("album/disc 1" if i < 3 else "") / f"{i:02d} {clip.name}"
+        shutil.copy(clip, target)
+    shutil.copy(clips[10], root / ".hidden.wav")
+    (root / "notes.txt").write_text("liner notes")
+    whole = clips[10].read_bytes()
+    (root / "cut.wav").write_bytes(whole[: len(whole) // 2])
+    return root
+
+
+def test_a_folder_gives_a_csv_row_per_file_and_exit_1_when_one_is_skipped(project, library, tmp_path,
+                                                                          capsys, monkeypatch):
+    from genrepipe.core.store import read_csv
+
+    monkeypatch.chdir(project)
+    csv = tmp_path / "songs.csv"
+    assert main(["predict", str(library), "--run", "svc-mfcc", "--csv", str(csv)]) == 1
+    err = capsys.readouterr().err
+    rows = read_csv(csv)
+    assert [r["status"] for r in rows].count("ok") == 10 and len(rows) == 11
+    cut = [r for r in rows if r["status"] == "skipped"]
+    assert cut[0]["path"] == str(library / "cut.wav")
+    assert cut[0]["reason"].startswith("cut off (") and "its RIFF header says" in cut[0]["reason"]
+    assert f"genrepipe: skipped {library / 'cut.wav'}: cut off (" in err
+    assert not any("hidden" in r["path"] or "notes" in r["path"] for r in rows)
+    assert [r["path"] for r in rows] == sorted(r["path"] for r in rows)  # a stable order
+    assert str(library / "album/disc 1/00 classical.00000.wav") in [r["path"] for r in rows]  # walked
+    classes = ["classical", "metal", "reggae"]
+    for row in (r for r in rows if r["status"] == "ok"):
+        probs = [float(row[f"p_{c}"]) for c in classes]
+        assert sum(probs) == pytest.approx(1.0, abs=1e-5)
+        assert row["top"] == classes[int(np.argmax(probs))] and float(row["probability"]) == max(probs)
+        assert row["model"] == "svc-mfcc" and row["windows"] == "6" and row["seconds"] == "6.000"
+
+    assert main(["predict", str(library), "--run", "svc-mfcc", "--json"]) == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(s["path"], s["status"]) for s in lines] == [(r["path"], r["status"]) for r in rows]
+    for song, row in zip(lines, rows):
+        if song["status"] == "ok":
+            assert song["top"] == row["top"] and song["probability"] == float(row["probability"])
+        else:
+            assert song["reason"] == row["reason"]
+
+
+def test_a_batch_gives_what_one_song_at_a_time_gives(project, library):
+    """Songs classified together in worker processes get the probabilities each gets alone."""
+    from genrepipe.predict import RunModel, classify
+    from genrepipe.sources.files import library_files
+
+    model = RunModel(project / "models/rfc-fft")
+    files = library_files([library])
+    together = list(classify(model, files, jobs=2, batch_windows=40))
+    for item, result in zip(files, together, strict=True):
+        if item.path.name == "cut.wav":
+            assert result.reason.startswith("cut off")
+            continue
+        np.testing.assert_allclose(result.probs, predict_song(model, item.path).probs, atol=1e-12)
+
+
+def test_a_scikit_learn_run_answers_without_tensorflow(project, library):
+    """Start-up loads nothing it need not: no TensorFlow or Keras for an svc on mfcc."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from genrepipe.cli import main; "
+            f"rc = main(['predict', {str(library)!r}, '--run', 'svc-mfcc', '--jobs', '2']); "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules), rc)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "[] 1", result.stderr
+
+
+def test_version_and_python_m(tmp_path):
+    import subprocess
+    import sys
+
+    from genrepipe import __version__
+
+    result = subprocess.run([sys.executable, "-m", "genrepipe", "--version"], capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout == f"genrepipe {__version__}\n"
+    help_text = subprocess.run([sys.executable, "-m", "genrepipe", "predict", "--help"],
+                               capture_output=True, text=True).stdout
+    assert "genrepipe predict ~/Music/reels --csv reels.csv" in help_text and "exit status" in help_text

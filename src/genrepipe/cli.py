@@ -5,22 +5,37 @@ interrupted run left unreadable (`genrepipe repair`)."""
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import sys
 from pathlib import Path
 
+from . import __version__
 from .core.errors import GenrepipeError
 from .pretrained.names import MUSICNN_MODELS
+
+
+PREDICT_EXAMPLES = """examples:
+  genrepipe predict ~/Music/reels --csv reels.csv   every song below the folder, a row each
+  genrepipe predict song.mp3 --run svc-mfcc         one song, with a run you name
+  genrepipe predict songs/ --json | jq .top          one JSON object per song
+
+exit status: 0 every file classified; 1 some files skipped (each listed on stderr and in the
+CSV, with the reason); 2 the command could not run (a bad option, no trained model)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genrepipe", description="Music-genre classification "
                                      "with the runs trained by the genrepipe DVC pipeline.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    predict = commands.add_parser("predict", help="rank the genres of whole songs",
-                                  description="Rank the genres of songs of any format and length. "
-                                  "A song's score is the mean of its windows' probabilities.")
-    predict.add_argument("paths", nargs="+", metavar="PATH", help="audio files")
+    predict = commands.add_parser(
+        "predict", help="rank the genres of songs: files and folders of any size",
+        description="Rank the genres of songs of any format and length, with a run trained by the "
+        "pipeline. A song's score is the mean of its windows' probabilities. Folders are walked "
+        "recursively (hidden and non-audio files left out); a file that cannot be decoded is "
+        "skipped and listed, and the others are still classified.",
+        epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    predict.add_argument("paths", nargs="+", metavar="PATH", help="audio files and folders")
     predict.add_argument("--run", help="run name (default: the run of params.yaml with the best "
                          "valid song accuracy in metrics/runs)")
     predict.add_argument("--model-dir", type=Path,
@@ -29,7 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--metrics", type=Path, default=Path("metrics/runs"),
                          help="where run scores are, to pick the best run (default: metrics/runs)")
     predict.add_argument("--top", type=int, default=5, metavar="K", help="genres (a tagger: tags, besides those decided) to show (default 5)")
-    predict.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    predict.add_argument("--json", action="store_true",
+                         help="print one JSON object per file (JSON lines) instead of tables")
+    predict.add_argument("--csv", type=Path, metavar="FILE.csv",
+                         help="also write one row per file: path, status (ok or skipped), reason, "
+                         "the top class and its probability, every class's probability, the model, "
+                         "windows, seconds")
+    predict.add_argument("--jobs", type=int, metavar="N", help="worker processes that decode and "
+                         "featurise songs (default: executor.jobs of params.yaml, else the cores)")
     predict.add_argument("--plot", type=Path, metavar="FILE.png", help="bar chart of the genres")
     predict.add_argument("--timeline", type=Path, metavar="FILE.png",
                          help="genre (or tag) probabilities along each song (heat map)")
@@ -52,14 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the project's own errors end it with one line and exit status 1
-    (argparse's usage errors: 2)."""
+    (predict: 2, its 1 meaning some files were skipped; argparse's usage errors: 2)."""
     args = build_parser().parse_args(argv)
+    _progress_to_stderr()
     command = {"list": _list, "repair": _repair, "predict": _predict}[args.command]
     try:
         return command(args)
     except GenrepipeError as exc:
         print(f"genrepipe: error: {exc}", file=sys.stderr)
-        return 1
+        return 2 if args.command == "predict" else 1
+
+
+def _progress_to_stderr() -> None:
+    """Progress lines of long work (`core.parallel`: every few seconds when stderr is not a
+    terminal; a bar when it is) reach stderr as `genrepipe: ...` lines, unless the program
+    that called us set up logging itself."""
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="genrepipe: %(message)s", level=logging.WARNING)
+        logging.getLogger("genrepipe.core.parallel").setLevel(logging.INFO)
 
 
 def _list(args) -> int:
@@ -126,82 +160,113 @@ def _say(message: str) -> None:
 
 
 def _predict(args) -> int:
+    """`genrepipe predict`: every song of the paths, streamed to stdout (and the CSV)."""
     from .core.errors import parameter_error
-    from .reporting import figures
-    from .predict import predict_song
-    from .zero_shot import tag_song
+    from .sources.files import library_files
 
-    if args.top < 1:
-        raise parameter_error("--top", args.top, "is out of range", "an integer >= 1",
-                              where="command line")
+    for option, value in (("--top", args.top), ("--jobs", args.jobs)):
+        if value is not None and value < 1:
+            raise parameter_error(option, value, "is out of range", "an integer >= 1",
+                                  where="command line")
+    files = library_files(args.paths)
+    if not files:
+        from .core.errors import DataError
+
+        raise DataError(f"{', '.join(map(str, args.paths))}: no audio files (folders are searched "
+                        "recursively for files with an audio extension)")
     if args.tags:
-        return _tags(args, tag_song, figures.timelines)
+        return _tags(args, files)
     from .evaluation.tasks.lookup import task_of_record
-    from .models.trained import TrainedRun
+    from .predict import RunModel
 
     folder, reason = _resolve_model_dir(args)
-    trained = TrainedRun(folder)
-    meta = trained.meta
+    model = RunModel(folder)
+    meta = model.meta
     if reason:
-        _say(f"using run {meta['run']}: {reason} (another: --run NAME)")
-    dataset = meta.get("dataset", {})
+        _say(f"using run {model.name}: {reason} (another: --run NAME)")
     task = task_of_record(meta)
-    what = task.what
-    if dataset.get("source") == "demo":
-        _say(f"warning: run {meta['run']} was trained on the synthetic demo songs, not on real "
-             f"music: its {what} are the demo's {task.demo_what}, so its answer for a real song "
+    if meta.get("dataset", {}).get("source") == "demo":
+        _say(f"warning: run {model.name} was trained on the synthetic demo songs, not on real "
+             f"music: its {task.what} are the demo's {task.demo_what}, so its answer for a real song "
              "means little (train on your music: dvc exp run -S dataset.source=folder -S "
              "dataset.path=...)")
     decider = task.decider(args.metrics, meta)  # a tagger's thresholds: read before any song
-    predictions, failed = [], 0
-    for path in args.paths:
-        try:
-            prediction = predict_song(trained, path)
-        except GenrepipeError as exc:
-            print(f"genrepipe: error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        if prediction.padded:
-            _say(f"note: {path} ({prediction.duration:.2f} s) is shorter than one "
-                 f"{meta['window']:g} s window; padded with silence")
-        predictions.append(prediction)
-    answer = task.present(predictions, meta, reason, args.top, args.json, decider)
-    if answer:
-        print(answer)
-    title = f"{meta['run']}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
+    from .predict import classify
+
+    title = f"{model.name}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
+    return _answer(args, classify(model, files, _jobs(args)), len(files), model, task, decider,
+                   title, meta["window"])
+
+
+def _answer(args, results, n_files: int, model, task, decider, title: str, window: float,
+            plotted=lambda prediction: prediction) -> int:
+    """Write each of `results` (predictions and skipped files) as it comes; 1 when any file was
+    skipped. `plotted`: what of a prediction the plots show."""
+    from .core.store import atomic_open
+    from .predict import Skipped
+    from .reporting.predictions import Answers
+
+    keep = [] if args.plot or args.timeline else None  # plots need every song; nothing else does
+    counts = {"ok": 0, "skipped": 0}
+    with contextlib.ExitStack() as stack:
+        csv = stack.enter_context(atomic_open(args.csv, "w")) if args.csv else None
+        answers = Answers(task, decider, model.name, model.classes, args.top, args.json,
+                          model.describe, csv)
+        for result in results:
+            if isinstance(result, Skipped):
+                counts["skipped"] += 1
+                _say(f"skipped {result.path}: {result.reason}")
+                answers.skipped(result.path, result.reason)
+                continue
+            counts["ok"] += 1
+            if result.padded:
+                _say(f"note: {result.path} ({result.duration:.2f} s) is shorter than one "
+                     f"{window:g} s window; padded with silence")
+            answers.song(result)
+            if keep is not None:
+                keep.append(plotted(result))
+    if n_files > 1 or args.csv:
+        _say(f"{counts['ok']} of {n_files} files classified, {counts['skipped']} skipped"
+             + (f"; wrote {args.csv}" if args.csv else ""))
+    _plots(args, keep, title, task.what)
+    return 1 if counts["skipped"] else 0
+
+
+def _plots(args, predictions, title: str, what: str) -> None:
+    from .reporting import figures
+
     if predictions and args.plot:
         figures.rankings(predictions, args.plot, title)
         _say(f"wrote {args.plot} (the {what} of each song, ranked)")
     if predictions and args.timeline:
         figures.timelines(predictions, args.timeline, title)
         _say(f"wrote {args.timeline} ({what[:-1]} probabilities along each song)")
-    return 1 if failed else 0
 
 
-def _tags(args, tag_song, plot_timelines) -> int:
-    """`genrepipe predict --tags`: the pretrained tagger's tags, whole song and along it."""
-    from .reporting.predictions import rankings_text
+def _jobs(args) -> int:
+    """--jobs, else executor.jobs of ./params.yaml, else the cores this project's stages share."""
+    from .core.workspace import default_jobs
 
-    predictions, failed = [], 0
-    for path in args.paths:
-        try:
-            predictions.append(tag_song(path, args.tagger))
-        except GenrepipeError as exc:
-            print(f"genrepipe: error: {exc}", file=sys.stderr)
-            failed += 1
-    if args.json:
-        print(json.dumps({"tagger": args.tagger, "songs": [p.to_dict(args.top) for p in predictions]},
-                         indent=2))
-    else:
-        text = rankings_text(predictions, args.top, 18,
-                             lambda p: f"{len(p.window_probs)} patches of 3 s, {args.tagger} tags")
-        if text:
-            print(text)
-    if predictions and args.timeline:  # the song's top tags along it
-        top = [p.top_classes(max(args.top, 10)) for p in predictions]
-        plot_timelines(top, args.timeline, f"{args.tagger} tags (probability per 3 s patch)")
-        _say(f"wrote {args.timeline} (tag probabilities along each song)")
-    return 1 if failed else 0
+    if args.jobs is not None:
+        return args.jobs
+    from .config.params import PARAMS_FILE, load_params
+
+    try:
+        jobs = load_params().executor.jobs if Path(PARAMS_FILE).is_file() else None
+    except GenrepipeError:  # params the pipeline would refuse: predict does not need them
+        jobs = None
+    return jobs or default_jobs()
+
+
+def _tags(args, files) -> int:
+    """`genrepipe predict --tags`: the pretrained tagger's tags, whole song and along it (the
+    timeline: each song's `--top` tags, at least 10)."""
+    from .zero_shot import ZeroShotTagger
+
+    tagger = ZeroShotTagger(args.tagger)
+    return _answer(args, tagger.classify(files), len(files), tagger, tagger, None,
+                   f"{args.tagger} tags (probability per 3 s patch)", 3.0,
+                   plotted=lambda p: p.top_classes(max(args.top, 10)))
 
 
 if __name__ == "__main__":

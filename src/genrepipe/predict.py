@@ -1,4 +1,5 @@
-"""Whole-song prediction with a trained run: decode, window, transform, classify, average.
+"""Whole-song prediction with a trained run: decode, window, transform, classify, average; a
+music library in batches, its songs prepared in worker processes and classified as they come.
 
 Everything comes from the run's model folder (sample rate, window, hop, transform and its
 params, normalisation, classes), never from the current params.yaml.
@@ -6,35 +7,49 @@ params, normalisation, classes), never from the current params.yaml.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from .audio.decode import BadAudio, canonical, load_audio
 from .audio.windows import frame_signal
-from .core.errors import DataError
-from .models.trained import TrainedRun
+from .core.errors import DataError, GenrepipeError
+from .core.parallel import imap_songs
+from .models.trained import TrainedRun, read_meta
+from .sources.files import LibraryFile, library_files
 from .stats.groups import group_means
 from .transforms.registry import featurize
 
 
 @dataclass
 class SongPrediction:
-    """One song's window probabilities, their mean, and where each window starts (seconds)."""
+    """One song's probabilities (a run's: the mean of its windows'), its windows' probabilities
+    where there are any (a fusion combines songs, not windows: None), where each window starts
+    (seconds)."""
 
     path: str
     classes: list[str]
-    window_probs: np.ndarray
+    window_probs: np.ndarray | None
     starts: np.ndarray
     hop: float
     duration: float
     padded: bool
+    song_probs: np.ndarray | None = None
 
     @property
     def probs(self) -> np.ndarray:
-        """The song's score: the mean of its windows' probabilities (`stats.groups`)."""
+        """The song's score: given, or the mean of its windows' probabilities (`stats.groups`)."""
+        if self.song_probs is not None:
+            return self.song_probs
         return group_means(self.window_probs, [self.path] * len(self.window_probs))[1][0]
+
+    @property
+    def n_windows(self) -> int:
+        return len(self.starts)
 
     def ranking(self, top: int | None = None) -> list[tuple[str, float]]:
         """(class, probability) pairs, most likely first."""
@@ -47,10 +62,143 @@ class SongPrediction:
         return SongPrediction(self.path, [self.classes[i] for i in keep], self.window_probs[:, keep],
                               self.starts, self.hop, self.duration, self.padded)
 
-    def to_dict(self, top: int | None = None) -> dict:
-        return {"path": self.path, "duration_s": round(self.duration, 3), "padded": self.padded,
-                "n_windows": int(len(self.window_probs)),
-                "ranking": [{"genre": c, "probability": round(p, 6)} for c, p in self.ranking(top)]}
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be classified, and why (one line)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Featurisation:
+    """How a model's input is made from a song: its sample rate, windows, transform and params
+    (`params_json`: the params as sorted JSON, so that two runs of one transform share it)."""
+
+    transform: str
+    params_json: str
+    sample_rate: int
+    window_samples: int
+    hop_samples: int
+
+    @classmethod
+    def of(cls, meta: dict) -> Featurisation:
+        return cls(meta["transform"], json.dumps(meta["transform_params"], sort_keys=True),
+                   meta["sample_rate"], meta["window_samples"], meta["hop_samples"])
+
+
+@dataclass
+class Prepared:
+    """A song decoded and featurised for each of a model's featurisations."""
+
+    path: str
+    features: dict[Featurisation, np.ndarray]
+    duration: float
+    padded: bool
+    starts: np.ndarray
+    hop: float
+
+
+class RunModel:
+    """A trained run as `classify` uses it: one featurisation, songs' probabilities in batches.
+    Its meta data is read at once, the model itself when first needed (`load`), so that songs
+    can be prepared while it loads."""
+
+    def __init__(self, folder: str | Path | None = None, trained: TrainedRun | None = None):
+        self.folder = Path(folder) if folder is not None else trained.folder
+        self._trained = trained
+        self.meta = trained.meta if trained is not None else read_meta(self.folder)
+        self.name: str = self.meta["run"]
+        self.classes: list[str] = self.meta["classes"]
+        self.featurisations = (Featurisation.of(self.meta),)
+
+    def load(self) -> None:
+        if self._trained is None:
+            self._trained = TrainedRun(self.folder)
+
+    def describe(self, prediction: SongPrediction) -> str:
+        return f"{prediction.n_windows} windows of {self.meta['window']:g} s, run {self.name}"
+
+    def window_probs(self, songs: Sequence[Prepared]) -> list[np.ndarray]:
+        """Each song's window probabilities, the windows of the batch classified together."""
+        self.load()
+        return self._trained.predict_songs([s.features[self.featurisations[0]] for s in songs])
+
+    def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:
+        return [SongPrediction(s.path, self.classes, probs, s.starts, s.hop, s.duration, s.padded)
+                for s, probs in zip(songs, self.window_probs(songs), strict=True)]
+
+
+def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation]) -> Prepared | Skipped:
+    """Decode `item` as the download stage decodes (once per sample rate) and featurise it for
+    each of `featurisations`; a file that cannot be used is Skipped with the reason. A song
+    shorter than one window is zero-padded to one window (`padded`)."""
+    if item.problem:
+        return Skipped(item.shown, item.problem)
+    signals, features = {}, {}
+    try:
+        for f in featurisations:
+            if f.sample_rate not in signals:
+                signals[f.sample_rate] = canonical(load_audio(item.path, f.sample_rate), f.sample_rate)
+            windows = frame_signal(signals[f.sample_rate], f.window_samples, f.hop_samples, pad_short=True)
+            features[f] = featurize(f.transform, windows, f.sample_rate, json.loads(f.params_json))
+            if not np.isfinite(features[f]).all():
+                return Skipped(item.shown, f"the {f.transform} features are not finite")
+    except BadAudio as exc:
+        return Skipped(item.shown, str(exc))
+    except GenrepipeError as exc:
+        return Skipped(item.shown, str(exc))
+    first = featurisations[0]
+    y = signals[first.sample_rate]
+    hop = first.hop_samples / first.sample_rate
+    return Prepared(item.shown, features, y.size / first.sample_rate, y.size < first.window_samples,
+                    np.arange(len(features[first])) * hop, hop)
+
+
+def classify(model, files: Sequence[LibraryFile], jobs: int = 1, batch_windows: int = 2048
+             ) -> Iterator[SongPrediction | Skipped]:
+    """Every file's prediction by `model` (or why it was skipped), in the order of `files`:
+    songs prepared in `jobs` worker processes while the model loads, classified in batches
+    (the first of one song, so that the first answer comes at once; each next one twice as
+    large, up to about `batch_windows` windows), each given out as soon as its batch is done:
+    memory does not grow with the number of files."""
+    prepared = imap_songs(partial(prepare_song, featurisations=model.featurisations), files, jobs,
+                          desc="predict")  # the workers start now ...
+    model.load()  # ... while the model loads here
+    waiting: list[Prepared | Skipped] = []
+    windows, limit = 0, 1
+    for item in prepared:
+        waiting.append(item)
+        windows += len(item.starts) if isinstance(item, Prepared) else 0
+        if windows >= limit:
+            yield from _classified(model, waiting)
+            waiting, windows, limit = [], 0, min(2 * max(limit, windows), batch_windows)
+    yield from _classified(model, waiting)
+
+
+def _classified(model, items: list[Prepared | Skipped]) -> Iterable[SongPrediction | Skipped]:
+    songs = [i for i in items if isinstance(i, Prepared)]
+    predictions = iter(model.predict(songs) if songs else [])
+    return [next(predictions) if isinstance(i, Prepared) else i for i in items]
+
+
+def predict_song(model: RunModel | TrainedRun, path: str | Path) -> SongPrediction:
+    """Classify one audio file of any format and length with a run (its folder loaded).
+
+    Raises
+    ------
+    DataError
+        When the file cannot be decoded or holds no usable audio, with the path and reason.
+    """
+    if isinstance(model, TrainedRun):
+        model = RunModel(trained=model)
+    item = library_files([path])[0]
+    result = next(classify(model, [item]))
+    if isinstance(result, Skipped):
+        raise DataError(f"{result.path}: {result.reason}")
+    return result
+
 
 
 def check_file(path: str | Path) -> None:
@@ -59,30 +207,3 @@ def check_file(path: str | Path) -> None:
         raise DataError(f"{path}: not found")
     if not Path(path).is_file():
         raise DataError(f"{path}: not a file; expected an audio file")
-
-
-def predict_song(trained: TrainedRun, path: str | Path) -> SongPrediction:
-    """Classify one audio file of any format and length with `trained`.
-
-    A song shorter than one window is zero-padded to one window (`padded` is then True).
-
-    Raises
-    ------
-    DataError
-        When the file cannot be decoded or holds no usable audio, with the path and reason.
-    """
-    meta = trained.meta
-    sr = meta["sample_rate"]
-    check_file(path)
-    try:
-        y = canonical(load_audio(path, sr), sr)  # decoded as the download stage decodes
-    except BadAudio as exc:
-        raise DataError(f"{path}: {exc}") from None
-    windows = frame_signal(y, meta["window_samples"], meta["hop_samples"], pad_short=True)
-    features = featurize(trained.transform, windows, sr, meta["transform_params"])
-    if not np.isfinite(features).all():
-        raise DataError(f"{path}: the {trained.transform} features are not finite")
-    starts = np.arange(len(windows)) * meta["hop_samples"] / sr
-    return SongPrediction(str(path), trained.classes, trained.predict_windows(features), starts,
-                          meta["hop_samples"] / sr, y.size / sr,
-                          padded=y.size < meta["window_samples"])

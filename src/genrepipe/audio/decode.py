@@ -64,6 +64,7 @@ def load_audio(path: str | os.PathLike, sr: int, offset: float = 0.0,
                                         duration=duration)
     except Exception as exc:  # any decoder failure means: skip this file, say why
         raise BadAudio(f"undecodable ({_decoder_complaint(exc, path)})") from None
+    _check_not_cut_off(path)  # decodable, but is all of it there?
     check_signal(y)
     if y.ndim > 1:
         y = librosa.to_mono(y)
@@ -71,6 +72,20 @@ def load_audio(path: str | os.PathLike, sr: int, offset: float = 0.0,
         y = librosa.resample(y, orig_sr=native_sr, target_sr=sr, res_type="soxr_hq")
     check_signal(y)  # channels can cancel out, and resampling can empty a tiny file
     return y.astype(np.float32, copy=False)
+
+
+def _check_not_cut_off(path: str | os.PathLike) -> None:
+    """A WAV file shorter than its RIFF header says (a download or copy that stopped) is not a
+    song: libsndfile would read what is there without a word, and the song would lose its end."""
+    try:
+        with open(path, "rb") as handle:
+            head, size = handle.read(12), os.fstat(handle.fileno()).st_size
+    except OSError:
+        return  # the decoder says what is wrong
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        declared = int.from_bytes(head[4:8], "little") + 8
+        if size < declared < 0xFFFFFFFF:  # some streaming writers leave the size unset (~0)
+            raise BadAudio(f"cut off ({size} bytes, its RIFF header says {declared})")
 
 
 def _utf8(path: str | os.PathLike) -> bool:

@@ -8,11 +8,13 @@ in, which keeps every index file byte-identical between runs, `jobs` settings an
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -81,24 +83,53 @@ def map_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = Non
     """
     if dask is not None:
         return _map_dask(task, items, dask, desc)
+    return list(imap_songs(task, items, jobs, desc))
+
+
+def imap_songs(task: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
+               desc: str = "songs", ahead: int = 4) -> Iterator[R]:
+    """`task(item)` for every item, yielded in the order of `items` as soon as it is ready, in
+    `jobs` local processes (1: this process), with the same progress bar as `map_songs`.
+
+    The worker processes start, and the first items are handed out, when this is called (not
+    when the first result is asked for), so the caller can do its own work meanwhile (load a
+    model). At most `ahead` items per worker are in flight at a time, so a slow consumer holds
+    a bounded number of results, whatever the number of items.
+    """
     jobs = default_jobs() if jobs is None else jobs
-    jobs = max(1, min(jobs, len(items)))
-    bar = Progress(len(items), desc)
+    if jobs == 1 or len(items) == 0:
+        return _serial(task, items, Progress(len(items), desc))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), initializer=_init_worker,
+                               mp_context=_worker_context())
+    queue = iter(items)
+    pending = deque(pool.submit(task, item) for item in itertools.islice(queue, jobs * ahead))
+    return _in_order(pool, pending, queue, task, Progress(len(items), desc))
+
+
+def _serial(task: Callable[[T], R], items: Sequence[T], bar: Progress) -> Iterator[R]:
     try:
-        if jobs == 1:
-            results = []
-            for item in items:
-                results.append(task(item))
-                bar.update()
-            return results
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 mp_context=_worker_context()) as pool:
-            results = []
-            for result in pool.map(task, items, chunksize=1):
-                results.append(result)
-                bar.update()
-            return results
+        for item in items:
+            result = task(item)
+            bar.update()
+            yield result
     finally:
+        bar.close()
+
+
+def _in_order(pool: ProcessPoolExecutor, pending: deque, queue: Iterator, task: Callable,
+              bar: Progress) -> Iterator:
+    """The results of `pending` futures in order, each replaced by the next item of `queue`."""
+    try:
+        while pending:
+            result = pending.popleft().result()
+            for item in itertools.islice(queue, 1):
+                pending.append(pool.submit(task, item))
+            bar.update()
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)
         bar.close()
 
 

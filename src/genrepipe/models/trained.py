@@ -41,9 +41,7 @@ class TrainedRun:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        if not (self.folder / META).is_file():
-            raise DataError(f"{self.folder}: not a trained run (no {META}); run `dvc repro` first")
-        self.meta = read_json(self.folder / META, what="a trained run's meta data")
+        self.meta = read_meta(self.folder)
         self.model_name: str = self.meta["model"]  # the registry's name: "svc", "cnn2d"
         try:
             self.entry = get_model(self.model_name)
@@ -87,6 +85,16 @@ class TrainedRun:
         return self.family.predict_windows(self.model, self.entry, windows,
                                            self.meta.get("level", "window"))
 
+    def predict_songs(self, songs: list[np.ndarray], batch_size: int = 64) -> list[np.ndarray]:
+        """Each song's window probabilities (`predict_windows`), the windows of every song
+        classified in one call (a run with `level: song` classifies each song's summary)."""
+        if not songs:
+            return []
+        if self.meta.get("level", "window") == "song":
+            return [self.predict_windows(windows, batch_size) for windows in songs]
+        probs = self.predict_windows(np.concatenate(songs), batch_size)
+        return np.split(probs, np.cumsum([len(w) for w in songs])[:-1])
+
 
 # Meta data that differs between the models of a k-fold run (kept in each fold's own meta.json).
 PER_FIT = ("normalization", "n_train_songs", "n_train_windows", "history")
@@ -119,6 +127,13 @@ def fold_meta(members: list[dict], folds: list[str]) -> dict:
     """meta.json of a k-fold run: what its fold models share, the folds and each one's history."""
     return {**{k: members[0][k] for k in members[0] if k not in PER_FIT},
             "folds": folds, "history": [m["history"] for m in members]}
+
+
+def read_meta(folder: Path) -> dict:
+    """A trained run's meta.json, without loading its model."""
+    if not (Path(folder) / META).is_file():
+        raise DataError(f"{folder}: not a trained run (no {META}); run `dvc repro` first")
+    return read_json(Path(folder) / META, what="a trained run's meta data")
 
 
 def write_meta(folder: Path, meta: dict) -> None:

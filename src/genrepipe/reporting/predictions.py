@@ -1,8 +1,9 @@
-"""How `genrepipe predict` shows its answers in a terminal: each song's classes ranked, or a
-tagger's tags with their thresholds and which are decided."""
+"""How `genrepipe predict` shows its answers: in a terminal, each song's classes ranked, or a
+tagger's tags with their thresholds and which are decided; as JSON lines; as a CSV row per file."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 
@@ -39,3 +40,52 @@ def tags_text(predictions: list, thresholds: dict[str, float], top: int, describ
             mark = "yes" if r["decided"] else ""
             lines.append(f"  {rank:>2}. {r['tag']:<{width}}  {r['probability']:11.1%}  {r['threshold']:9.1%}  {mark}")
     return "\n".join(lines)
+
+
+class Answers:
+    """Where `genrepipe predict` puts each file's answer as it comes: the table (or one JSON object
+    per line) on stdout, and, given a `csv` file object, one row per file, classified or skipped
+    (path, status, reason, the task's answer columns, every class's probability, the model used,
+    windows, seconds)."""
+
+    def __init__(self, task, decider, model: str, classes: list[str], top: int, as_json: bool,
+                 describe: Callable, csv=None, out=None):
+        import sys
+
+        self.task, self.decider, self.model, self.classes = task, decider, model, classes
+        self.top, self.as_json, self.describe = top, as_json, describe
+        self.out = out or sys.stdout
+        self.writer = None
+        if csv is not None:
+            import csv as csv_module
+
+            columns = ["path", "status", "reason", *task.answer_columns,
+                       *(f"p_{c}" for c in classes), "model", "windows", "seconds"]
+            self.writer = csv_module.DictWriter(csv, columns, lineterminator="\n")
+            self.writer.writeheader()
+
+    def song(self, prediction) -> None:
+        if self.as_json:
+            self._print(json.dumps({"path": prediction.path, "status": "ok", "model": self.model,
+                                    **self.task.answer(prediction, self.decider, self.top),
+                                    "windows": prediction.n_windows,
+                                    "seconds": round(prediction.duration, 3),
+                                    "padded": prediction.padded}))
+        else:
+            self._print(self.task.song_text(prediction, self.decider, self.top, self.describe))
+        if self.writer is not None:
+            self.writer.writerow({"path": prediction.path, "status": "ok", "reason": "",
+                                  **self.task.answer_row(prediction, self.decider),
+                                  **{f"p_{c}": f"{p:.6f}" for c, p in zip(self.classes, prediction.probs,
+                                                                          strict=True)},
+                                  "model": self.model, "windows": prediction.n_windows,
+                                  "seconds": f"{prediction.duration:.3f}"})
+
+    def skipped(self, path: str, reason: str) -> None:
+        if self.as_json:
+            self._print(json.dumps({"path": path, "status": "skipped", "reason": reason}))
+        if self.writer is not None:
+            self.writer.writerow({"path": path, "status": "skipped", "reason": reason})
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..audio.decode import AUDIO_EXTENSIONS, is_audio_name
 from ..core.errors import DataError
 from ..core.store import display_path
 from ..core.workspace import resolve_path
@@ -12,6 +11,7 @@ from ..dataset.convert import ConvertJob
 from ..dataset.songs import Skip, unique_id
 from ..dataset.split import group_of
 from .entry import Collected, Request
+from .files import skip_reason
 
 
 def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
@@ -51,7 +51,7 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
             label = display_path(entry.name)
             for path in sorted(p for p in entry.rglob("*") if p.is_file()):
                 shown = display_path(given / path.relative_to(root))
-                reason = _skip_reason(path.relative_to(entry))
+                reason = skip_reason(path.relative_to(entry))
                 if reason:
                     skipped.append(Skip(shown, reason))
                     continue
@@ -63,15 +63,6 @@ def scan_folder(root: str | Path, raw_dir: Path, sr: int, group: str = "none"
         raise DataError(f"dataset.path={display_path(given)!r}: found {len(labels)} class sub-folder(s) "
                         "with audio; expected at least 2 (one sub-folder per class)")
     return jobs, skipped
-
-
-def _skip_reason(relative: Path) -> str:
-    if any(part.startswith(".") for part in relative.parts):
-        return "hidden"
-    if not is_audio_name(relative):
-        allowed = ", ".join(sorted(AUDIO_EXTENSIONS))
-        return f"not an audio file (extension {relative.suffix or 'none'!r}; allowed: {allowed})"
-    return ""
 
 
 def collect(request: Request) -> Collected:

@@ -6,7 +6,6 @@ macro-F1 (bootstrap interval); runs compared by the exact McNemar test on the sa
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator, Sequence
 
@@ -212,15 +211,21 @@ class Multiclass:
         """What turns probabilities into an answer: the most probable class (nothing to read)."""
         return None
 
-    def present(self, predictions: list, meta: dict, reason: str | None, top: int, as_json: bool,
-                decider) -> str:
-        """`genrepipe predict`'s answer: each song's `top` classes ranked (JSON: with the run)."""
+    answer_columns = ("top", "probability")
+
+    def answer(self, prediction, decider, top: int) -> dict:
+        """`genrepipe predict --json`'s answer for a song: its top class and `top` classes ranked."""
+        ranking = prediction.ranking()
+        return {"top": ranking[0][0], "probability": round(ranking[0][1], 6),
+                "ranking": [{"class": c, "probability": round(p, 6)} for c, p in ranking[:top]]}
+
+    def answer_row(self, prediction, decider) -> dict:
+        """The CSV's task columns for a song (`answer_columns`): its top class and probability."""
+        name, prob = prediction.ranking(1)[0]
+        return {"top": name, "probability": f"{prob:.6f}"}
+
+    def song_text(self, prediction, decider, top: int, describe) -> str:
+        """`genrepipe predict`'s table for a song: its `top` classes ranked."""
         from ...reporting.predictions import rankings_text
 
-        if as_json:
-            return json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
-                               "chosen": reason, "dataset": meta.get("dataset") or None,
-                               "window": meta["window"], "hop": meta["hop"],
-                               "songs": [p.to_dict(top) for p in predictions]}, indent=2)
-        return rankings_text(predictions, top, 12, lambda p: f"{len(p.window_probs)} windows of "
-                             f"{meta['window']:g} s, run {meta['run']}")
+        return rankings_text([prediction], top, 12, describe)

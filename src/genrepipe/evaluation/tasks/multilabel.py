@@ -8,7 +8,6 @@ of the macro ROC-AUC difference on the same songs.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -249,20 +248,26 @@ class Multilabel:
                             "the scores of this model (re-run `dvc repro`, or --metrics FOLDER)")
         return thresholds
 
-    def present(self, predictions: list, meta: dict, reason: str | None, top: int, as_json: bool,
-                decider: dict[str, float]) -> str:
-        """`genrepipe predict`'s answer: each song's tags by probability, marked where the
-        probability reaches the tag's threshold; all decided tags, and at least `top` tags."""
-        from ...reporting.predictions import tag_rows, tags_text
+    answer_columns = ("tags", "top", "probability")
 
-        if as_json:
-            songs = []
-            for p in predictions:
-                rows = tag_rows(p, decider, top)
-                songs.append({"path": p.path, "duration_s": round(p.duration, 3),
-                              "tags": [r["tag"] for r in rows if r["decided"]], "ranking": rows})
-            return json.dumps({"run": meta["run"], "model": meta["model"], "transform": meta["transform"],
-                               "task": meta["task"], "chosen": reason, "window": meta["window"],
-                               "songs": songs}, indent=2)
-        return tags_text(predictions, decider, top, lambda p: f"{len(p.window_probs)} windows of "
-                         f"{meta['window']:g} s, tagger {meta['run']}")
+    def answer(self, prediction, decider: dict[str, float], top: int) -> dict:
+        """`genrepipe predict --json`'s answer for a song: its decided tags, then its tags by
+        probability, each with its threshold (every decided tag, and at least `top` tags)."""
+        from ...reporting.predictions import tag_rows
+
+        rows = tag_rows(prediction, decider, top)
+        return {"tags": [r["tag"] for r in rows if r["decided"]], "top": rows[0]["tag"],
+                "probability": rows[0]["probability"], "ranking": rows}
+
+    def answer_row(self, prediction, decider: dict[str, float]) -> dict:
+        """The CSV's task columns for a song: its decided tags (joined as in the manifest), its
+        most probable tag and that probability."""
+        name, prob = prediction.ranking(1)[0]
+        decided = [tag for tag, p in prediction.ranking() if p >= decider[tag]]
+        return {"tags": join_tags(decided), "top": name, "probability": f"{prob:.6f}"}
+
+    def song_text(self, prediction, decider: dict[str, float], top: int, describe) -> str:
+        """`genrepipe predict`'s table for a song: decided tags, then tags with thresholds."""
+        from ...reporting.predictions import tags_text
+
+        return tags_text([prediction], decider, top, describe)
