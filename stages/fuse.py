@@ -1,5 +1,5 @@
 """Stage `fuse`: the runs of params.yaml combined on their song probabilities (`fuse.method`),
-learnt on valid (k-fold: nested, on the other folds)."""
+learnt on valid (k-fold: nested, on the other folds); the fusion as a model in models/fusion."""
 
 import argparse
 
@@ -12,10 +12,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("runs_dir", help="input folder of run metrics (metrics/runs)")
     parser.add_argument("out_dir", help="output folder (metrics): fusion.json and fusion/")
+    parser.add_argument("model_dir", help="output folder (models/fusion): the fusion as a model")
     args = parser.parse_args()
     params = load_params()
     fuse_runs(args.runs_dir, list(params.fuse.runs or params.runs), args.out_dir, seed=params.seed,
-              method=params.fuse.method)
+              method=params.fuse.method, model_dir=args.model_dir)
 
 
 if __name__ == "__main__":

@@ -231,7 +231,9 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
 
 def test_kfold_experiment_reports_mean_and_std(project):
     repo, set_params = project
-    set_params(**{**TINY, "dataset__demo__songs_per_genre": 6, "dataset__folds": 3})
+    set_params(**{**TINY, "dataset__demo__songs_per_genre": 6, "dataset__folds": 3,
+                  "models": {"svc": {"C": 1.0}, "rfc": {"n_estimators": 20}},
+                  "runs": {**TINY["runs"], "rfc-fft": {"model": "rfc", "transform": "fft"}}})
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", "tiny pipeline"], repo)
     run(["dvc", "exp", "run", "-S", "dataset.split=kfold"], repo)
@@ -246,3 +248,37 @@ def test_kfold_experiment_reports_mean_and_std(project):
     summary = (repo / "metrics/summary.md").read_text()
     assert "| svc-mfcc | svc | mfcc |" in summary and "| (best) | 12 |" in summary
     assert "cross-validated song acc." in summary
+    _predicts_after_k_folds_with_every_fold_model(repo, manifest)
+
+
+def _predicts_after_k_folds_with_every_fold_model(repo, manifest):
+    """After k folds there are only fold models: a run predicts with their mean, the fusion
+    combines those means as learnt on every song's cross-validated predictions; both say so,
+    and the fusion's folder records it."""
+    from genrepipe.evaluation.fusion_model import read_fusion_model
+    from genrepipe.predict import RunModel, predict_song
+
+    record = read_fusion_model(repo / "models/fusion")
+    assert record["members_predict_with"] == "the mean of each member's fold models"
+    assert record["learnt_on"] == "every song's cross-validated predictions"
+    assert record["choice"]["on"] == "cross-validated"
+    songs = [str(repo / "data/raw" / m["path"]) for m in manifest[:3]]
+    result = run(["genrepipe", "predict", *songs, "--run", "fusion", "--csv", "fused.csv"], repo)
+    assert ("genrepipe: fusion: the mean of each member's fold models; the combination learnt on "
+            "every song's cross-validated predictions") in result.stderr
+    members = record["combination"].members
+    by_member = np.stack([[predict_song(RunModel(repo / "models" / m), s).probs for s in songs]
+                          for m in members])
+    expected = record["combination"].apply(by_member, members)
+    rows = read_csv(repo / "fused.csv")
+    np.testing.assert_allclose([[float(r[f"p_{c}"]) for c in ("disco", "reggae")] for r in rows],
+                               expected, atol=1e-6)
+    result = run(["genrepipe", "predict", songs[0], "--run", "svc-mfcc"], repo)
+    assert ("run svc-mfcc was trained in 3 folds: it predicts with the mean of its fold models' "
+            "probabilities") in result.stderr
+    fold_mean = np.mean([predict_song(RunModel(repo / f"models/svc-mfcc/fold{i}"), songs[0]).probs
+                         for i in range(3)], axis=0)
+    np.testing.assert_allclose(predict_song(RunModel(repo / "models/svc-mfcc"), songs[0]).probs,
+                               fold_mean, atol=1e-9)
+    result = run(["genrepipe", "predict", songs[0]], repo)
+    assert result.stderr.startswith("genrepipe: using ")  # the default: the fusion or a run, and why

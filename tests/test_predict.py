@@ -361,3 +361,52 @@ def test_version_and_python_m(tmp_path):
     help_text = subprocess.run([sys.executable, "-m", "genrepipe", "predict", "--help"],
                                capture_output=True, text=True).stdout
     assert "genrepipe predict ~/Music/reels --csv reels.csv" in help_text and "exit status" in help_text
+
+
+def test_the_fusion_predicts_what_the_fuse_stage_wrote(project, tmp_path, monkeypatch):
+    """`predict --run fusion` on the test songs' audio gives the fuse stage's song probabilities
+    (and a run's, its evaluate stage's): one path from audio to probabilities."""
+    from genrepipe.core.store import read_csv
+    from genrepipe.pipeline.fuse import fuse_runs
+
+    root = tmp_path / "project"
+    shutil.copytree(project, root)
+    fuse_runs(root / "metrics/runs", ["svc-mfcc", "rfc-fft"], root / "metrics", seed=0,
+              method="stack", model_dir=root / "models/fusion")
+    monkeypatch.chdir(root)
+    classes = ["classical", "metal", "reggae"]
+    for model, written in (("fusion", "metrics/fusion/songs.csv"), ("svc-mfcc", "metrics/runs/svc-mfcc/songs.csv")):
+        rows = [r for r in read_csv(root / written) if r["split"] == "test"]
+        paths = [f"data/raw/{r['label']}/{r['song_id']}.wav" for r in rows]
+        assert main(["predict", *paths, "--run", model, "--csv", "out.csv", "--jobs", "2"]) == 0
+        answers = read_csv(root / "out.csv")
+        assert [a["path"] for a in answers] == paths and {a["model"] for a in answers} == {model}
+        for row, answer in zip(rows, answers, strict=True):
+            np.testing.assert_allclose([float(answer[f"p_{c}"]) for c in classes],
+                                       [float(row[f"p_{c}"]) for c in classes], atol=1e-6)
+            assert answer["top"] == row["predicted"]
+
+
+def test_the_fusion_is_the_default_only_when_better_on_songs_it_did_not_learn_on(tmp_path):
+    from genrepipe.evaluation.choice import choose_run
+    from genrepipe.evaluation.fusion_model import write_fusion_model
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    write_scores(runs, "a", {"valid": {"song_accuracy": 0.8}, "test": {"song_accuracy": 0.5}})
+    write_scores(runs, "b", {"valid": {"song_accuracy": 0.7}, "test": {"song_accuracy": 0.9}})
+
+    def fusion(score, above_chance=True):
+        write_fusion_model(tmp_path / "fusion", {
+            "run": "fusion", "method": "stack", "classes": ["a", "b"],
+            "combination": {"members": ["a", "b"], "stack": None},
+            "choice": {"on": "valid, 5 parts", "score": score, "above_chance": above_chance}})
+        return choose_run(runs, ["a", "b"], fusion_dir=tmp_path / "fusion")
+
+    name, why = fusion(0.85)
+    assert name == "fusion" and why == ("the fusion (stack of 2 runs) has the best song accuracy: 0.850 "
+                                        "on valid, 5 parts, against 0.800 for the best run, a (valid)")
+    assert fusion(0.8) == ("a", "the best valid song accuracy (0.800) of 2 runs (the fusion: 0.800 on "
+                                "valid, 5 parts)")  # a tie goes to the single run
+    assert fusion(0.95, above_chance=False)[0] == "a"
+    assert choose_run(runs, ["a", "b"], fusion_dir=tmp_path / "no-fusion")[0] == "a"

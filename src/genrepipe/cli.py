@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         "skipped and listed, and the others are still classified.",
         epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     predict.add_argument("paths", nargs="+", metavar="PATH", help="audio files and folders")
-    predict.add_argument("--run", help="run name (default: the run of params.yaml with the best "
-                         "valid song accuracy in metrics/runs)")
+    predict.add_argument("--run", help="a run of params.yaml, or fusion (default: the best on valid, "
+                         "k-fold: cross-validated, of the runs in metrics/runs and the fusion)")
     predict.add_argument("--model-dir", type=Path,
                          help="a model folder to use instead of models/<run> (e.g. a saved copy)")
     predict.add_argument("--models", type=Path, default=Path("models"), help="default: models")
@@ -144,7 +144,8 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
         raise DataError(f"{Path.cwd()}: not a genrepipe project (no {PARAMS_FILE}, no trained runs "
                         f"in {args.models}/); run this in the project after `make repro`, or give "
                         "--model-dir")
-    name, reason = (args.run, None) if args.run else choose_run(args.metrics, _configured_runs())
+    name, reason = ((args.run, None) if args.run else
+                    choose_run(args.metrics, _configured_runs(), fusion_dir=args.models / "fusion"))
     folder = args.models / name
     if not folder.is_dir():
         available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
@@ -177,13 +178,24 @@ def _predict(args) -> int:
     if args.tags:
         return _tags(args, files)
     from .evaluation.tasks.lookup import task_of_record
-    from .predict import RunModel
+    from .predict import load_model
 
     folder, reason = _resolve_model_dir(args)
-    model = RunModel(folder)
+    model = load_model(folder)
     meta = model.meta
+    if args.timeline and not model.has_windows:
+        raise parameter_error("--timeline", str(args.timeline), "is not drawn for the fusion, which "
+                              "combines whole songs", "--timeline with a run (--run NAME)",
+                              where="command line")
     if reason:
-        _say(f"using run {model.name}: {reason} (another: --run NAME)")
+        _say(f"using {'the fusion' if not model.has_windows else 'run ' + model.name}: {reason} "
+             "(another: --run NAME)")
+    if meta.get("members_predict_with", "").startswith("the mean"):  # after k folds
+        _say(f"{model.name}: {meta['members_predict_with']}; the combination learnt on "
+             f"{meta['learnt_on']}")
+    elif meta.get("folds"):
+        _say(f"run {model.name} was trained in {len(meta['folds'])} folds: it predicts with the "
+             "mean of its fold models' probabilities")
     task = task_of_record(meta)
     if meta.get("dataset", {}).get("source") == "demo":
         _say(f"warning: run {model.name} was trained on the synthetic demo songs, not on real "

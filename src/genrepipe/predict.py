@@ -19,6 +19,7 @@ from .audio.decode import BadAudio, canonical, load_audio
 from .audio.windows import frame_signal
 from .core.errors import DataError, GenrepipeError
 from .core.parallel import imap_songs
+from .evaluation.fusion_model import is_fusion_model, read_fusion_model
 from .models.trained import TrainedRun, read_meta
 from .sources.files import LibraryFile, library_files
 from .stats.groups import group_means
@@ -105,6 +106,8 @@ class RunModel:
     Its meta data is read at once, the model itself when first needed (`load`), so that songs
     can be prepared while it loads."""
 
+    has_windows = True
+
     def __init__(self, folder: str | Path | None = None, trained: TrainedRun | None = None):
         self.folder = Path(folder) if folder is not None else trained.folder
         self._trained = trained
@@ -128,6 +131,52 @@ class RunModel:
     def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:
         return [SongPrediction(s.path, self.classes, probs, s.starts, s.hop, s.duration, s.padded)
                 for s, probs in zip(songs, self.window_probs(songs), strict=True)]
+
+
+class FusionModel:
+    """The fusion as `classify` uses it (`models/fusion`, written by the fuse stage): each song
+    classified by every member run (their model folders beside it), their song probabilities
+    combined as the fuse stage learnt. A member that is a k-fold run predicts with the mean of
+    its fold models; the combination was then learnt on every song's cross-validated
+    predictions (the model folder says so)."""
+
+    has_windows = False  # it combines whole songs
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        record = read_fusion_model(self.folder)
+        self.record, self.combination = record, record["combination"]
+        self.members = [RunModel(self.folder.parent / name) for name in self.combination.members]
+        self.name, self.classes = record["run"], record["classes"]
+        for member in self.members:
+            if member.classes != self.classes:
+                raise DataError(f"{member.folder}: classes {member.classes}, but the fusion in "
+                                f"{self.folder} combines {self.classes}; re-run `dvc repro`")
+        first = self.members[0].meta
+        self.meta = {**{k: first[k] for k in ("dataset", "window", "hop") if k in first},
+                     **{k: v for k, v in record.items() if k not in ("combination", "choice", "scores")},
+                     "model": f"fusion ({record['method']})",
+                     "transform": " + ".join(self.combination.members)}
+        self.featurisations = tuple(dict.fromkeys(f for m in self.members for f in m.featurisations))
+
+    def load(self) -> None:
+        for member in self.members:
+            member.load()
+
+    def describe(self, prediction: SongPrediction) -> str:
+        return (f"{prediction.n_windows} windows of {self.meta['window']:g} s, fusion "
+                f"({self.record['method']}) of {len(self.members)} runs")
+
+    def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:
+        members = np.stack([[p.probs for p in member.predict(songs)] for member in self.members])
+        fused = self.combination.apply(members, self.combination.members)
+        return [SongPrediction(s.path, self.classes, None, s.starts, s.hop, s.duration, s.padded,
+                               song_probs=probs) for s, probs in zip(songs, fused, strict=True)]
+
+
+def load_model(folder: str | Path) -> RunModel | FusionModel:
+    """The model of a model folder: a run's, or the fusion's."""
+    return FusionModel(folder) if is_fusion_model(folder) else RunModel(folder)
 
 
 def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation]) -> Prepared | Skipped:

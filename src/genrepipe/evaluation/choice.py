@@ -1,6 +1,7 @@
-"""Which run `genrepipe predict` uses when none is named: the best on the split that chooses
-(valid; k-fold: cross-validated), never on test, never one no better than chance, with the tie
-rule written down and the reason said."""
+"""Which model `genrepipe predict` uses when none is named: the best run, or the fusion when it
+is better, on the split that chooses (valid; k-fold: cross-validated), never on test, never one
+no better than chance, with the tie rule written down and the reason said. The fusion's score is
+never one it learnt on: on valid, each part of valid combined as learnt on the others."""
 
 from __future__ import annotations
 
@@ -9,21 +10,24 @@ from pathlib import Path
 
 from ..core.errors import DataError
 from ..models.registry import MODELS
-from .results import chosen_on, has_results, read_results
+from .fusion_model import is_fusion_model, read_fusion_model
+from .results import FUSION, chosen_on, has_results, read_results
 from .tasks.lookup import task_of_record
-
 
 def best_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> str:
     """The name of `choose_run`'s run."""
     return choose_run(runs_dir, runs)[0]
 
 
-def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple[str, str]:
+def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None,
+               fusion_dir: str | Path | None = None) -> tuple[str, str]:
     """The run to use by default, and why: of `runs` (None: every run with results in
     `runs_dir`), the one with the highest valid song accuracy (k-fold: cross-validated), never
     chosen on test, and never a run that did no better than chance on valid. Ties go to the
     higher valid song macro-F1, then to the simpler model (scikit-learn before Keras), then to
-    the name. Taggers are ranked by macro ROC-AUC, then macro PR-AUC."""
+    the name. Taggers are ranked by macro ROC-AUC, then macro PR-AUC. The fusion of
+    `fusion_dir` (a model folder), when there is one, is chosen instead only when its score
+    (`fusion_model`: never learnt on the songs it is scored on) is higher than the best run's."""
     runs_dir = Path(runs_dir)
     names = list(runs) if runs is not None else sorted(p.stem for p in runs_dir.glob("*.json"))
     results = {n: read_results(runs_dir, n) for n in names if has_results(runs_dir, n)}
@@ -46,7 +50,17 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None) -> tuple
     ranked = sorted(learned, key=key)
     best, (on, scores) = ranked[0], split[ranked[0]]
     task = task_of_record(results[best].scores)
+    fusion = read_fusion_model(fusion_dir) if fusion_dir and is_fusion_model(fusion_dir) else None
+    if fusion is not None and fusion["choice"]["above_chance"]:
+        choice = fusion["choice"]
+        if choice["score"] is not None and choice["score"] > scores[task.headline_key]:
+            return FUSION, (f"the fusion ({fusion['method']} of {len(fusion['combination'].members)} "
+                            f"runs) has the best {task.headline_name}: {choice['score']:.3f} on "
+                            f"{choice['on']}, against {scores[task.headline_key]:.3f} for the best "
+                            f"run, {best} ({on})")
     reason = f"the best {on} {task.headline_name} ({scores[task.headline_key]:.3f}) of {len(learned)} runs"
+    if fusion is not None and fusion["choice"]["score"] is not None:
+        reason += f" (the fusion: {fusion['choice']['score']:.3f} on {fusion['choice']['on']})"
     tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
     if tied:
         second = task.second_name

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..core.errors import DataError, parameter_error
 from ..evaluation.fusion import combine
+from ..evaluation.fusion_model import WITHIN_VALID_FOLDS, score_within_valid, write_fusion_model
 from ..evaluation.results import FUSION, chosen_on, is_kfold, probabilities, read_results, write_results
 from ..evaluation.tasks.lookup import task_of_record
 
@@ -39,11 +40,11 @@ log = logging.getLogger(__name__)
 
 
 def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int,
-              method: str = "select") -> dict:
+              method: str = "select", model_dir: str | Path | None = None) -> dict:
     """Fuse the runs `runs` of `runs_dir` by `method` (a key of `evaluation.fusion.METHODS`;
     their task may say otherwise: taggers are averaged); write `out_dir/fusion.json` and
-    `out_dir/fusion/` like a run's results (`genrepipe.evaluation.results`), and return the
-    scores."""
+    `out_dir/fusion/` like a run's results (`genrepipe.evaluation.results`), the fusion as a
+    model in `model_dir` (`evaluation.fusion_model`), and return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
         raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
@@ -69,18 +70,48 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     probs = np.stack([probabilities(results[n].songs, classes, None) for n in names])
     truth = task.truth_of_rows(first, classes)
     method = task.fusion_method(method, len(names))
-    fused, used, per_fold, learnt_on = combine(method, probs, truth, splits, names, seed,
-                                               is_kfold(results[names[0]].scores))
-    scores, decided = task.score(truth, fused, splits, classes, seed)
-    metrics = {"method": method, "runs": used, **({"runs_per_fold": per_fold} if per_fold else {}),
-               **scores}
-    log.info("fusion (%s) of %s, learnt on %s", method, " + ".join(used), learnt_on)
+    kfold = is_kfold(results[names[0]].scores)
+    fused = combine(method, probs, truth, splits, names, seed, kfold)
+    scores, decided = task.score(truth, fused.probs, splits, classes, seed)
+    metrics = {"method": method, "runs": fused.used,
+               **({"runs_per_fold": fused.per_fold} if fused.per_fold else {}), **scores}
+    log.info("fusion (%s) of %s, learnt on %s", method, " + ".join(fused.used), fused.learnt_on)
     write_results(out_dir, FUSION, metrics,
-                  task.song_rows(splits, [r["song_id"] for r in first], truth, decided, fused, classes),
-                  {"run": FUSION, "model": f"fusion ({method})", "transform": " + ".join(used),
+                  task.song_rows(splits, [r["song_id"] for r in first], truth, decided, fused.probs, classes),
+                  {"run": FUSION, "model": f"fusion ({method})", "transform": " + ".join(fused.used),
                    "classes": classes, **task.meta_fields()}, task)
     split, chosen = chosen_on(metrics)
-    log.info("fusion (%s) of %s: %s %.3f [%.3f, %.3f] (%s)", method, " + ".join(used),
+    log.info("fusion (%s) of %s: %s %.3f [%.3f, %.3f] (%s)", method, " + ".join(fused.used),
              task.headline_name, chosen[task.headline_key], chosen[task.headline_key + "_lo"],
              chosen[task.headline_key + "_hi"], split)
+    if model_dir is not None:
+        write_fusion_model(model_dir, _model_record(task, method, names, classes, fused, metrics,
+                                                    probs, truth, splits, seed, kfold))
     return metrics
+
+
+def _model_record(task, method: str, names: list[str], classes: list[str], fused, metrics: dict,
+                  probs: np.ndarray, truth: np.ndarray, splits: list[str], seed: int, kfold: bool) -> dict:
+    """The fusion's model folder record: how to apply it, how it was learnt, how well it did and
+    the score `genrepipe predict` chooses it by (never one learnt on the songs it scores)."""
+    split, chosen = chosen_on(metrics)
+    choice = {"on": split, "score": chosen[task.headline_key],
+              "above_chance": chosen.get("above_chance", True)}
+    if split == "valid":  # learnt on valid: its valid score is optimistic; estimate it within valid
+        valid = np.array([s == "valid" for s in splits])
+        choice = {"on": f"valid, in {WITHIN_VALID_FOLDS} parts each combined as learnt on the others",
+                  "score": score_within_valid(method, probs[:, valid], truth[valid], names, seed,
+                                              task.headline_of),
+                  "above_chance": chosen.get("above_chance", True)}
+    return {
+        "run": FUSION, "method": method, "candidates": names,
+        "combination": fused.combination.to_dict(), "classes": classes, **task.meta_fields(),
+        "learnt_on": "every song's cross-validated predictions" if kfold else fused.learnt_on,
+        "members_predict_with": ("the mean of each member's fold models" if kfold
+                                 else "each member's model"),
+        "seed": seed, "choice": choice,
+        "scores": {s: {k: metrics[s][k] for k in (task.headline_key, task.headline_key + "_lo",
+                                                  task.headline_key + "_hi") if k in metrics[s]}
+                   for s in ("valid", "test") if s in metrics},
+        **({"thresholds": metrics["thresholds"]} if "thresholds" in metrics else {}),
+    }

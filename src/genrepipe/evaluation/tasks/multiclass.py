@@ -167,6 +167,10 @@ class Multiclass:
                 f"{chosen['song_accuracy_hi']:.3f}], always answering the commonest class gives "
                 f"{chosen['majority_rate']:.3f}")
 
+    def headline_of(self, truth: np.ndarray, probs: np.ndarray) -> float:
+        """The headline score of songs' probabilities: song accuracy."""
+        return float(np.mean(probs.argmax(axis=1) == truth))
+
     def chance(self, scores: dict) -> float:
         """The headline a model that learnt nothing gets on these songs."""
         return scores["majority_rate"]

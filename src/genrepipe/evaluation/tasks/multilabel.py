@@ -178,6 +178,10 @@ class Multilabel:
 
         return f"macro ROC-AUC {interval(chosen, 'macro_roc_auc')} reaches 0.5 (chance)"
 
+    def headline_of(self, truth: np.ndarray, probs: np.ndarray) -> float | None:
+        """The headline score of songs' probabilities: macro ROC-AUC (None: no tag defined)."""
+        return macro_roc_auc(truth, probs)
+
     def chance(self, scores: dict) -> float:
         return 0.5
 
@@ -231,8 +235,12 @@ class Multilabel:
 
     # -- predict --------------------------------------------------------------------------------
     def decider(self, metrics_dir, meta: dict) -> dict[str, float]:
-        """A tagger's decision thresholds, chosen by its evaluate stage (scores.json)."""
+        """A tagger's decision thresholds, chosen by its evaluate stage (scores.json; the
+        fusion's model folder holds its own)."""
         from ..results import read_scores
+
+        if "thresholds" in meta:
+            return meta["thresholds"]
 
         folder = Path(metrics_dir)
         try:
