@@ -157,6 +157,8 @@ def main() -> None:
     parser.add_argument("--skip-repro", action="store_true", help="skip the no-op dvc repro")
     parser.add_argument("--skip-folder", action="store_true",
                         help="skip `dvc status` on a folder of songs (the folder source's dep)")
+    parser.add_argument("--skip-predict", action="store_true",
+                        help="skip `genrepipe predict` on the songs (needs the project's trained models)")
     args = parser.parse_args()
     params = bench_params(args.scale)
     songs = 10 * params.dataset.demo.songs_per_genre
@@ -209,6 +211,12 @@ def main() -> None:
             rows.append(("peak RSS of training (1 epoch, cnn2d on mel), 8x songs vs 1x",
                          f"{eight:.0f} MiB ({n_eight} train windows)", f"{one:.0f} MiB ({n_one})",
                          eight / one, "<= 1.3x", eight / one <= 1.3))
+
+        if not args.skip_predict:
+            print("genrepipe predict on the songs ...", flush=True)
+            from predict_bench import predict_rows
+
+            rows += predict_rows(ROOT, work / "raw", work / "augmented")
 
     if not args.skip_repro:
         print("no-op dvc repro ...", flush=True)

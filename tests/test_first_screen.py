@@ -152,7 +152,8 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
     assert "dataset.source=gtzan" in commands[4] and "12 songs, 0 skipped" in gtzan
     predicted = outputs[commands[5]]
     assert f"{song}  (5.0 s" in predicted.stdout and "   1. " in predicted.stdout
-    assert "using run svc-mfcc" in predicted.stderr  # the workspace now holds the GTZAN experiment
+    # the workspace now holds the GTZAN experiment: its run or its fusion, said and why
+    assert "genrepipe: using run svc-mfcc: " in predicted.stderr or "genrepipe: using the fusion: " in predicted.stderr
     assert "synthetic demo" not in predicted.stderr
     assert "metrics/runs/svc-mfcc.json" in outputs[commands[6]].stdout
     assert "best_run" in outputs[commands[7]].stdout
