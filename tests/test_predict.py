@@ -410,3 +410,37 @@ def test_the_fusion_is_the_default_only_when_better_on_songs_it_did_not_learn_on
                                 "valid, 5 parts)")  # a tie goes to the single run
     assert fusion(0.95, above_chance=False)[0] == "a"
     assert choose_run(runs, ["a", "b"], fusion_dir=tmp_path / "no-fusion")[0] == "a"
+
+
+def test_evaluate_on_a_labelled_folder_reproduces_the_evaluate_stage(project, tmp_path, capsys, monkeypatch):
+    """`genrepipe evaluate` on the test songs' audio, in class folders named in other case (and
+    one by another name, mapped) gives the evaluate stage's test scores; a class the model does
+    not know is counted apart, not scored."""
+    from genrepipe.core.store import read_csv
+
+    monkeypatch.chdir(project)
+    rows = [r for r in read_csv(project / "metrics/runs/svc-mfcc/songs.csv") if r["split"] == "test"]
+    names = {"classical": "Classical", "metal": "heavy", "reggae": "REGGAE"}
+    for row in rows:
+        folder = tmp_path / "labelled" / names[row["label"]] / "disc"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(project / f"data/raw/{row['label']}/{row['song_id']}.wav", folder)
+    (tmp_path / "labelled/jazz").mkdir()
+    sf.write(tmp_path / "labelled/jazz/tune.wav", tone(300, 3, 8000), 8000)
+    out = tmp_path / "eval"
+    assert main(["evaluate", str(tmp_path / "labelled"), "--run", "svc-mfcc", "--map", "heavy=metal",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    record = json.loads((out / "evaluation.json").read_text())
+    stage = json.loads((project / "metrics/runs/svc-mfcc/scores.json").read_text())["test"]
+    for key in ("song_accuracy", "song_accuracy_lo", "song_accuracy_hi", "song_macro_f1",
+                "song_macro_f1_lo", "song_macro_f1_hi", "n_songs", "song_recall", "majority_rate"):
+        assert record[key] == pytest.approx(stage[key]), key
+    assert record["classes"] == {"Classical": "classical", "REGGAE": "reggae", "heavy": "metal", "jazz": None}
+    assert record["unknown_classes"] == {"jazz": 1}
+    assert record["unknown_class_songs"] == [str(tmp_path / "labelled/jazz/tune.wav")]
+    assert f"song accuracy {stage['song_accuracy']:.3f} [" in text
+    assert "jazz: 1 song of a class the model does not know (not scored)" in text
+    assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["evaluate", str(tmp_path / "labelled"), "--run", "svc-mfcc", "--map", "heavy=pop"]) == 2
+    assert "--map='heavy=pop' names 'pop', which the model does not know" in capsys.readouterr().err

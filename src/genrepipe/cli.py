@@ -22,6 +22,10 @@ PREDICT_EXAMPLES = """examples:
 exit status: 0 every file classified; 1 some files skipped (each listed on stderr and in the
 CSV, with the reason); 2 the command could not run (a bad option, no trained model)."""
 
+EVALUATE_EXAMPLES = """examples:
+  genrepipe evaluate ~/Music/labelled --out eval-mine      the best model on your labelled songs
+  genrepipe evaluate other/ --run svc-mfcc --map hip-hop=hiphop"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="genrepipe", description="Music-genre classification "
@@ -59,6 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
                          help="no trained run: the pretrained musicnn tagger's tags for each song")
     predict.add_argument("--tagger", choices=MUSICNN_MODELS, default=MUSICNN_MODELS[0],
                          help="with --tags: Million Song Dataset or MagnaTagATune tags (default MSD)")
+    evaluate = commands.add_parser(
+        "evaluate", help="score a trained model on a labelled folder, without retraining",
+        description="Score a trained run (or the fusion) on a folder with one sub-folder per class, "
+        "as the evaluate stage scores its test songs: song accuracy with its exact 95 %% interval, "
+        "macro-F1 with its bootstrap interval, recall per class, a confusion matrix. Classes are "
+        "matched by name, case-insensitively (--map for others); songs of a class the model does "
+        "not know are counted apart.", epilog=EVALUATE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    evaluate.add_argument("folder", type=Path, metavar="FOLDER", help="one sub-folder per class")
+    evaluate.add_argument("--run", help="a run of params.yaml, or fusion (default: as predict chooses)")
+    evaluate.add_argument("--model-dir", type=Path, help="a model folder instead of models/<run>")
+    evaluate.add_argument("--models", type=Path, default=Path("models"), help="default: models")
+    evaluate.add_argument("--metrics", type=Path, default=Path("metrics/runs"),
+                          help="where run scores are, to choose the model (default: metrics/runs)")
+    evaluate.add_argument("--map", action="append", default=[], metavar="OLD=NEW",
+                          help="a folder class that is a model class by another name (repeatable)")
+    evaluate.add_argument("--out", type=Path, default=Path("evaluation"),
+                          help="where evaluation.json and confusion.png go (default: evaluation)")
+    evaluate.add_argument("--jobs", type=int, metavar="N", help="worker processes (as predict)")
+    evaluate.add_argument("--seed", type=int, help="the bootstrap's seed (default: the model's)")
     listing = commands.add_parser("list", help="the transforms and models, with their params, and "
                                   "the runs trained here", description="The transforms and models of "
                                   "genrepipe's registries, with their params and defaults, then the "
@@ -77,12 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     (predict: 2, its 1 meaning some files were skipped; argparse's usage errors: 2)."""
     args = build_parser().parse_args(argv)
     _progress_to_stderr()
-    command = {"list": _list, "repair": _repair, "predict": _predict}[args.command]
+    command = {"list": _list, "repair": _repair, "predict": _predict, "evaluate": _evaluate}[args.command]
     try:
         return command(args)
     except GenrepipeError as exc:
         print(f"genrepipe: error: {exc}", file=sys.stderr)
-        return 2 if args.command == "predict" else 1
+        return 2 if args.command in ("predict", "evaluate") else 1
 
 
 def _progress_to_stderr() -> None:
@@ -268,6 +292,63 @@ def _jobs(args) -> int:
     except GenrepipeError:  # params the pipeline would refuse: predict does not need them
         jobs = None
     return jobs or default_jobs()
+
+
+def _evaluate(args) -> int:
+    """`genrepipe evaluate`: a labelled folder classified by a trained model and scored."""
+    import numpy as np
+
+    from .core.errors import DataError
+    from .core.store import display_path, write_json
+    from .evaluation.labelled import match_classes, parse_mapping, score_labelled, unknown_classes
+    from .evaluation.tasks.lookup import task_of_record
+    from .predict import Skipped, classify, load_model
+    from .reporting import figures
+    from .reporting.predictions import labelled_text
+    from .sources.files import labelled_files
+
+    if not args.folder.is_dir():
+        raise DataError(f"{args.folder}: not a folder; expected a folder with one sub-folder per class")
+    mapping = parse_mapping(args.map)
+    found = labelled_files(args.folder)
+    if not found:
+        raise DataError(f"{args.folder}: no audio files in class sub-folders")
+    folder, reason = _resolve_model_dir(args)
+    model = load_model(folder)
+    task = task_of_record(model.meta)
+    if not task.scores_class_folders:
+        raise DataError(f"{folder}: {model.name} is a tagger; a labelled folder names one class a song")
+    if reason:
+        _say(f"using {'the fusion' if not model.has_windows else 'run ' + model.name}: {reason}")
+    matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)
+    known = [(item, matched[label]) for item, label in found if matched[label] is not None]
+    apart = [item.shown for item, label in found if matched[label] is None]
+    labels, probs, paths, skipped = [], [], [], []
+    for (item, label), result in zip(known, classify(model, [i for i, _ in known], _jobs(args)), strict=True):
+        if isinstance(result, Skipped):
+            skipped.append({"path": result.path, "reason": result.reason})
+            _say(f"skipped {result.path}: {result.reason}")
+            continue
+        labels.append(label)
+        probs.append(result.probs)
+        paths.append(result.path)
+    if not labels:
+        raise DataError(f"{args.folder}: no song of a class the model knows could be classified "
+                        f"(model classes: {', '.join(model.classes)}; --map old=new for others)")
+    seed = args.seed if args.seed is not None else model.meta.get("seed", 0)
+    scores, predicted = score_labelled(task, model.classes, labels, np.array(probs), seed)
+    record = {"model": model.name, "model_folder": display_path(folder), "folder": display_path(args.folder),
+              "classes": {c: m for c, m in matched.items()}, **scores,
+              "unknown_classes": unknown_classes(matched, [label for _, label in found]),
+              "unknown_class_songs": apart, "skipped": skipped,
+              "songs": [{"path": p, "label": t, "predicted": d} for p, t, d in zip(paths, labels, predicted)]}
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_json(args.out / "evaluation.json", record)
+    figures.confusion(labels, predicted, model.classes, f"{model.name} on {args.folder.name} "
+                      f"({len(labels)} songs)", args.out / "confusion.png")
+    print(labelled_text(record))
+    _say(f"wrote {args.out / 'evaluation.json'} and {args.out / 'confusion.png'}")
+    return 1 if skipped else 0
 
 
 def _tags(args, files) -> int:

@@ -89,3 +89,24 @@ class Answers:
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def labelled_text(record: dict) -> str:
+    """`genrepipe evaluate`'s answer: the model, its song accuracy and macro-F1 with their
+    intervals against chance, recall per class, and what was left apart."""
+    lines = [f"{record['model']} on {record['folder']}: {record['n_songs']} songs",
+             f"  song accuracy {record['song_accuracy']:.3f} [{record['song_accuracy_lo']:.3f}, "
+             f"{record['song_accuracy_hi']:.3f}] (exact 95 % interval; always answering the commonest "
+             f"class: {record['majority_rate']:.3f})",
+             f"  song macro-F1 {record['song_macro_f1']:.3f} [{record['song_macro_f1_lo']:.3f}, "
+             f"{record['song_macro_f1_hi']:.3f}] (bootstrap 95 % interval)",
+             "  recall per class:"]
+    width = max(len(c) for c in record["song_recall"])
+    for name, recall in record["song_recall"].items():
+        lines.append(f"    {name:<{width}}  {recall:.3f}  ({record['song_support'][name]} songs)")
+    for name, count in record["unknown_classes"].items():
+        lines.append(f"  {name}: {count} song{'s' if count != 1 else ''} of a class the model does not "
+                     "know (not scored)")
+    if record["skipped"]:
+        lines.append(f"  {len(record['skipped'])} files skipped (evaluation.json lists them)")
+    return "\n".join(lines)

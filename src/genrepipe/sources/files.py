@@ -56,3 +56,18 @@ def library_files(paths: Sequence[str | os.PathLike]) -> list[LibraryFile]:
         else:
             add(given, "not found" if not given.exists() else "not a file or folder")
     return found
+
+
+def labelled_files(root: str | os.PathLike) -> list[tuple[LibraryFile, str]]:
+    """The songs of a folder with one sub-folder per class (walked recursively, by the folder
+    source's rules) and each one's class: its class sub-folder's name (as text, bytes of a name
+    that are not UTF-8 as backslash escapes). Files directly in `root` belong to no class and are
+    left out."""
+    root = Path(root)
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        label = display_path(folder.name)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if not skip_reason(path.relative_to(folder)):
+                found.append((LibraryFile(path, display_path(path)), label))
+    return found

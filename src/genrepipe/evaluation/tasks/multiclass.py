@@ -167,6 +167,8 @@ class Multiclass:
                 f"{chosen['song_accuracy_hi']:.3f}], always answering the commonest class gives "
                 f"{chosen['majority_rate']:.3f}")
 
+    scores_class_folders = True  # `genrepipe evaluate` on a folder of class sub-folders
+
     def headline_of(self, truth: np.ndarray, probs: np.ndarray) -> float:
         """The headline score of songs' probabilities: song accuracy."""
         return float(np.mean(probs.argmax(axis=1) == truth))

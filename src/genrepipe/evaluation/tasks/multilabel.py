@@ -178,6 +178,8 @@ class Multilabel:
 
         return f"macro ROC-AUC {interval(chosen, 'macro_roc_auc')} reaches 0.5 (chance)"
 
+    scores_class_folders = False  # `genrepipe evaluate` on a folder of class sub-folders
+
     def headline_of(self, truth: np.ndarray, probs: np.ndarray) -> float | None:
         """The headline score of songs' probabilities: macro ROC-AUC (None: no tag defined)."""
         return macro_roc_auc(truth, probs)
