@@ -7,7 +7,7 @@ import os
 from genrepipe.config.params import load_params
 from genrepipe.core.errors import parameter_error
 from genrepipe.core.stage import run_stage
-from genrepipe.core.workspace import default_jobs
+from genrepipe.core.workspace import default_jobs, model_threads
 from genrepipe.models.run import RunSpec, Threads, TrainPaths
 
 log = logging.getLogger("genrepipe.train")
@@ -28,14 +28,15 @@ def main() -> None:
     if args.run not in params.runs:
         raise parameter_error("run", args.run, "is not a run of params.yaml",
                               f"one of: {', '.join(params.runs) or '(none)'}", where="command line")
-    n_jobs = params.executor.jobs or default_jobs()
-    # TensorFlow and BLAS take their thread counts when first loaded: share the cores now
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(n_jobs))
+    n_jobs = params.executor.jobs or default_jobs()  # processes and scikit-learn's n_jobs: shared
+    threads = model_threads(params.executor.jobs)  # TensorFlow and BLAS: never shared (same bytes)
+    # TensorFlow and BLAS take their thread counts when first loaded: set them now
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
     from threadpoolctl import threadpool_limits
 
     from genrepipe.pipeline.train import train_run
 
-    with threadpool_limits(n_jobs):
+    with threadpool_limits(threads):
         meta = train_run(RunSpec.from_params(params, args.run),
                          TrainPaths(args.features_dir, args.model_dir, args.curves_dir,
                                     args.timing_dir, args.manifest),

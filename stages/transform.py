@@ -7,7 +7,7 @@ import os
 from genrepipe.config.params import dask_address, load_params
 from genrepipe.core.errors import parameter_error
 from genrepipe.core.stage import run_stage
-from genrepipe.core.workspace import default_jobs
+from genrepipe.core.workspace import model_threads
 from genrepipe.pipeline.transform import transform_all
 
 log = logging.getLogger("genrepipe.transform")
@@ -24,8 +24,9 @@ def main() -> None:
         raise parameter_error("transform", args.name, "is not a transform of params.yaml",
                               f"one of: {', '.join(params.transforms) or '(none)'}",
                               where="command line")
-    # a network transform (musicnn) takes TensorFlow's thread count when first loaded
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(params.executor.jobs or default_jobs()))
+    # a network transform (musicnn) takes TensorFlow's thread count when first loaded; never the
+    # cores left by other stages, which would change its last digits (`workspace.model_threads`)
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(model_threads(params.executor.jobs)))
     settings = params.transforms[args.name]
     log.info("%s with %s", args.name, settings.to_dict())
     index = transform_all(args.name, settings, args.windows_dir, args.out_dir,

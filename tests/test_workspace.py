@@ -3,7 +3,8 @@
 import subprocess
 import sys
 
-from genrepipe.core.workspace import cores, default_jobs, registered_stage, resolve_path, running_stages
+from genrepipe.core.workspace import (cores, default_jobs, model_threads, registered_stage, resolve_path,
+                                      running_stages)
 
 
 def test_relative_paths(tmp_path, monkeypatch):
@@ -32,6 +33,8 @@ def test_stages_running_side_by_side_share_the_cores(tmp_path, monkeypatch):
             assert other.stdout.readline() == "in\n"
             assert running_stages() == 2
             assert default_jobs() == max(1, cores() // 2)
+            # a model's threads are not shared: their number changes its last digits
+            assert model_threads(None) == cores() and model_threads(3) == 3
         finally:
             other.kill()
             other.wait()

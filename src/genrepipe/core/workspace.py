@@ -90,6 +90,15 @@ def alive_stages(root: Path) -> int:
     return alive
 
 
+def model_threads(jobs: int | None) -> int:
+    """Threads a model computes with (TensorFlow's intra-op pool, BLAS): `executor.jobs`, else
+    every usable core, never the cores left free by the stages running now. How many threads
+    share a sum changes its last digits (a Keras run trained with 1 thread and with 2 gives other
+    weights), so this must not depend on what runs beside the stage: experiments side by side
+    then share the cores by time, and give the bytes each gives alone."""
+    return jobs or cores()
+
+
 def default_jobs() -> int:
     """Worker processes (and model threads) for a stage when `executor.jobs` is null: the cores
     divided among the project's stages running now (experiments side by side)."""
