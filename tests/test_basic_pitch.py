@@ -69,13 +69,14 @@ def test_a_song_in_one_batch_equals_its_windows_one_by_one():
     assert np.array_equal(together, basic_pitch.posteriorgrams(windows, sr, ("note",))["note"])
 
 
-def test_a_missing_install_is_one_line_naming_the_fix(monkeypatch):
+def test_a_missing_install_is_one_line_naming_the_fix(monkeypatch, tmp_path):
     find_spec = importlib.util.find_spec
+    monkeypatch.setenv("GENREPIPE_WEIGHTS", str(tmp_path))  # nothing extracted there
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "basic_pitch" else find_spec(name, *a))
-    with pytest.raises(DataError, match=r"^basic-pitch: not installed .*install it: pip install "
-                                        r"onnxruntime==1.32.0 and pip install --no-deps "
-                                        r"basic-pitch==0.4.0 \(`make venv` installs both\)$"):
+    with pytest.raises(DataError, match=rf"^basic-pitch: the pretrained network not found \(looked in "
+                                        rf"{tmp_path}/basic_pitch\); get them: python -m "
+                                        r"genrepipe.pretrained.wheels \(`make venv` runs it\)$"):
         basic_pitch.model_path()
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     basic_pitch.session.cache_clear()

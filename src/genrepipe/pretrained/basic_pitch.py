@@ -26,7 +26,7 @@ import numpy as np
 
 from ..core.errors import DataError
 from .names import BASIC_PITCH_FPS
-from .wheels import package_folder
+from .wheels import FETCH, package_folder
 
 SR = 22050
 CHUNK = 43844          # samples the network reads at once: 2 s at 22050 Hz less one 256-sample hop
@@ -43,17 +43,14 @@ ONNX_INPUT = "serving_default_input_2:0"
 ONNX_OUTPUTS = {"note": "StatefulPartitionedCall:1", "onset": "StatefulPartitionedCall:2",
                 "contour": "StatefulPartitionedCall:0"}
 MODEL_FILE = "saved_models/icassp_2022/nmp.onnx"
-INSTALL = ("pip install onnxruntime==1.32.0 and pip install --no-deps basic-pitch==0.4.0 "
-           "(`make venv` installs both)")
 BATCH = 32  # chunks per network call: bounds the memory of a long song
 
 
 def model_path() -> Path:
-    """The ONNX file inside the installed `basic-pitch` wheel (found without importing the package,
-    whose `__init__` looks for TensorFlow, CoreML and TFLite)."""
-    path = package_folder("basic_pitch", "basic-pitch", "the pretrained network", INSTALL) / MODEL_FILE
+    """The ONNX file from the pinned `basic-pitch` wheel (`wheels`)."""
+    path = package_folder("basic_pitch", "basic-pitch", "the pretrained network") / MODEL_FILE
     if not path.is_file():
-        raise DataError(f"{path}: no basic-pitch network there; reinstall it: {INSTALL}")
+        raise DataError(f"{path}: no basic-pitch network there; get the weights again: {FETCH}")
     return path
 
 
@@ -63,8 +60,8 @@ def session():
     try:
         import onnxruntime
     except ImportError:
-        raise DataError(f"onnxruntime: not installed (it runs basic-pitch's network); "
-                        f"install it: {INSTALL}") from None
+        raise DataError("onnxruntime: not installed (it runs basic-pitch's network); install it: "
+                        "pip install onnxruntime==1.32.0 (`make venv` does)") from None
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = len(os.sched_getaffinity(0))
     options.inter_op_num_threads = 1

@@ -27,7 +27,7 @@ import numpy as np
 from ..core.backend import in_batches, keras
 from ..core.errors import DataError, parameter_error
 from .names import MUSICNN_LAYERS, MUSICNN_MODELS
-from .wheels import package_folder
+from .wheels import FETCH, package_folder
 
 layers = keras.layers
 ops = keras.ops
@@ -53,7 +53,6 @@ CHECKPOINT_NAMES = {
     "dense": "dense", "penultimate": "batch_normalization_10",
     "logits": "dense_1",
 }
-INSTALL = "pip install --no-deps musicnn==0.1.0 (`make venv` installs it)"
 
 MSD_LABELS = (
     'rock', 'pop', 'alternative', 'indie', 'electronic', 'female vocalists', 'dance', '00s',
@@ -139,14 +138,14 @@ def build() -> keras.Model:
 
 
 def weights_folder(model: str, key: str = TRANSFORM_KEY) -> Path:
-    """The checkpoint folder of `model` (the value of params key `key`) inside the installed
-    `musicnn` wheel."""
+    """The checkpoint folder of `model` (the value of params key `key`), from the pinned `musicnn`
+    wheel (`wheels`)."""
     if model not in MODELS:
         raise parameter_error(key, model, "is not a pretrained musicnn network",
                               "one of: " + ", ".join(MODELS))
-    folder = package_folder("musicnn", "musicnn", "the pretrained weights", INSTALL) / model
+    folder = package_folder("musicnn", "musicnn", "the pretrained weights") / model
     if not (folder / ".index").is_file():
-        raise DataError(f"{folder}: no musicnn checkpoint there; reinstall it: {INSTALL}")
+        raise DataError(f"{folder}: no musicnn checkpoint there; get the weights again: {FETCH}")
     return folder
 
 
