@@ -211,9 +211,9 @@ def _predict(args) -> int:
         raise parameter_error("--timeline", str(args.timeline), "is not drawn for the fusion, which "
                               "combines whole songs", "--timeline with a run (--run NAME)",
                               where="command line")
+    who = f"run {model.name}" if model.has_windows else "the fusion"
     if reason:
-        _say(f"using {'the fusion' if not model.has_windows else 'run ' + model.name}: {reason} "
-             "(another: --run NAME)")
+        _say(f"using {who}: {reason} (another: --run NAME)")
     if meta.get("members_predict_with", "").startswith("the mean"):  # after k folds
         _say(f"{model.name}: {meta['members_predict_with']}; the combination learnt on "
              f"{meta['learnt_on']}")
@@ -222,7 +222,7 @@ def _predict(args) -> int:
              "mean of its fold models' probabilities")
     task = task_of_record(meta)
     if meta.get("dataset", {}).get("source") == "demo":
-        _say(f"warning: run {model.name} was trained on the synthetic demo songs, not on real "
+        _say(f"warning: {who} was trained on the synthetic demo songs, not on real "
              f"music: its {task.what} are the demo's {task.demo_what}, so its answer for a real song "
              "means little (train on your music: dvc exp run -S dataset.source=folder -S "
              "dataset.path=...)")
@@ -319,7 +319,7 @@ def _evaluate(args) -> int:
     if not task.scores_class_folders:
         raise DataError(f"{folder}: {model.name} is a tagger; a labelled folder names one class a song")
     if reason:
-        _say(f"using {'the fusion' if not model.has_windows else 'run ' + model.name}: {reason}")
+        _say(f"using {f'run {model.name}' if model.has_windows else 'the fusion'}: {reason}")
     matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)
     known = [(item, matched[label]) for item, label in found if matched[label] is not None]
     apart = [item.shown for item, label in found if matched[label] is None]
