@@ -405,8 +405,8 @@ def test_the_fusion_is_the_default_only_when_better_on_songs_it_did_not_learn_on
 
     name, why = fusion(0.85)
     assert name == "fusion" and why == ("the fusion (stack of 2 runs) has the best song accuracy: 0.850 "
-                                        "on valid, 5 parts, against 0.800 for the best run, a (valid)")
-    assert fusion(0.8) == ("a", "the best valid song accuracy (0.800) of 2 runs (the fusion: 0.800 on "
+                                        "(valid, 5 parts), against 0.800 for the best run, a (valid)")
+    assert fusion(0.8) == ("a", "the best valid song accuracy (0.800) of 2 runs (the fusion: 0.800, "
                                 "valid, 5 parts)")  # a tie goes to the single run
     assert fusion(0.95, above_chance=False)[0] == "a"
     assert choose_run(runs, ["a", "b"], fusion_dir=tmp_path / "no-fusion")[0] == "a"

@@ -55,12 +55,12 @@ def choose_run(runs_dir: str | Path, runs: Sequence[str] | None = None,
         choice = fusion["choice"]
         if choice["score"] is not None and choice["score"] > scores[task.headline_key]:
             return FUSION, (f"the fusion ({fusion['method']} of {len(fusion['combination'].members)} "
-                            f"runs) has the best {task.headline_name}: {choice['score']:.3f} on "
-                            f"{choice['on']}, against {scores[task.headline_key]:.3f} for the best "
+                            f"runs) has the best {task.headline_name}: {choice['score']:.3f} "
+                            f"({choice['on']}), against {scores[task.headline_key]:.3f} for the best "
                             f"run, {best} ({on})")
     reason = f"the best {on} {task.headline_name} ({scores[task.headline_key]:.3f}) of {len(learned)} runs"
     if fusion is not None and fusion["choice"]["score"] is not None:
-        reason += f" (the fusion: {fusion['choice']['score']:.3f} on {fusion['choice']['on']})"
+        reason += f" (the fusion: {fusion['choice']['score']:.3f}, {fusion['choice']['on']})"
     tied = [n for n in ranked[1:] if key(n)[0] == key(best)[0]]
     if tied:
         second = task.second_name

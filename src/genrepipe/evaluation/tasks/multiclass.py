@@ -234,4 +234,4 @@ class Multiclass:
         """`genrepipe predict`'s table for a song: its `top` classes ranked."""
         from ...reporting.predictions import rankings_text
 
-        return rankings_text([prediction], top, 12, describe)
+        return rankings_text([prediction], top, max(12, *map(len, prediction.classes)), describe)
