@@ -123,7 +123,7 @@ def remove(path: str) -> Step:
 
 TRAIN = ("train.py", "r", "mel", "models/r", "curves/r", "timing", "raw/manifest.csv")
 EVALUATE = ("evaluate.py", "r", "models/r", "mel", "metrics/runs")
-FUSE = ("fuse.py", "metrics/runs", "metrics")
+FUSE = ("fuse.py", "metrics/runs", "metrics", "models/fusion")
 REPORT = ("report.py", "metrics/runs", "metrics", "metrics/summary.md", "metrics/summary.png",
           "metrics/headline.json", "metrics/train", "metrics/plots/curves.json")
 SEGMENT = ("segment.py", "raw", "augmented", "windows")

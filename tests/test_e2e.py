@@ -184,8 +184,7 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     old = json.loads(run(["genrepipe", "predict", song, "--model-dir", str(repo.parent / "cnn2d-mel-3s"),
                           "--json"], repo).stdout)
     new = json.loads(run(["genrepipe", "predict", song, "--run", "cnn2d-mel", "--json"], repo).stdout)
-    assert (old["window"], old["songs"][0]["n_windows"]) == (3, 4)
-    assert (new["window"], new["songs"][0]["n_windows"]) == (5, 2)
+    assert old["windows"] == 4 and new["windows"] == 2  # 3 s windows as trained, then 5 s
     # `dvc metrics diff`: at most the two headline figures of each run, the fusion's and the project's
     diff = json.loads(run(["dvc", "metrics", "diff", "--json"], repo).stdout)
     assert set(diff) <= {*(f"metrics/runs/{name}.json" for name in runs), "metrics/fusion.json",
