@@ -194,9 +194,7 @@ def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation]) -> 
             features[f] = featurize(f.transform, windows, f.sample_rate, json.loads(f.params_json))
             if not np.isfinite(features[f]).all():
                 return Skipped(item.shown, f"the {f.transform} features are not finite")
-    except BadAudio as exc:
-        return Skipped(item.shown, str(exc))
-    except GenrepipeError as exc:
+    except (BadAudio, GenrepipeError) as exc:
         return Skipped(item.shown, str(exc))
     first = featurisations[0]
     y = signals[first.sample_rate]
@@ -247,7 +245,6 @@ def predict_song(model: RunModel | TrainedRun, path: str | Path) -> SongPredicti
     if isinstance(result, Skipped):
         raise DataError(f"{result.path}: {result.reason}")
     return result
-
 
 
 def check_file(path: str | Path) -> None:

@@ -4,11 +4,10 @@ user's: nothing here is learnt from the project's songs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-
-from collections.abc import Iterator, Sequence
 
 from .audio.decode import BadAudio, load_audio
 from .core.errors import DataError

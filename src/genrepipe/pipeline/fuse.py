@@ -95,14 +95,12 @@ def _model_record(task, method: str, names: list[str], classes: list[str], fused
     """The fusion's model folder record: how to apply it, how it was learnt, how well it did and
     the score `genrepipe predict` chooses it by (never one learnt on the songs it scores)."""
     split, chosen = chosen_on(metrics)
-    choice = {"on": split, "score": chosen[task.headline_key],
-              "above_chance": chosen.get("above_chance", True)}
+    on, score = split, chosen[task.headline_key]
     if split == "valid":  # learnt on valid: its valid score is optimistic; estimate it within valid
         valid = np.array([s == "valid" for s in splits])
-        choice = {"on": f"valid, in {WITHIN_VALID_FOLDS} parts each combined as learnt on the others",
-                  "score": score_within_valid(method, probs[:, valid], truth[valid], names, seed,
-                                              task.headline_of),
-                  "above_chance": chosen.get("above_chance", True)}
+        on = f"valid, in {WITHIN_VALID_FOLDS} parts each combined as learnt on the others"
+        score = score_within_valid(method, probs[:, valid], truth[valid], names, seed, task.headline_of)
+    choice = {"on": on, "score": score, "above_chance": chosen.get("above_chance", True)}
     return {
         "run": FUSION, "method": method, "candidates": names,
         "combination": fused.combination.to_dict(), "classes": classes, **task.meta_fields(),
