@@ -97,7 +97,7 @@ def first_answer(project: Path, song: Path, run: str) -> float:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     start = time.perf_counter()
     process = subprocess.Popen([str(Path(sys.executable).parent / "genrepipe"), "predict", str(song),
-                                str(song), "--run", run], cwd=project, env=env, text=True,
+                                "--run", run], cwd=project, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     process.stdout.readline()
     seconds = time.perf_counter() - start
