@@ -5,7 +5,7 @@ import logging
 
 from genrepipe.config.params import load_params
 from genrepipe.core.stage import run_stage
-from genrepipe.pipeline.report import summary_table, write_report
+from genrepipe.pipeline.report import summary_table, write_reliability_plot, write_report
 from genrepipe.reporting.curves_plot import write_curves
 
 log = logging.getLogger("genrepipe.report")
@@ -21,14 +21,17 @@ def main() -> None:
     parser.add_argument("train_dir", help="input folder of training curves (metrics/train)")
     parser.add_argument("curves", help="output: every network's curves for dvc plots "
                                        "(metrics/plots/curves.json)")
+    parser.add_argument("reliability", help="output: the best run's and the fusion's reliability "
+                                            "diagrams for dvc plots (metrics/plots/reliability.json)")
     args = parser.parse_args()
     params = load_params()
     runs = list(params.runs)
     rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=runs,
                         fusion_dir=args.fusion_dir, headline_path=args.headline)
     write_curves(args.train_dir, runs, args.curves)
+    write_reliability_plot(rows, args.runs_dir, args.fusion_dir, args.reliability)
     print(summary_table(rows))
-    print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/songs.csv and confusion.png; "
+    print(f"Results: {args.out_md}, {args.out_png}, metrics/runs/<run>/songs.csv, confusion.png and reliability.png; "
           "`dvc metrics show`, `dvc plots show`")
 
 

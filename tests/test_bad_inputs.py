@@ -125,7 +125,8 @@ TRAIN = ("train.py", "r", "mel", "models/r", "curves/r", "timing", "raw/manifest
 EVALUATE = ("evaluate.py", "r", "models/r", "mel", "metrics/runs")
 FUSE = ("fuse.py", "metrics/runs", "metrics", "models/fusion")
 REPORT = ("report.py", "metrics/runs", "metrics", "metrics/summary.md", "metrics/summary.png",
-          "metrics/headline.json", "metrics/train", "metrics/plots/curves.json")
+          "metrics/headline.json", "metrics/train", "metrics/plots/curves.json",
+          "metrics/plots/reliability.json")
 SEGMENT = ("segment.py", "raw", "augmented", "windows")
 
 CASES = [

@@ -213,7 +213,8 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     with RecordingProxy() as proxy:
         dom = render(page, proxy, tmp_path / "chromium-profile")
     ids = [plot.id for plot in dom.plots]
-    assert sorted(ids) == sorted(["metrics_plots_curves_json", "metrics_summary_png",
+    assert sorted(ids) == sorted(["metrics_plots_curves_json", "metrics_plots_reliability_json",
+                                  "metrics_summary_png",
                                   *(f"metrics_runs_{name}_confusion_json" for name in runs)]), ids
     assert [plot.id for plot in dom.plots if not plot.drawn] == []
     for plot in dom.plots:

@@ -364,10 +364,12 @@ def test_version_and_python_m(tmp_path):
 
 
 def test_the_fusion_predicts_what_the_fuse_stage_wrote(project, tmp_path, monkeypatch):
-    """`predict --run fusion` on the test songs' audio gives the fuse stage's song probabilities
-    (and a run's, its evaluate stage's): one path from audio to probabilities."""
+    """`predict --run fusion --uncalibrated` on the test songs' audio gives the fuse stage's song
+    probabilities (and a run's, its evaluate stage's): one path from audio to probabilities;
+    without --uncalibrated, the same scaled by the temperature the stage learnt."""
     from genrepipe.core.store import read_csv
     from genrepipe.pipeline.fuse import fuse_runs
+    from genrepipe.stats.calibration import apply_temperature
 
     root = tmp_path / "project"
     shutil.copytree(project, root)
@@ -375,16 +377,21 @@ def test_the_fusion_predicts_what_the_fuse_stage_wrote(project, tmp_path, monkey
               method="stack", model_dir=root / "models/fusion")
     monkeypatch.chdir(root)
     classes = ["classical", "metal", "reggae"]
+    temperatures = {"fusion": json.loads((root / "models/fusion/fusion.json").read_text()),
+                    "svc-mfcc": json.loads((root / "metrics/runs/svc-mfcc/scores.json").read_text())}
+    temperatures = {k: v["calibration"]["temperature"] for k, v in temperatures.items()}
+    assert all(t != 1.0 for t in temperatures.values()), temperatures
     for model, written in (("fusion", "metrics/fusion/songs.csv"), ("svc-mfcc", "metrics/runs/svc-mfcc/songs.csv")):
         rows = [r for r in read_csv(root / written) if r["split"] == "test"]
         paths = [f"data/raw/{r['label']}/{r['song_id']}.wav" for r in rows]
-        assert main(["predict", *paths, "--run", model, "--csv", "out.csv", "--jobs", "2"]) == 0
-        answers = read_csv(root / "out.csv")
-        assert [a["path"] for a in answers] == paths and {a["model"] for a in answers} == {model}
-        for row, answer in zip(rows, answers, strict=True):
-            np.testing.assert_allclose([float(answer[f"p_{c}"]) for c in classes],
-                                       [float(row[f"p_{c}"]) for c in classes], atol=1e-6)
-            assert answer["top"] == row["predicted"]
+        expected = np.array([[float(row[f"p_{c}"]) for c in classes] for row in rows])
+        for option, probs in (("--uncalibrated", expected), (None, apply_temperature(expected, temperatures[model]))):
+            assert main(["predict", *paths, "--run", model, "--csv", "out.csv", "--jobs", "2",
+                         *([option] if option else [])]) == 0
+            answers = read_csv(root / "out.csv")
+            assert [a["path"] for a in answers] == paths and {a["model"] for a in answers} == {model}
+            np.testing.assert_allclose([[float(a[f"p_{c}"]) for c in classes] for a in answers], probs, atol=1e-6)
+            assert [a["top"] for a in answers] == [r["predicted"] for r in rows]
 
 
 def test_the_fusion_is_the_default_only_when_better_on_songs_it_did_not_learn_on(tmp_path):
@@ -434,7 +441,8 @@ def test_evaluate_on_a_labelled_folder_reproduces_the_evaluate_stage(project, tm
     record = json.loads((out / "evaluation.json").read_text())
     stage = json.loads((project / "metrics/runs/svc-mfcc/scores.json").read_text())["test"]
     for key in ("song_accuracy", "song_accuracy_lo", "song_accuracy_hi", "song_macro_f1",
-                "song_macro_f1_lo", "song_macro_f1_hi", "n_songs", "song_recall", "majority_rate"):
+                "song_macro_f1_lo", "song_macro_f1_hi", "n_songs", "song_recall", "majority_rate",
+                "ece", "ece_calibrated", "brier", "brier_calibrated"):
         assert record[key] == pytest.approx(stage[key]), key
     assert record["classes"] == {"Classical": "classical", "REGGAE": "reggae", "heavy": "metal", "jazz": None}
     assert record["unknown_classes"] == {"jazz": 1}

@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict = commands.add_parser(
         "predict", help="rank the genres of songs: files and folders of any size",
         description="Rank the genres of songs of any format and length, with a run trained by the "
-        "pipeline. A song's score is the mean of its windows' probabilities. Folders are walked "
+        "pipeline. A song's score is the mean of its windows' probabilities, calibrated by the "
+        "temperature learnt on the valid songs (--uncalibrated: the model's own). Folders are walked "
         "recursively (hidden and non-audio files left out); a file that cannot be decoded is "
         "skipped and listed, and the others are still classified.",
         epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--models", type=Path, default=Path("models"), help="default: models")
     predict.add_argument("--metrics", type=Path, default=Path("metrics/runs"),
                          help="where run scores are, to pick the best run (default: metrics/runs)")
+    predict.add_argument("--uncalibrated", action="store_true",
+                         help="the model's own probabilities, not scaled by the temperature learnt "
+                         "on valid (k-fold: on every song's cross-validated predictions)")
     predict.add_argument("--top", type=int, default=5, metavar="K", help="genres (a tagger: tags, besides those decided) to show (default 5)")
     predict.add_argument("--json", action="store_true",
                          help="print one JSON object per file (JSON lines) instead of tables")
@@ -227,6 +231,9 @@ def _predict(args) -> int:
              "means little (train on your music: dvc exp run -S dataset.source=folder -S "
              "dataset.path=...)")
     decider = task.decider(args.metrics, meta)  # a tagger's thresholds: read before any song
+    note = None if args.uncalibrated or not task.calibrates else model.calibrate(args.metrics)
+    if note:
+        _say(f"note: {note}")
     from .predict import classify
 
     title = f"{model.name}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
@@ -320,10 +327,13 @@ def _evaluate(args) -> int:
         raise DataError(f"{folder}: {model.name} is a tagger; a labelled folder names one class a song")
     if reason:
         _say(f"using {f'run {model.name}' if model.has_windows else 'the fusion'}: {reason}")
+    note = model.calibrate(args.metrics)
+    if note:
+        _say(f"note: {note}")
     matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)
     known = [(item, matched[label]) for item, label in found if matched[label] is not None]
     apart = [item.shown for item, label in found if matched[label] is None]
-    labels, probs, paths, skipped = [], [], [], []
+    labels, probs, own, paths, skipped = [], [], [], [], []
     for (item, label), result in zip(known, classify(model, [i for i, _ in known], _jobs(args)), strict=True):
         if isinstance(result, Skipped):
             skipped.append({"path": result.path, "reason": result.reason})
@@ -331,12 +341,14 @@ def _evaluate(args) -> int:
             continue
         labels.append(label)
         probs.append(result.probs)
+        own.append(result.probs if result.own_probs is None else result.own_probs)
         paths.append(result.path)
     if not labels:
         raise DataError(f"{args.folder}: no song of a class the model knows could be classified "
                         f"(model classes: {', '.join(model.classes)}; --map old=new for others)")
     seed = args.seed if args.seed is not None else model.meta.get("seed", 0)
-    scores, predicted = score_labelled(task, model.classes, labels, np.array(probs), seed)
+    scores, predicted = score_labelled(task, model.classes, labels, np.array(probs), np.array(own), seed,
+                                       model.temperature)
     record = {"model": model.name, "model_folder": display_path(folder), "folder": display_path(args.folder),
               "classes": {c: m for c, m in matched.items()}, **scores,
               "unknown_classes": unknown_classes(matched, [label for _, label in found]),

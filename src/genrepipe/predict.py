@@ -19,9 +19,11 @@ from .audio.decode import BadAudio, canonical, load_audio
 from .audio.windows import frame_signal
 from .core.errors import DataError, GenrepipeError
 from .core.parallel import imap_songs
+from .evaluation.calibration import run_temperature, temperature_of
 from .evaluation.fusion_model import is_fusion_model, read_fusion_model
 from .models.trained import TrainedRun, read_meta
 from .sources.files import LibraryFile, library_files
+from .stats.calibration import apply_temperature
 from .stats.groups import group_means
 from .transforms.registry import featurize
 
@@ -40,6 +42,7 @@ class SongPrediction:
     duration: float
     padded: bool
     song_probs: np.ndarray | None = None
+    own_probs: np.ndarray | None = None  # before calibration, when `song_probs` are calibrated
 
     @property
     def probs(self) -> np.ndarray:
@@ -111,6 +114,7 @@ class RunModel:
     def __init__(self, folder: str | Path | None = None, trained: TrainedRun | None = None):
         self.folder = Path(folder) if folder is not None else trained.folder
         self._trained = trained
+        self.temperature = 1.0  # the model's own probabilities until `calibrate` reads its own
         self.meta = trained.meta if trained is not None else read_meta(self.folder)
         self.name: str = self.meta["run"]
         self.classes: list[str] = self.meta["classes"]
@@ -128,9 +132,20 @@ class RunModel:
         self.load()
         return self._trained.predict_songs([s.features[self.featurisations[0]] for s in songs])
 
+    def calibrate(self, metrics_dir: str | Path) -> str | None:
+        """Scale song probabilities by the temperature the run's evaluate stage learnt (its
+        scores in `metrics_dir`); a note when there is none."""
+        self.temperature, note = run_temperature(metrics_dir, self.name)
+        return note
+
     def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:
-        return [SongPrediction(s.path, self.classes, probs, s.starts, s.hop, s.duration, s.padded)
-                for s, probs in zip(songs, self.window_probs(songs), strict=True)]
+        out = [SongPrediction(s.path, self.classes, probs, s.starts, s.hop, s.duration, s.padded)
+               for s, probs in zip(songs, self.window_probs(songs), strict=True)]
+        if self.temperature != 1.0:
+            for prediction in out:
+                prediction.own_probs = prediction.probs
+                prediction.song_probs = apply_temperature(prediction.own_probs, self.temperature)
+        return out
 
 
 class FusionModel:
@@ -158,10 +173,18 @@ class FusionModel:
                      "model": f"fusion ({record['method']})",
                      "transform": " + ".join(self.combination.members)}
         self.featurisations = tuple(dict.fromkeys(f for m in self.members for f in m.featurisations))
+        self.temperature = 1.0  # its members' probabilities stay their own: it learnt on those
 
     def load(self) -> None:
         for member in self.members:
             member.load()
+
+    def calibrate(self, metrics_dir: str | Path) -> str | None:
+        """Scale the fused probabilities by the temperature in the fusion's model folder."""
+        self.temperature = temperature_of(self.record)
+        return None if "calibration" in self.record else (
+            f"{self.folder / 'fusion.json'} holds no calibration (written before it existed): "
+            "probabilities not calibrated; re-run `dvc repro`")
 
     def describe(self, prediction: SongPrediction) -> str:
         return (f"{prediction.n_windows} windows of {self.meta['window']:g} s, fusion "
@@ -169,9 +192,11 @@ class FusionModel:
 
     def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:
         members = np.stack([[p.probs for p in member.predict(songs)] for member in self.members])
-        fused = self.combination.apply(members, self.combination.members)
+        own = self.combination.apply(members, self.combination.members)
+        fused = apply_temperature(own, self.temperature)
         return [SongPrediction(s.path, self.classes, None, s.starts, s.hop, s.duration, s.padded,
-                               song_probs=probs) for s, probs in zip(songs, fused, strict=True)]
+                               song_probs=probs, own_probs=mine)
+                for s, probs, mine in zip(songs, fused, own, strict=True)]
 
 
 def load_model(folder: str | Path) -> RunModel | FusionModel:

@@ -40,15 +40,15 @@ def read_fusion_model(folder: str | Path) -> dict:
     return {**record, "combination": Combination.from_dict(record["combination"])}
 
 
-def score_within_valid(method: str, probs: np.ndarray, truth: np.ndarray, names: list[str],
-                       seed: int, score) -> float:
-    """The fusion's valid score without the optimism of scoring it on the songs it learnt on:
-    the valid songs in `WITHIN_VALID_FOLDS` seeded folds, each combined as learnt on the others
-    (`fusion.nested`), scored by `score(truth, fused)`. What `choice` compares with the runs'
-    valid scores."""
+def within_valid(method: str, probs: np.ndarray, truth: np.ndarray, names: list[str], seed: int
+                 ) -> np.ndarray:
+    """The fusion's valid songs without the optimism of the songs it learnt on: the valid songs
+    (`probs`: (n_runs, n_valid, n_outputs)) in `WITHIN_VALID_FOLDS` seeded parts, each combined as
+    learnt on the others (`fusion.nested`). What `choice` scores against the runs' valid scores,
+    and what the fusion's temperature learns from (`calibration`)."""
     n = len(truth)
     folds = np.empty(n, dtype=object)
     folds[np.random.default_rng(seed).permutation(n)] = [f"part{i % min(WITHIN_VALID_FOLDS, n)}"
                                                          for i in range(n)]
     fused, _ = nested(METHODS[method], probs, truth, folds, names, seed)
-    return score(truth, fused)
+    return fused

@@ -2,7 +2,9 @@
 classes matched to the model's by name (case-insensitively, or as `--map old=new` says), songs of
 classes the model does not know counted apart, the rest scored as the evaluate stage scores its
 test songs (song accuracy with its exact interval, macro-F1 with its bootstrap interval, recall
-per class, the chance rate). Cross-collection evaluation without retraining anything."""
+per class, the chance rate), and how well its probabilities are calibrated on these songs (ECE
+and Brier score with the model's temperature and without). Cross-collection evaluation without
+retraining anything."""
 
 from __future__ import annotations
 
@@ -38,12 +40,16 @@ def match_classes(folder_classes: Sequence[str], model_classes: Sequence[str],
 
 
 def score_labelled(task, classes: Sequence[str], labels: Sequence[str], probs: np.ndarray,
-                   seed: int) -> tuple[dict, list[str]]:
-    """The scores of songs with model classes `labels` and probabilities `probs`, as the evaluate
-    stage scores test songs; and each song's predicted class."""
+                   own: np.ndarray, seed: int, temperature: float = 1.0) -> tuple[dict, list[str]]:
+    """The scores of songs with model classes `labels` and probabilities `probs` (`own` before
+    the model's `temperature`), as the evaluate stage scores test songs; and each song's
+    predicted class."""
+    from ..stats.calibration import calibration_intervals
+
     truth = task.truth_of_rows([{"label": label} for label in labels], classes)
     scores, decided = task.score(truth, probs, ["test"] * len(labels), classes, seed)
-    return scores["test"], [classes[i] for i in decided]
+    calibration = calibration_intervals(truth, own, probs, seed) if task.calibrates else {}
+    return {**scores["test"], "temperature": temperature, **calibration}, [classes[i] for i in decided]
 
 
 def unknown_classes(matched: Mapping[str, str | None], labels: Sequence[str]) -> dict[str, int]:

@@ -10,7 +10,11 @@ A run `<run>` (an evaluate stage, or the fuse stage's `fusion`) leaves in its re
   macro-F1 with a bootstrap interval, recall and support per class, the chance rate, per-fold
   spread (what the report, the fusion and `genrepipe predict` read);
 - `<run>/songs.csv`: every song's split, label, prediction and class probabilities `p_<class>`;
-- `<run>/info.json`: run, model, transform and classes.
+- `<run>/info.json`: run, model, transform and classes;
+- `<run>/reliability.json` and `reliability.png` (genre runs): the reliability diagram of the
+  record songs, raw and calibrated (`evaluation.calibration`); scores.json then has
+  `calibration` (the temperature and what it was learnt on) and, per split, the ECE and Brier
+  score before (`ece`, `brier`) and after (`*_calibrated`) with intervals, and their change.
 
 A tagger (`dataset.task: multilabel`) leaves the same files: its headline keys are
 `valid_macro_roc_auc` and `test_macro_roc_auc` (k-fold: `cv_macro_roc_auc`); scores.json has
@@ -35,6 +39,7 @@ from ..core.store import read_csv, read_json, write_csv, write_json
 
 SCORES, SONGS, INFO = "scores.json", "songs.csv", "info.json"
 CONFUSION, CONFUSION_PNG = "confusion.json", "confusion.png"
+RELIABILITY, RELIABILITY_PNG = "reliability.json", "reliability.png"
 HEADLINE = "headline.json"
 FUSION = "fusion"
 SCORED_SPLITS = ("valid", "test")  # the splits a run is scored on (train: what it learnt)

@@ -6,7 +6,10 @@ predict` uses). The headline goes to `metrics/runs/<run>.json`, every score (`va
 prediction to `songs.csv` (see `genrepipe.evaluation.results`); the confusion matrix of the
 record songs (test; k-fold: every song) to `metrics/runs/<run>/confusion.json` (rows `{actual,
 predicted}` for DVC's confusion template) and `confusion.png`. What is scored and how is the
-task's (`evaluation.tasks`): a genre run's song accuracy, a tagger's ROC-AUC per tag.
+task's (`evaluation.tasks`): a genre run's song accuracy, a tagger's ROC-AUC per tag. A genre
+run's song probabilities are also calibrated (a temperature learnt on valid; k-fold: nested) and
+their ECE and Brier score given before and after, with `reliability.json` / `reliability.png`
+(`evaluation.calibration`); songs.csv keeps the model's own probabilities.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from ..core.errors import DataError
 from ..core.store import write_json
 from ..dataset.featureset import FeatureSet
+from ..evaluation.calibration import add_calibration, write_reliability
 from ..evaluation.results import CONFUSION, CONFUSION_PNG, write_results
 from ..evaluation.scoring import predict_splits, score_predictions, warn_if_chance
 from ..evaluation.song_level import confusion_rows
@@ -53,6 +57,7 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     classes = trained.classes
     predictions = predict_splits(trained, features, task)
     metrics, decided, truth = score_predictions(predictions, features, task, classes, seed)
+    metrics, calibration = add_calibration(metrics, task, truth, predictions.probs, predictions.splits, seed)
     warn_if_chance(name, metrics, task)
     out_dir = Path(out_dir)
     write_results(out_dir, name, metrics,
@@ -65,6 +70,7 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     folds = sorted(set(predictions.splits))
     title = (f"{name}: all songs, {len(folds)}-fold" if predictions.kfold else f"{name}: test songs") + what
     figures.confusion(actual, predicted, names, title, out_dir / name / CONFUSION_PNG)
+    write_reliability(out_dir / name, truth, predictions.probs, calibration, predictions.splits, title)
     for split, scores in metrics.items():
         if split in ("valid", "test"):
             log.info("%s", task.summary_line(name, split, scores))

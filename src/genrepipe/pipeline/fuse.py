@@ -32,7 +32,8 @@ import numpy as np
 
 from ..core.errors import DataError, parameter_error
 from ..evaluation.fusion import combine
-from ..evaluation.fusion_model import WITHIN_VALID_FOLDS, score_within_valid, write_fusion_model
+from ..evaluation.calibration import add_calibration, write_reliability
+from ..evaluation.fusion_model import WITHIN_VALID_FOLDS, within_valid, write_fusion_model
 from ..evaluation.results import FUSION, chosen_on, is_kfold, probabilities, read_results, write_results
 from ..evaluation.tasks.lookup import task_of_record
 
@@ -73,6 +74,10 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     kfold = is_kfold(results[names[0]].scores)
     fused = combine(method, probs, truth, splits, names, seed, kfold)
     scores, decided = task.score(truth, fused.probs, splits, classes, seed)
+    valid = np.array([s == "valid" for s in splits])
+    # learnt on valid: its valid songs again, each part combined as learnt on the others
+    inner = within_valid(method, probs[:, valid], truth[valid], names, seed) if valid.any() else None
+    scores, calibration = add_calibration(scores, task, truth, fused.probs, splits, seed, inner)
     metrics = {"method": method, "runs": fused.used,
                **({"runs_per_fold": fused.per_fold} if fused.per_fold else {}), **scores}
     log.info("fusion (%s) of %s, learnt on %s", method, " + ".join(fused.used), fused.learnt_on)
@@ -84,22 +89,24 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     log.info("fusion (%s) of %s: %s %.3f [%.3f, %.3f] (%s)", method, " + ".join(fused.used),
              task.headline_name, chosen[task.headline_key], chosen[task.headline_key + "_lo"],
              chosen[task.headline_key + "_hi"], split)
+    write_reliability(out_dir / FUSION, truth, fused.probs, calibration, splits,
+                      f"fusion ({method}): " + ("all songs, nested" if kfold else "test songs"))
     if model_dir is not None:
         write_fusion_model(model_dir, _model_record(task, method, names, classes, fused, metrics,
-                                                    probs, truth, splits, seed, kfold))
+                                                    inner, truth[valid], seed, kfold))
     return metrics
 
 
 def _model_record(task, method: str, names: list[str], classes: list[str], fused, metrics: dict,
-                  probs: np.ndarray, truth: np.ndarray, splits: list[str], seed: int, kfold: bool) -> dict:
-    """The fusion's model folder record: how to apply it, how it was learnt, how well it did and
-    the score `genrepipe predict` chooses it by (never one learnt on the songs it scores)."""
+                  inner: np.ndarray | None, valid_truth: np.ndarray, seed: int, kfold: bool) -> dict:
+    """The fusion's model folder record: how to apply it, how it was learnt, how well it did, its
+    temperature and the score `genrepipe predict` chooses it by (never one learnt on the songs it
+    scores: learnt on valid, it is scored on `inner`, the within-valid predictions)."""
     split, chosen = chosen_on(metrics)
     on, score = split, chosen[task.headline_key]
     if split == "valid":  # learnt on valid: its valid score is optimistic; estimate it within valid
-        valid = np.array([s == "valid" for s in splits])
         on = f"valid, in {WITHIN_VALID_FOLDS} parts each combined as learnt on the others"
-        score = score_within_valid(method, probs[:, valid], truth[valid], names, seed, task.headline_of)
+        score = task.headline_of(valid_truth, inner)
     choice = {"on": on, "score": score, "above_chance": chosen.get("above_chance", True)}
     return {
         "run": FUSION, "method": method, "candidates": names,
@@ -112,4 +119,5 @@ def _model_record(task, method: str, names: list[str], classes: list[str], fused
                                                   task.headline_key + "_hi") if k in metrics[s]}
                    for s in ("valid", "test") if s in metrics},
         **({"thresholds": metrics["thresholds"]} if "thresholds" in metrics else {}),
+        **({"calibration": metrics["calibration"]} if "calibration" in metrics else {}),
     }

@@ -7,7 +7,8 @@ headline is, how runs are compared and how the table reads is the task's (`evalu
 song accuracy and the exact McNemar test for genres, macro ROC-AUC and a paired bootstrap for
 taggers). The stage also writes `metrics/headline.json` (the answer in a few DVC metrics); the
 report stage's script writes the networks' training curves for `dvc plots`
-(`reporting.curves_plot`).
+(`reporting.curves_plot`) and the reliability diagrams of the best run and the fusion
+(`write_reliability_plot`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.errors import parameter_error
-from ..core.store import atomic_open, write_json
-from ..evaluation.results import FUSION, chosen_on, project_headline, read_results
+from ..core.store import atomic_open, read_json, write_json
+from ..evaluation.results import FUSION, RELIABILITY, chosen_on, project_headline, read_results
 from ..evaluation.tasks.lookup import task_of_record
 from ..reporting import figures
 
@@ -71,3 +72,21 @@ def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
         fusion = next((row["results"] for row in rows if row["run"] == FUSION), None)
         write_json(headline_path, project_headline(runs_only[0], fusion, task))
     return rows
+
+
+def write_reliability_plot(rows: list[dict], runs_dir: str | Path, fusion_dir: str | Path,
+                           path: str | Path) -> None:
+    """`metrics/plots/reliability.json`, for one `dvc plots` chart (the `reliability` template,
+    `.dvc/plots/reliability.json`: a panel per model, raw and calibrated on the diagonal): the
+    diagram points (`evaluation.calibration.write_reliability`) of the best run and the fusion
+    among the report's `rows` (best first)."""
+    best = next(row["run"] for row in rows if row["run"] != FUSION)
+    chosen = [(Path(runs_dir) / best / RELIABILITY, best)]
+    if any(row["run"] == FUSION for row in rows):
+        chosen.append((Path(fusion_dir) / FUSION / RELIABILITY, FUSION))
+    points = []
+    for file, name in chosen:
+        if file.is_file():
+            points += [{"panel": f"{name}" + (" (best run)" if name == best else ""), **point}
+                       for point in read_json(file, what=f"the reliability diagram of {name!r}")]
+    write_json(path, points)

@@ -1,8 +1,9 @@
 """Every PNG genrepipe draws, made and saved one way: matplotlib's Agg backend (no display
 needed), 100 dpi, written atomically (`store.atomic_path`), the figure closed after.
 
-The figures: a run's confusion matrix (evaluate), the runs' song accuracies (report), and the
-genres of songs ranked or along each song (`genrepipe predict --plot`, `--timeline`).
+The figures: a run's confusion matrix and reliability diagram (evaluate), the runs' song
+accuracies (report), and the genres of songs ranked or along each song (`genrepipe predict
+--plot`, `--timeline`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,31 @@ def confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence
                                             colorbar=False, xticks_rotation=90 if many else 45,
                                             text_kw={"fontsize": 7} if many else None)
     ax.set_title(title)
+    fig.tight_layout()
+    save(fig, path)
+
+
+def reliability(rows: list[dict], title: str, path: str | Path) -> None:
+    """Save a reliability diagram: per bin of the top probability, how often the top class was
+    right against how sure the model was, raw and calibrated (`rows` of
+    `evaluation.calibration.write_reliability`), each point sized by its songs; on the
+    diagonal, a model means what it says."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=1, label="calibrated perfectly")
+    for kind, colour in (("raw", "tab:red"), ("calibrated", "tab:blue")):
+        points = [r for r in rows if r["probabilities"] == kind]
+        if not points:
+            continue
+        x, y = [p["confidence"] for p in points], [p["accuracy"] for p in points]
+        ax.plot(x, y, color=colour, linewidth=1.5, label=f"{kind} probabilities")
+        ax.scatter(x, y, s=[12 + 4 * p["songs"] for p in points], color=colour, alpha=0.6)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("top probability (mean in its bin)")
+    ax.set_ylabel("how often the top class was right")
+    ax.set_title(title)
+    ax.legend(loc="upper left")
     fig.tight_layout()
     save(fig, path)
 

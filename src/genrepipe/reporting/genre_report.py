@@ -14,11 +14,12 @@ def summary_table(rows: list[dict], split: str) -> str:
     kfold = split == "cross-validated"
     if kfold:
         columns = ("run", "model", "transform", "cross-validated song acc. [95% CI]",
-                   "song macro-F1 [95% CI]", "per fold: mean ± std [95% CI]", "vs best", "songs")
+                   "song macro-F1 [95% CI]", "per fold: mean ± std [95% CI]", "ECE → calibrated",
+                   "vs best", "songs")
     else:
         columns = ("run", "model", "transform", "valid song acc. [95% CI]",
-                   "test song acc. [95% CI]", "test song macro-F1 [95% CI]", "vs best on test",
-                   "test songs")
+                   "test song acc. [95% CI]", "test song macro-F1 [95% CI]", "test ECE → calibrated",
+                   "vs best on test", "test songs")
     lines = []
     for row in rows:
         metrics, test = row["metrics"], row["metrics"]["test"]
@@ -39,7 +40,8 @@ def summary_table(rows: list[dict], split: str) -> str:
         chance = row["chosen"]
         name = row["run"] if chance.get("above_chance", True) else (
             f"{row['run']} (no better than chance: {chance['majority_rate']:.3f})")
-        cells = (name, row["model"], row["transform"], *scores, compared, str(test["n_songs"]))
+        ece = f"{test['ece']:.3f} → {test['ece_calibrated']:.3f}" if "ece" in test else "-"
+        cells = (name, row["model"], row["transform"], *scores, ece, compared, str(test["n_songs"]))
         lines.append(cells)
     return markdown(columns, lines)
 
@@ -53,7 +55,12 @@ def report(rows: list[dict], split: str) -> str:
         "# Results\n\n"
         f"Runs ranked by {split} song accuracy (the score to choose on); {record}. A song's "
         "prediction is the mean of its windows' probabilities. Intervals: 95 %, exact "
-        "(Clopper-Pearson) for accuracies, bootstrap over songs for macro-F1. \"vs best\": "
+        "(Clopper-Pearson) for accuracies, bootstrap over songs for macro-F1. "
+        "ECE: expected calibration error of the top probability (10 bins; 0 when a model's "
+        "probabilities mean what they say), of the model's own probabilities and after "
+        "temperature scaling learnt on "
+        + ("the other folds (nested)" if split == "cross-validated" else "valid")
+        + " (what `genrepipe predict` prints; intervals in scores.json). \"vs best\": "
         "exact McNemar test of each run against the first on the same test "
         "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
         f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "

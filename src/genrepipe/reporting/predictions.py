@@ -100,6 +100,10 @@ def labelled_text(record: dict) -> str:
              f"class: {record['majority_rate']:.3f})",
              f"  song macro-F1 {record['song_macro_f1']:.3f} [{record['song_macro_f1_lo']:.3f}, "
              f"{record['song_macro_f1_hi']:.3f}] (bootstrap 95 % interval)",
+             *([f"  calibration (ECE, 10 bins): {record['ece_calibrated']:.3f} "
+                f"[{record['ece_calibrated_lo']:.3f}, {record['ece_calibrated_hi']:.3f}] with the model's "
+                f"temperature ({record['temperature']:.2f}), {record['ece']:.3f} without"]
+              if "ece" in record else []),
              "  recall per class:"]
     width = max(len(c) for c in record["song_recall"])
     for name, recall in record["song_recall"].items():

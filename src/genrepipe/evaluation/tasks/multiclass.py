@@ -31,6 +31,7 @@ class Multiclass:
     labels_column, other_labels_column, other_name = "label", "tags", "multilabel"
     min_labels = 2               # distinct labels a labels file must give
     needs_tags = False
+    calibrates = True            # song probabilities temperature-scaled (`evaluation.calibration`)
     manifest_columns = MANIFEST_COLUMNS
 
     @property

@@ -35,6 +35,7 @@ class Multilabel:
     labels_column, other_labels_column, other_name = "tags", "label", "multiclass"
     min_labels = 0
     needs_tags = True
+    calibrates = False           # a threshold per tag is chosen on valid instead
     manifest_columns = (*MANIFEST_COLUMNS, TAGS_COLUMN)
 
     @property
