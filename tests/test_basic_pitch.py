@@ -17,6 +17,8 @@ from genrepipe.transforms.registry import compute
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.smoke  # CI runs these on Python 3.13 too (outputs vs the originals')
+
 REFERENCE = np.load(ROOT / "tests/reference/basic_pitch_reference.npz")
 CLIPS = ("melody", "chords")  # 4 s at 22050 Hz (read as is), 3 s at 44100 Hz (resampled)
 

@@ -2,6 +2,7 @@
 
 import filecmp
 import json
+import sys
 
 import pytest
 import yaml
@@ -62,6 +63,12 @@ def test_unreachable_scheduler_is_a_clear_error(tiny, tmp_path):
     with pytest.raises(DataError, match=r"executor.address='tcp://127.0.0.1:9': no Dask scheduler answered"):
         download_stage(validate(tiny), tmp_path / "raw", dask="tcp://127.0.0.1:9")
     assert not (tmp_path / "raw").exists()
+
+
+def test_dask_not_installed_names_the_extra(tiny, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # its import then fails
+    with pytest.raises(DataError, match=r"Dask is not installed; pip install 'genrepipe\[dask\]'"):
+        download_stage(validate(tiny), tmp_path / "raw", dask="tcp://127.0.0.1:9")
 
 
 def test_dask_needs_an_address(tiny):

@@ -107,7 +107,7 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
     # the clone: this copy, with the Makefile and the tested environment, which make must find
     # built and never rebuild (`-o`: its stamp is taken as up to date; a rebuild would reinstall
     # the tests' own environment)
-    for name in ("Makefile", "requirements.lock", "pyproject.toml"):
+    for name in ("Makefile", "requirements.lock", "requirements-test.lock", "pyproject.toml"):
         shutil.copy2(ROOT / name, repo / name)
     (repo / ".venv").mkdir()
     (repo / ".venv/bin").symlink_to(Path(sys.executable).parent)

@@ -11,6 +11,8 @@ import pytest
 from genrepipe.core.errors import DataError
 from genrepipe.pretrained.wheels import WHEELS, Wheel, _extract, package_folder, weights_root
 
+pytestmark = pytest.mark.smoke  # CI runs these on Python 3.13 too: pip check there
+
 
 def fake_wheel(path: Path, names: list[str]) -> Path:
     with zipfile.ZipFile(path, "w") as zipped:

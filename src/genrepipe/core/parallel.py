@@ -135,9 +135,12 @@ def _in_order(pool: ProcessPoolExecutor, pending: deque, queue: Iterator, task: 
 
 def _map_dask(task: Callable[[T], R], items: Sequence[T], address: str, desc: str) -> list[R]:
     """Submit one task per item to an existing Dask cluster and gather the results in order."""
-    from dask.distributed import Client, as_completed
-
     from .errors import DataError
+
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:  # an extra since issue 35: the local executor needs none of it
+        raise DataError("executor.kind='dask': Dask is not installed; pip install 'genrepipe[dask]'") from None
 
     try:
         client = Client(address, timeout="20s", set_as_default=False)
