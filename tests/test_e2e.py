@@ -257,6 +257,7 @@ def _predicts_after_k_folds_with_every_fold_model(repo, manifest):
     and the fusion's folder records it."""
     from genrepipe.evaluation.fusion_model import read_fusion_model
     from genrepipe.predict import RunModel, predict_song
+    from genrepipe.stats.calibration import apply_temperature
 
     record = read_fusion_model(repo / "models/fusion")
     assert record["members_predict_with"] == "the mean of each member's fold models"
@@ -269,7 +270,10 @@ def _predicts_after_k_folds_with_every_fold_model(repo, manifest):
     members = record["combination"].members
     by_member = np.stack([[predict_song(RunModel(repo / "models" / m), s).probs for s in songs]
                           for m in members])
-    expected = record["combination"].apply(by_member, members)
+    # combined as learnt, then scaled by the temperature learnt on every song's nested predictions
+    assert record["calibration"]["fit_on"].startswith("for each fold, the other folds'")
+    expected = apply_temperature(record["combination"].apply(by_member, members),
+                                 record["calibration"]["temperature"])
     rows = read_csv(repo / "fused.csv")
     np.testing.assert_allclose([[float(r[f"p_{c}"]) for c in ("disco", "reggae")] for r in rows],
                                expected, atol=1e-6)

@@ -338,7 +338,8 @@ def test_kfold_run_trains_one_model_per_fold_and_reports_mean_and_std(raw_params
         assert fold_meta["n_train_songs"] == 3 * 2 * (1 if model == "cnn1d" else 2)
         assert (tmp_path / f"curves/r/plots/metrics/{fold}/train/accuracy.tsv").is_file()
     metrics = evaluate_run("r", tmp_path / "models/r", folder, tmp_path / "metrics")
-    assert set(metrics) == {"test", "folds"} and metrics["test"]["n_songs"] == 18
+    assert set(metrics) == {"test", "folds", "calibration"} and metrics["test"]["n_songs"] == 18
+    assert set(metrics["calibration"]["fold_temperatures"]) == {"fold0", "fold1", "fold2"}
     assert metrics["folds"]["k"] == 3
     folds = metrics["folds"]
     assert folds["song_accuracy_lo"] <= folds["song_accuracy_mean"] <= folds["song_accuracy_hi"]
