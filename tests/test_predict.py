@@ -452,3 +452,21 @@ def test_evaluate_on_a_labelled_folder_reproduces_the_evaluate_stage(project, tm
     assert (out / "confusion.png").read_bytes()[:4] == b"\x89PNG"
     assert main(["evaluate", str(tmp_path / "labelled"), "--run", "svc-mfcc", "--map", "heavy=pop"]) == 2
     assert "--map='heavy=pop' names 'pop', which the model does not know" in capsys.readouterr().err
+
+
+def test_a_run_is_calibrated_only_by_its_own_scores(project, tmp_path):
+    """The temperature comes from the run's scores when they describe this model; scores of
+    another model under the same name (another project's, say) leave it uncalibrated, and say so."""
+    from genrepipe.evaluation.calibration import run_temperature
+    from genrepipe.models.trained import read_meta
+
+    meta = read_meta(project / "models/svc-mfcc")
+    scores = json.loads((project / "metrics/runs/svc-mfcc/scores.json").read_text())
+    assert run_temperature(project / "metrics/runs", meta) == (scores["calibration"]["temperature"], None)
+    other = tmp_path / "runs"
+    shutil.copytree(project / "metrics/runs", other)
+    info = json.loads((other / "svc-mfcc/info.json").read_text())
+    (other / "svc-mfcc/info.json").write_text(json.dumps({**info, "transform": "mel"}))
+    temperature, note = run_temperature(other, meta)
+    assert temperature == 1.0 and "describes another model" in note and "svc-mfcc" in note
+    assert run_temperature(tmp_path / "nowhere", meta)[1].endswith("(run `dvc repro`, or --metrics FOLDER)")

@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         "predict", help="rank the genres of songs: files and folders of any size",
         description="Rank the genres of songs of any format and length, with a run trained by the "
         "pipeline. A song's score is the mean of its windows' probabilities, calibrated by the "
-        "temperature learnt on the valid songs (--uncalibrated: the model's own). Folders are walked "
+        "temperature learnt on the valid songs (k-fold: on the cross-validated predictions; "
+        "--uncalibrated: the model's own). Folders are walked "
         "recursively (hidden and non-audio files left out); a file that cannot be decoded is "
         "skipped and listed, and the others are still classified.",
         epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)

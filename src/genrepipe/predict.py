@@ -134,8 +134,8 @@ class RunModel:
 
     def calibrate(self, metrics_dir: str | Path) -> str | None:
         """Scale song probabilities by the temperature the run's evaluate stage learnt (its
-        scores in `metrics_dir`); a note when there is none."""
-        self.temperature, note = run_temperature(metrics_dir, self.name)
+        scores in `metrics_dir`, checked to be this model's); a note when there is none."""
+        self.temperature, note = run_temperature(metrics_dir, self.meta)
         return note
 
     def predict(self, songs: Sequence[Prepared]) -> list[SongPrediction]:

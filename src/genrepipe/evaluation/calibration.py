@@ -50,8 +50,11 @@ class Calibration:
                 "bins": BINS, **({"fold_temperatures": self.fold_temperatures}
                                  if self.fold_temperatures else {}),
                 **({"bounded": f"the search's bound ({bounded[0]:g}): no temperature within "
-                               f"{T_RANGE[0]:g}-{T_RANGE[1]:g} fits better, e.g. every song it "
-                               "learnt on was right"} if bounded else {})}
+                               f"{T_RANGE[0]:g}-{T_RANGE[1]:g} fits better ("
+                               + ("every song it learnt on was right, so surer is always better)"
+                                  if bounded[0] == T_RANGE[0] else
+                                  "a true class given probability 0 pulls towards flat answers)")}
+                   if bounded else {})}
 
 
 def calibrate(probs: np.ndarray, truth: np.ndarray, splits, valid_probs: np.ndarray | None = None
@@ -105,19 +108,26 @@ def temperature_of(scores: dict | None) -> float:
     return float(((scores or {}).get(KEY) or {}).get("temperature", 1.0))
 
 
-def run_temperature(metrics_dir: str | Path, run: str) -> tuple[float, str | None]:
-    """The temperature of run `run` from its scores under `metrics_dir`, and a note when there
-    is none to read (the probabilities are then the model's own)."""
-    from .results import has_results, read_scores
+def run_temperature(metrics_dir: str | Path, meta: dict) -> tuple[float, str | None]:
+    """The temperature of the run of model folder record `meta` from its scores under
+    `metrics_dir`, and a note when there is none to read or the scores there are another
+    model's (another model, transform or classes under the same name): the probabilities are
+    then the model's own."""
+    from .results import INFO, has_results, read_results
 
+    run, folder = meta["run"], Path(metrics_dir) / meta["run"]
     if not has_results(metrics_dir, run):
-        return 1.0, (f"{Path(metrics_dir) / run / 'scores.json'} not found: probabilities not "
-                     "calibrated (run `dvc repro`, or --metrics FOLDER)")
-    scores = read_scores(metrics_dir, run)
-    if KEY not in scores:
-        return 1.0, (f"{Path(metrics_dir) / run / 'scores.json'} holds no calibration (scored "
-                     "before it existed): probabilities not calibrated; re-run `dvc repro`")
-    return temperature_of(scores), None
+        return 1.0, (f"{folder / 'scores.json'} not found: probabilities not calibrated (run "
+                     "`dvc repro`, or --metrics FOLDER)")
+    results = read_results(metrics_dir, run)
+    mine = {k: meta.get(k) for k in ("model", "transform", "classes")}
+    if {k: results.info.get(k) for k in mine} != mine:
+        return 1.0, (f"{folder / INFO} describes another model than this {run!r} ({mine['model']} on "
+                     f"{mine['transform']}): probabilities not calibrated (--metrics FOLDER of its project)")
+    if KEY not in results.scores:
+        return 1.0, (f"{folder / 'scores.json'} holds no calibration (scored before it existed): "
+                     "probabilities not calibrated; re-run `dvc repro`")
+    return temperature_of(results.scores), None
 
 
 def write_reliability(folder: str | Path, truth: np.ndarray, raw: np.ndarray,

@@ -11,8 +11,9 @@ A run `<run>` (an evaluate stage, or the fuse stage's `fusion`) leaves in its re
   spread (what the report, the fusion and `genrepipe predict` read);
 - `<run>/songs.csv`: every song's split, label, prediction and class probabilities `p_<class>`;
 - `<run>/info.json`: run, model, transform and classes;
-- `<run>/reliability.json` and `reliability.png` (genre runs): the reliability diagram of the
-  record songs, raw and calibrated (`evaluation.calibration`); scores.json then has
+- `<run>/reliability.json` and `reliability.png`: the reliability diagram of the record songs,
+  raw and calibrated (`evaluation.calibration`; a tagger's: every (song, tag) probability,
+  raw); a genre run's scores.json has
   `calibration` (the temperature and what it was learnt on) and, per split, the ECE and Brier
   score before (`ece`, `brier`) and after (`*_calibrated`) with intervals, and their change.
 

@@ -57,7 +57,7 @@ def confusion(actual: Sequence[str], predicted: Sequence[str], classes: Sequence
 def reliability(rows: list[dict], title: str, path: str | Path) -> None:
     """Save a reliability diagram: per bin of the top probability, how often the top class was
     right against how sure the model was, raw and calibrated (`rows` of
-    `evaluation.calibration.write_reliability`), each point sized by its songs; on the
+    `evaluation.calibration.write_reliability`), each point sized by its share of songs; on the
     diagonal, a model means what it says."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 6))
@@ -68,7 +68,8 @@ def reliability(rows: list[dict], title: str, path: str | Path) -> None:
             continue
         x, y = [p["confidence"] for p in points], [p["accuracy"] for p in points]
         ax.plot(x, y, color=colour, linewidth=1.5, label=f"{kind} probabilities")
-        ax.scatter(x, y, s=[12 + 4 * p["songs"] for p in points], color=colour, alpha=0.6)
+        total = sum(p["songs"] for p in points)
+        ax.scatter(x, y, s=[15 + 250 * p["songs"] / total for p in points], color=colour, alpha=0.6)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("top probability (mean in its bin)")

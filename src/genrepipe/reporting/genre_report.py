@@ -60,7 +60,9 @@ def report(rows: list[dict], split: str) -> str:
         "probabilities mean what they say), of the model's own probabilities and after "
         "temperature scaling learnt on "
         + ("the other folds (nested)" if split == "cross-validated" else "valid")
-        + " (what `genrepipe predict` prints; intervals in scores.json). \"vs best\": "
+        + (" (each fold by its own temperature; `genrepipe predict` applies the one learnt on "
+           "every song to the mean of the fold models)" if split == "cross-validated" else
+           " (what `genrepipe predict` prints)") + "; intervals in scores.json. \"vs best\": "
         "exact McNemar test of each run against the first on the same test "
         "songs (songs only the best gets right vs songs only this run gets right); \"differs\" "
         f"when p < {SIGNIFICANCE}, \"cannot tell\" otherwise. \"No better than chance\": the "
