@@ -59,7 +59,7 @@ def test_learnt_on_valid_it_lowers_the_test_ece_of_an_overconfident_model():
     assert calibration.temperature == fit_temperature(valid, valid_truth)  # test never seen
     scores = calibration_intervals(test_truth, test, calibration.probs[600:], seed=0)
     assert scores["ece_calibrated"] < scores["ece"] / 2
-    assert scores["ece_change_hi"] < 0  # the paired interval of the change excludes none
+    assert scores["ece_change_hi"] < 0  # the paired interval of the change excludes zero
     for key in ("ece", "ece_calibrated", "brier", "brier_calibrated"):
         assert scores[f"{key}_lo"] <= scores[key] <= scores[f"{key}_hi"], key
     assert scores["ece_change"] == pytest.approx(scores["ece_calibrated"] - scores["ece"])

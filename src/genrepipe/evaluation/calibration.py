@@ -113,21 +113,23 @@ def run_temperature(metrics_dir: str | Path, meta: dict) -> tuple[float, str | N
     `metrics_dir`, and a note when there is none to read or the scores there are another
     model's (another model, transform or classes under the same name): the probabilities are
     then the model's own."""
-    from .results import INFO, has_results, read_results
+    from ..core.store import read_json
+    from .results import INFO, has_results, read_scores
 
     run, folder = meta["run"], Path(metrics_dir) / meta["run"]
     if not has_results(metrics_dir, run):
         return 1.0, (f"{folder / 'scores.json'} not found: probabilities not calibrated (run "
                      "`dvc repro`, or --metrics FOLDER)")
-    results = read_results(metrics_dir, run)
+    info = read_json(folder / INFO, what=f"the description of run {run!r}")  # not songs.csv
     mine = {k: meta.get(k) for k in ("model", "transform", "classes")}
-    if {k: results.info.get(k) for k in mine} != mine:
+    if {k: info.get(k) for k in mine} != mine:
         return 1.0, (f"{folder / INFO} describes another model than this {run!r} ({mine['model']} on "
                      f"{mine['transform']}): probabilities not calibrated (--metrics FOLDER of its project)")
-    if KEY not in results.scores:
+    scores = read_scores(metrics_dir, run)
+    if KEY not in scores:
         return 1.0, (f"{folder / 'scores.json'} holds no calibration (scored before it existed): "
                      "probabilities not calibrated; re-run `dvc repro`")
-    return temperature_of(results.scores), None
+    return temperature_of(scores), None
 
 
 def write_reliability(folder: str | Path, truth: np.ndarray, raw: np.ndarray,

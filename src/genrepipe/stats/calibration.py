@@ -50,11 +50,6 @@ def apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def log_loss(probs: np.ndarray, truth: np.ndarray) -> float:
-    """The mean negative log probability of the true class."""
-    return float(-np.mean(_logits(probs)[np.arange(len(truth)), truth]))
-
-
 def fit_temperature(probs: np.ndarray, truth: np.ndarray) -> float:
     """The temperature that minimises the log loss of `probs` (n_songs, n_classes) on `truth`
     (class indices), searched on log T within `T_RANGE` (bounded Brent: deterministic)."""
@@ -73,16 +68,16 @@ def fit_temperature(probs: np.ndarray, truth: np.ndarray) -> float:
     return float(np.exp(best.x))
 
 
-def _bins(probs: np.ndarray) -> np.ndarray:
-    """Each song's bin of its top probability, 0 .. BINS - 1 (1.0 in the last)."""
-    return np.minimum((probs.max(axis=1) * BINS).astype(int), BINS - 1)
+def _bins(confidence: np.ndarray) -> np.ndarray:
+    """Each probability's equal-width bin, 0 .. BINS - 1 (1.0 in the last)."""
+    return np.minimum((confidence * BINS).astype(int), BINS - 1)
 
 
 def _ece_parts(probs: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per song: its bin as a one-hot row (n, BINS), its top probability, whether its top class
     is right."""
-    onehot = np.eye(BINS)[_bins(probs)]
-    return onehot, probs.max(axis=1), (probs.argmax(axis=1) == truth).astype(float)
+    return (np.eye(BINS)[_bins(probs.max(axis=1))], probs.max(axis=1),
+            (probs.argmax(axis=1) == truth).astype(float))
 
 
 def _ece_weighted(weights: np.ndarray, onehot, confidence, correct) -> np.ndarray:
@@ -144,19 +139,21 @@ def calibration_intervals(truth: np.ndarray, raw: np.ndarray, calibrated: np.nda
     return out
 
 
+def _points(onehot: np.ndarray, confidence: np.ndarray, outcome: np.ndarray) -> list[dict]:
+    """Per non-empty bin: its items, their mean probability and how often the outcome held."""
+    n = onehot.sum(axis=0)
+    return [{"bin": int(b), "songs": int(n[b]), "confidence": float(confidence @ onehot[:, b] / n[b]),
+             "accuracy": float(outcome @ onehot[:, b] / n[b])} for b in range(BINS) if n[b]]
+
+
 def reliability(probs: np.ndarray, truth: np.ndarray) -> list[dict]:
     """The reliability diagram's points: per non-empty bin, its songs, their mean top
     probability (`confidence`) and how often the top class was right (`accuracy`)."""
-    onehot, confidence, correct = _ece_parts(np.asarray(probs, dtype=np.float64), truth)
-    n = onehot.sum(axis=0)
-    return [{"bin": int(b), "songs": int(n[b]), "confidence": float(confidence @ onehot[:, b] / n[b]),
-             "accuracy": float(correct @ onehot[:, b] / n[b])} for b in range(BINS) if n[b]]
+    return _points(*_ece_parts(np.asarray(probs, dtype=np.float64), truth))
 
 
 def tag_reliability(probs: np.ndarray, truth: np.ndarray) -> list[dict]:
     """A tagger's reliability diagram: every (song, tag) probability binned, against how often
     the tag was there (`truth`: 0/1, the shape of `probs`)."""
     p, y = np.asarray(probs, dtype=np.float64).ravel(), np.asarray(truth, dtype=np.float64).ravel()
-    bins = np.minimum((p * BINS).astype(int), BINS - 1)
-    return [{"bin": int(b), "songs": int(np.sum(bins == b)), "confidence": float(p[bins == b].mean()),
-             "accuracy": float(y[bins == b].mean())} for b in range(BINS) if np.any(bins == b)]
+    return _points(np.eye(BINS)[_bins(p)], p, y)
