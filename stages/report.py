@@ -23,11 +23,13 @@ def main() -> None:
                                        "(metrics/plots/curves.json)")
     parser.add_argument("reliability", help="output: the best run's and the fusion's reliability "
                                             "diagrams for dvc plots (metrics/plots/reliability.json)")
+    parser.add_argument("--novelty", help="input: the novelty stage's metrics (metrics/novelty.json)")
     args = parser.parse_args()
     params = load_params()
     runs = list(params.runs)
     rows = write_report(args.runs_dir, args.out_md, args.out_png, runs=runs,
-                        fusion_dir=args.fusion_dir, headline_path=args.headline)
+                        fusion_dir=args.fusion_dir, headline_path=args.headline,
+                        novelty_path=args.novelty)
     write_curves(args.train_dir, runs, args.curves)
     write_reliability_plot(rows, args.runs_dir, args.fusion_dir, args.reliability)
     print(summary_table(rows))

@@ -160,8 +160,14 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     assert (repo / "models/cnn2d-mel/model.keras").is_file() and (repo / "models/svc-mfcc/model.skops").is_file()
     assert (repo / "metrics/train/cnn2d-mel/plots/metrics/eval/loss.tsv").is_file()
     headline = json.loads((repo / "metrics/headline.json").read_text())
-    assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run"}
+    assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run",
+                             "unknown_test"}
     assert headline["best_run"] in runs
+    novelty = json.loads((repo / "metrics/novelty.json").read_text())["novelty"]
+    assert headline["unknown_test"] == round(novelty["test"]["rate"], 4) and novelty["test"]["songs"] == 2
+    assert json.loads((repo / "models/novelty/novelty.json").read_text())["set_on"] == "the valid songs (2)"
+    assert f"Unknown (unlike the training songs; `genrepipe predict` marks such songs beside their ranking): " \
+           f"{novelty['test']['unknown']} of 2 test songs" in summary
 
     # `dvc metrics show`: one line per run (and the fusion and headline files), in 160 columns
     shown = run(["dvc", "metrics", "show"], repo, env_extra={"COLUMNS": "160"}).stdout.splitlines()

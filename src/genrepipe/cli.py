@@ -19,7 +19,10 @@ PREDICT_EXAMPLES = """examples:
   genrepipe predict song.mp3 --run svc-mfcc         one song, with a run you name
   genrepipe predict songs/ --json | jq .top          one JSON object per song
 
-exit status: 0 every file classified; 1 some files skipped (each listed on stderr and in the
+a song unlike every training song (noise, a pure tone, speech; silence) is marked "unknown (unlike
+the training songs)" beside its ranking: CSV column unknown, JSON key unknown (models/novelty).
+
+exit status: 0 every file classified (unknown included); 1 some files skipped (each listed on stderr and in the
 CSV, with the reason); 2 the command could not run (a bad option, no trained model)."""
 
 EVALUATE_EXAMPLES = """examples:
@@ -37,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rank the genres of songs of any format and length, with a run trained by the "
         "pipeline. A song's score is the mean of its windows' probabilities, calibrated by the "
         "temperature learnt on the valid songs (k-fold: on the cross-validated predictions; "
-        "--uncalibrated: the model's own). Folders are walked "
+        "--uncalibrated: the model's own); a song beyond the training songs' range of sound "
+        "(models/novelty, set on valid) is marked unknown. Folders are walked "
         "recursively (hidden and non-audio files left out); a file that cannot be decoded is "
         "skipped and listed, and the others are still classified.",
         epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -57,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="print one JSON object per file (JSON lines) instead of tables")
     predict.add_argument("--csv", type=Path, metavar="FILE.csv",
                          help="also write one row per file: path, status (ok or skipped), reason, "
+                         "unknown (yes/no), novelty (distance over the threshold), "
                          "the top class and its probability, every class's probability, the model, "
                          "windows, seconds")
     predict.add_argument("--jobs", type=int, metavar="N", help="worker processes that decode and "
@@ -177,12 +182,19 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
                     choose_run(args.metrics, _configured_runs(), fusion_dir=args.models / "fusion"))
     folder = args.models / name
     if not folder.is_dir():
-        available = sorted(p.name for p in args.models.iterdir() if p.is_dir()) if args.models.is_dir() else []
+        available = sorted(p.name for p in args.models.iterdir() if _is_model(p)) if args.models.is_dir() else []
         if not available:
             raise DataError(f"{folder}: no trained runs in {args.models}; run `make repro` first")
         raise parameter_error("--run", name, f"has no model folder ({folder})",
                               "one of: " + ", ".join(available), where="command line")
     return folder, reason
+
+
+def _is_model(folder: Path) -> bool:
+    """A folder of models/ but models/novelty (the detector of songs unlike the training songs)."""
+    from .novelty.record import has_record
+
+    return folder.is_dir() and not has_record(folder)
 
 
 def _say(message: str) -> None:
@@ -207,7 +219,7 @@ def _predict(args) -> int:
     if args.tags:
         return _tags(args, files)
     from .evaluation.tasks.lookup import task_of_record
-    from .predict import load_model
+    from .predict import load_model, watch_novelty
 
     folder, reason = _resolve_model_dir(args)
     model = load_model(folder)
@@ -235,6 +247,9 @@ def _predict(args) -> int:
     note = None if args.uncalibrated or not task.calibrates else model.calibrate(args.metrics)
     if note:
         _say(f"note: {note}")
+    note = watch_novelty(model, Path(folder).parent / "novelty")
+    if note:
+        _say(f"note: {note}")
     from .predict import classify
 
     title = f"{model.name}: {meta['model']} on {meta['transform']}, {meta['window']:g} s windows"
@@ -247,11 +262,11 @@ def _answer(args, results, n_files: int, model, task, decider, title: str, windo
     """Write each of `results` (predictions and skipped files) as it comes; 1 when any file was
     skipped. `plotted`: what of a prediction the plots show."""
     from .core.store import atomic_open
-    from .predict import Skipped
+    from .predict import Silent, Skipped
     from .reporting.predictions import Answers
 
     keep = [] if args.plot or args.timeline else None  # plots need every song; nothing else does
-    counts = {"ok": 0, "skipped": 0}
+    counts = {"ok": 0, "skipped": 0, "unknown": 0}
     with contextlib.ExitStack() as stack:
         csv = stack.enter_context(atomic_open(args.csv, "w")) if args.csv else None
         answers = Answers(task, decider, model.name, model.classes, args.top, args.json,
@@ -263,6 +278,11 @@ def _answer(args, results, n_files: int, model, task, decider, title: str, windo
                 answers.skipped(result.path, result.reason)
                 continue
             counts["ok"] += 1
+            if result.verdict is not None and result.verdict.unknown:
+                counts["unknown"] += 1
+            if isinstance(result, Silent):
+                answers.silent(result.path, result.verdict)
+                continue
             if result.padded:
                 _say(f"note: {result.path} ({result.duration:.2f} s) is shorter than one "
                      f"{window:g} s window; padded with silence")
@@ -270,7 +290,8 @@ def _answer(args, results, n_files: int, model, task, decider, title: str, windo
             if keep is not None:
                 keep.append(plotted(result))
     if n_files > 1 or args.csv:
-        _say(f"{counts['ok']} of {n_files} files classified, {counts['skipped']} skipped"
+        unknown = f" ({counts['unknown']} unknown: unlike the training songs)" if counts["unknown"] else ""
+        _say(f"{counts['ok']} of {n_files} files classified{unknown}, {counts['skipped']} skipped"
              + (f"; wrote {args.csv}" if args.csv else ""))
     _plots(args, keep, title, task.what)
     return 1 if counts["skipped"] else 0
@@ -309,8 +330,9 @@ def _evaluate(args) -> int:
     from .core.errors import DataError
     from .core.store import display_path, write_json
     from .evaluation.labelled import match_classes, parse_mapping, score_labelled, unknown_classes
+    from .novelty.detector import unknown_rate
     from .evaluation.tasks.lookup import task_of_record
-    from .predict import Skipped, classify, load_model
+    from .predict import Silent, Skipped, classify, load_model, watch_novelty
     from .reporting import figures
     from .reporting.predictions import labelled_text
     from .sources.files import labelled_files
@@ -328,18 +350,20 @@ def _evaluate(args) -> int:
         raise DataError(f"{folder}: {model.name} is a tagger; a labelled folder names one class a song")
     if reason:
         _say(f"using {f'run {model.name}' if model.has_windows else 'the fusion'}: {reason}")
-    note = model.calibrate(args.metrics)
-    if note:
-        _say(f"note: {note}")
+    for note in (model.calibrate(args.metrics), watch_novelty(model, Path(folder).parent / "novelty")):
+        if note:
+            _say(f"note: {note}")
     matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)
     known = [(item, matched[label]) for item, label in found if matched[label] is not None]
     apart = [item.shown for item, label in found if matched[label] is None]
-    labels, probs, own, paths, skipped = [], [], [], [], []
+    labels, probs, own, paths, skipped, unknown = [], [], [], [], [], []
     for (item, label), result in zip(known, classify(model, [i for i, _ in known], _jobs(args)), strict=True):
-        if isinstance(result, Skipped):
+        if isinstance(result, (Skipped, Silent)):
             skipped.append({"path": result.path, "reason": result.reason})
             _say(f"skipped {result.path}: {result.reason}")
             continue
+        if result.verdict is not None and result.verdict.unknown:
+            unknown.append(result.path)
         labels.append(label)
         probs.append(result.probs)
         own.append(result.probs if result.own_probs is None else result.own_probs)
@@ -354,6 +378,8 @@ def _evaluate(args) -> int:
               "classes": {c: m for c, m in matched.items()}, **scores,
               "unknown_classes": unknown_classes(matched, [label for _, label in found]),
               "unknown_class_songs": apart, "skipped": skipped,
+              **({} if model.novelty is None else
+                 {"unknown": {**unknown_rate([p in unknown for p in paths]), "paths": unknown}}),
               "songs": [{"path": p, "label": t, "predicted": d} for p, t, d in zip(paths, labels, predicted)]}
     args.out.mkdir(parents=True, exist_ok=True)
     write_json(args.out / "evaluation.json", record)

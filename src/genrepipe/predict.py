@@ -22,6 +22,8 @@ from .core.parallel import imap_songs
 from .evaluation.calibration import run_temperature, temperature_of
 from .evaluation.fusion_model import is_fusion_model, read_fusion_model
 from .models.trained import TrainedRun, read_meta
+from .novelty.descriptor import describe as describe_sound
+from .novelty.record import Detector, Verdict, has_record, silent_verdict
 from .sources.files import LibraryFile, library_files
 from .stats.calibration import apply_temperature
 from .stats.groups import group_means
@@ -43,6 +45,7 @@ class SongPrediction:
     padded: bool
     song_probs: np.ndarray | None = None
     own_probs: np.ndarray | None = None  # before calibration, when `song_probs` are calibrated
+    verdict: Verdict | None = None  # unlike the training songs? (None: no detector)
 
     @property
     def probs(self) -> np.ndarray:
@@ -76,6 +79,27 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Silent:
+    """A file with no sound at all: unknown, with no ranking (`reason` says how quiet it is)."""
+
+    path: str
+    reason: str
+
+    @property
+    def verdict(self) -> Verdict:
+        return silent_verdict(self.reason)
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Windows of `window_samples` every `hop_samples` at `sample_rate` (the novelty descriptor's)."""
+
+    sample_rate: int
+    window_samples: int
+    hop_samples: int
+
+
+@dataclass(frozen=True)
 class Featurisation:
     """How a model's input is made from a song: its sample rate, windows, transform and params
     (`params_json`: the params as sorted JSON, so that two runs of one transform share it)."""
@@ -102,6 +126,7 @@ class Prepared:
     padded: bool
     starts: np.ndarray
     hop: float
+    descriptor: np.ndarray | None = None  # how it sounds (`novelty.descriptor`), when asked for
 
 
 class RunModel:
@@ -110,6 +135,7 @@ class RunModel:
     can be prepared while it loads."""
 
     has_windows = True
+    novelty: Detector | None = None  # set by `watch_novelty`
 
     def __init__(self, folder: str | Path | None = None, trained: TrainedRun | None = None):
         self.folder = Path(folder) if folder is not None else trained.folder
@@ -156,6 +182,7 @@ class FusionModel:
     predictions (the model folder says so)."""
 
     has_windows = False  # it combines whole songs
+    novelty: Detector | None = None  # set by `watch_novelty`
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -204,41 +231,72 @@ def load_model(folder: str | Path) -> RunModel | FusionModel:
     return FusionModel(folder) if is_fusion_model(folder) else RunModel(folder)
 
 
-def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation]) -> Prepared | Skipped:
+def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation],
+                 novelty: Geometry | None = None) -> Prepared | Skipped | Silent:
     """Decode `item` as the download stage decodes (once per sample rate) and featurise it for
-    each of `featurisations`; a file that cannot be used is Skipped with the reason. A song
-    shorter than one window is zero-padded to one window (`padded`)."""
+    each of `featurisations` (and describe how it sounds, windowed as `novelty` says); a file
+    that cannot be used is Skipped with the reason, a silent one is Silent. A song shorter than
+    one window is zero-padded to one window (`padded`)."""
     if item.problem:
         return Skipped(item.shown, item.problem)
     signals, features = {}, {}
+
+    def signal(rate: int) -> np.ndarray:
+        if rate not in signals:
+            signals[rate] = canonical(load_audio(item.path, rate), rate)
+        return signals[rate]
+
     try:
         for f in featurisations:
-            if f.sample_rate not in signals:
-                signals[f.sample_rate] = canonical(load_audio(item.path, f.sample_rate), f.sample_rate)
-            windows = frame_signal(signals[f.sample_rate], f.window_samples, f.hop_samples, pad_short=True)
+            windows = frame_signal(signal(f.sample_rate), f.window_samples, f.hop_samples, pad_short=True)
             features[f] = featurize(f.transform, windows, f.sample_rate, json.loads(f.params_json))
             if not np.isfinite(features[f]).all():
                 return Skipped(item.shown, f"the {f.transform} features are not finite")
-    except (BadAudio, GenrepipeError) as exc:
+        descriptor = None if novelty is None else describe_sound(frame_signal(
+            signal(novelty.sample_rate), novelty.window_samples, novelty.hop_samples, pad_short=True),
+            novelty.sample_rate)
+    except BadAudio as exc:
+        # the decoder's words for a file of digital silence (`audio.decode.check_signal`)
+        return (Silent if str(exc).startswith("silent") else Skipped)(item.shown, str(exc))
+    except GenrepipeError as exc:
         return Skipped(item.shown, str(exc))
     first = featurisations[0]
     y = signals[first.sample_rate]
     hop = first.hop_samples / first.sample_rate
     return Prepared(item.shown, features, y.size / first.sample_rate, y.size < first.window_samples,
-                    np.arange(len(features[first])) * hop, hop)
+                    np.arange(len(features[first])) * hop, hop, descriptor)
+
+
+def watch_novelty(model: RunModel | FusionModel, folder: str | Path) -> str | None:
+    """Judge every song `model` classifies against the novelty stage's detector in `folder`
+    (models/novelty), when it describes the songs the model learnt from; a note when it cannot."""
+    folder = Path(folder)
+    if not has_record(folder):
+        return (f"no {folder}/ (the novelty stage's; re-run `dvc repro`): songs unlike the training "
+                "songs are not flagged")
+    detector = Detector.read(folder)
+    known = model.meta.get("dataset", {}).get("classes")
+    if known is not None and known != detector.record["classes"]:
+        return (f"{folder} describes songs of {', '.join(detector.record['classes'])}, not the "
+                f"{', '.join(known)} {model.name} learnt from: songs unlike the training songs are "
+                "not flagged")
+    model.novelty = detector
+    return None
 
 
 def classify(model, files: Sequence[LibraryFile], jobs: int = 1, batch_windows: int = 2048
-             ) -> Iterator[SongPrediction | Skipped]:
+             ) -> Iterator[SongPrediction | Skipped | Silent]:
     """Every file's prediction by `model` (or why it was skipped), in the order of `files`:
     songs prepared in `jobs` worker processes while the model loads, classified in batches
     (the first of one song, so that the first answer comes at once; each next one twice as
     large, up to about `batch_windows` windows), each given out as soon as its batch is done:
     memory does not grow with the number of files."""
-    prepared = imap_songs(partial(prepare_song, featurisations=model.featurisations), files, jobs,
-                          desc="predict")  # the workers start now ...
+    novelty = None if model.novelty is None else Geometry(
+        model.novelty.sample_rate, model.novelty.window_samples, model.novelty.hop_samples)
+    prepared = imap_songs(partial(prepare_song, featurisations=model.featurisations, novelty=novelty),
+                          files, jobs, desc="predict")  # the workers start now ...
     model.load()  # ... while the model loads here
-    waiting: list[Prepared | Skipped] = []
+    waiting: list[Prepared | Skipped | Silent] = []
     windows, limit = 0, 1
     for item in prepared:
         waiting.append(item)
@@ -249,9 +307,14 @@ def classify(model, files: Sequence[LibraryFile], jobs: int = 1, batch_windows: 
     yield from _classified(model, waiting)
 
 
-def _classified(model, items: list[Prepared | Skipped]) -> Iterable[SongPrediction | Skipped]:
+def _classified(model, items: list[Prepared | Skipped | Silent]
+                ) -> Iterable[SongPrediction | Skipped | Silent]:
     songs = [i for i in items if isinstance(i, Prepared)]
-    predictions = iter(model.predict(songs) if songs else [])
+    predictions = model.predict(songs) if songs else []
+    if model.novelty is not None:
+        for song, prediction in zip(songs, predictions, strict=True):
+            prediction.verdict = model.novelty.judge(song.descriptor)
+    predictions = iter(predictions)
     return [next(predictions) if isinstance(i, Prepared) else i for i in items]
 
 
@@ -267,7 +330,7 @@ def predict_song(model: RunModel | TrainedRun, path: str | Path) -> SongPredicti
         model = RunModel(trained=model)
     item = library_files([path])[0]
     result = next(classify(model, [item]))
-    if isinstance(result, Skipped):
+    if isinstance(result, (Skipped, Silent)):
         raise DataError(f"{result.path}: {result.reason}")
     return result
 

@@ -58,19 +58,25 @@ def summary_table(rows: list[dict]) -> str:
 
 def write_report(runs_dir: str | Path, out_md: str | Path, out_png: str | Path,
                  runs: Sequence[str], fusion_dir: str | Path | None = None,
-                 headline_path: str | Path | None = None) -> list[dict]:
-    """Write the summary (Markdown), a figure of the headline with intervals and (given
-    `headline_path`) the project's headline metrics."""
+                 headline_path: str | Path | None = None,
+                 novelty_path: str | Path | None = None) -> list[dict]:
+    """Write the summary (Markdown; with the novelty stage's metrics in `novelty_path`, how many
+    songs it finds unlike the training songs), a figure of the headline with intervals and
+    (given `headline_path`) the project's headline metrics."""
     rows = collect(runs_dir, runs, fusion_dir)
     task = task_of_record(rows[0]["metrics"])
     split = chosen_on(rows[0]["metrics"])[0]
+    novelty = None if novelty_path is None else read_json(novelty_path, what="the novelty stage's metrics")
     with atomic_open(out_md) as handle:
         handle.write(task.report(rows, split))
+        if novelty is not None:
+            handle.write(unknown_paragraph(novelty))
     figures.summary(rows, out_png, task, split)
     if headline_path is not None:
         runs_only = [row["results"] for row in rows if row["run"] != FUSION]
         fusion = next((row["results"] for row in rows if row["run"] == FUSION), None)
-        write_json(headline_path, project_headline(runs_only[0], fusion, task))
+        write_json(headline_path, {**project_headline(runs_only[0], fusion, task),
+                                   **unknown_headline(novelty)})
     return rows
 
 
@@ -90,3 +96,23 @@ def write_reliability_plot(rows: list[dict], runs_dir: str | Path, fusion_dir: s
             points += [{"panel": f"{name}" + (" (best run)" if name == best else ""), **point}
                        for point in read_json(file, what=f"the reliability diagram of {name!r}")]
     write_json(path, points)
+
+
+def unknown_headline(metrics: dict | None) -> dict:
+    """`unknown_test`: the share of test songs the novelty stage finds unlike the training songs
+    (none after k folds, where it is about 1 % by construction)."""
+    test = (metrics or {}).get("novelty", {}).get("test")
+    return {"unknown_test": round(test["rate"], 4)} if test else {}
+
+
+def unknown_paragraph(metrics: dict) -> str:
+    """The summary's word on songs unlike the training songs: how many of the record songs
+    (test; k-fold: every song, held out) the novelty stage finds unknown, with the interval."""
+    novelty = metrics["novelty"]
+    split, rate = next((k, novelty[k]) for k in ("test", "all") if k in novelty)
+    songs = "test songs" if split == "test" else "songs (each against the other folds)"
+    return (f"\nUnknown (unlike the training songs; `genrepipe predict` marks such songs beside their "
+            f"ranking): {rate['unknown']} of {rate['songs']} {songs}, {rate['rate']:.1%} "
+            f"[{rate['rate_lo']:.1%}, {rate['rate_hi']:.1%}]; the threshold was set on "
+            f"{novelty['set_on']} so that about 1 % of songs like the training songs pass it "
+            "(metrics/novelty.json, models/novelty).\n")

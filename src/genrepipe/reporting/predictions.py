@@ -42,11 +42,31 @@ def tags_text(predictions: list, thresholds: dict[str, float], top: int, describ
     return "\n".join(lines)
 
 
+def verdict_fields(verdict) -> dict:
+    """A song's `unknown` and `novelty` (its distance outside the training songs' range as a
+    multiple of the threshold) for JSON; nothing when no detector judged it."""
+    if verdict is None:
+        return {}
+    return {"unknown": verdict.unknown, "novelty": verdict.ratio}
+
+
+def verdict_line(verdict) -> str | None:
+    """The table's line for a song judged unknown, above its ranking."""
+    if verdict is None or not verdict.unknown:
+        return None
+    if verdict.ratio is None:
+        return f"  {verdict.reason}"
+    return (f"  {verdict.reason}: {verdict.ratio:.1f} times the threshold distance from them; the "
+            "ranking below means little")
+
+
 class Answers:
     """Where `genrepipe predict` puts each file's answer as it comes: the table (or one JSON object
-    per line) on stdout, and, given a `csv` file object, one row per file, classified or skipped
-    (path, status, reason, the task's answer columns, every class's probability, the model used,
-    windows, seconds)."""
+    per line) on stdout, and, given a `csv` file object, one row per file, classified, silent or
+    skipped (path, status, reason, unknown, novelty, the task's answer columns, every class's
+    probability, the model used, windows, seconds). `unknown`: yes when the song is unlike the
+    training songs (or silent); `novelty`: its distance outside their range over the threshold
+    (> 1: unknown); both empty when no detector judged it."""
 
     def __init__(self, task, decider, model: str, classes: list[str], top: int, as_json: bool,
                  describe: Callable, csv=None, out=None):
@@ -59,27 +79,47 @@ class Answers:
         if csv is not None:
             import csv as csv_module
 
-            columns = ["path", "status", "reason", *task.answer_columns,
+            columns = ["path", "status", "reason", "unknown", "novelty", *task.answer_columns,
                        *(f"p_{c}" for c in classes), "model", "windows", "seconds"]
             self.writer = csv_module.DictWriter(csv, columns, lineterminator="\n")
             self.writer.writeheader()
 
     def song(self, prediction) -> None:
+        verdict = prediction.verdict
         if self.as_json:
             self._print(json.dumps({"path": prediction.path, "status": "ok", "model": self.model,
+                                    **verdict_fields(verdict),
                                     **self.task.answer(prediction, self.decider, self.top),
                                     "windows": prediction.n_windows,
                                     "seconds": round(prediction.duration, 3),
                                     "padded": prediction.padded}))
         else:
-            self._print(self.task.song_text(prediction, self.decider, self.top, self.describe))
+            text = self.task.song_text(prediction, self.decider, self.top, self.describe)
+            line = verdict_line(verdict)
+            if line:
+                head, _, rest = text.partition("\n")
+                text = f"{head}\n{line}\n{rest}"
+            self._print(text)
         if self.writer is not None:
-            self.writer.writerow({"path": prediction.path, "status": "ok", "reason": "",
+            self.writer.writerow({"path": prediction.path, "status": "ok",
+                                  "reason": verdict.reason if verdict else "",
+                                  **_verdict_columns(verdict),
                                   **self.task.answer_row(prediction, self.decider),
                                   **{f"p_{c}": f"{p:.6f}" for c, p in zip(self.classes, prediction.probs,
                                                                           strict=True)},
                                   "model": self.model, "windows": prediction.n_windows,
                                   "seconds": f"{prediction.duration:.3f}"})
+
+    def silent(self, path: str, verdict) -> None:
+        """A file of digital silence: unknown, without a ranking."""
+        if self.as_json:
+            self._print(json.dumps({"path": path, "status": "ok", "model": self.model,
+                                    **verdict_fields(verdict), "reason": verdict.reason}))
+        else:
+            self._print(f"{path}\n{verdict_line(verdict)}")
+        if self.writer is not None:
+            self.writer.writerow({"path": path, "status": "ok", "reason": verdict.reason,
+                                  **_verdict_columns(verdict), "model": self.model})
 
     def skipped(self, path: str, reason: str) -> None:
         if self.as_json:
@@ -89,6 +129,13 @@ class Answers:
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
+
+
+def _verdict_columns(verdict) -> dict:
+    if verdict is None:
+        return {}
+    return {"unknown": "yes" if verdict.unknown else "no",
+            "novelty": "" if verdict.ratio is None else f"{verdict.ratio:.6f}"}
 
 
 def labelled_text(record: dict) -> str:
@@ -108,6 +155,10 @@ def labelled_text(record: dict) -> str:
     width = max(len(c) for c in record["song_recall"])
     for name, recall in record["song_recall"].items():
         lines.append(f"    {name:<{width}}  {recall:.3f}  ({record['song_support'][name]} songs)")
+    if "unknown" in record:
+        u = record["unknown"]
+        lines.append(f"  unknown (unlike the training songs): {u['unknown']} of {u['songs']} songs, "
+                     f"{u['rate']:.1%} [{u['rate_lo']:.1%}, {u['rate_hi']:.1%}] (scored as the others)")
     for name, count in record["unknown_classes"].items():
         lines.append(f"  {name}: {count} song{'s' if count != 1 else ''} of a class the model does not "
                      "know (not scored)")

@@ -1,0 +1,1 @@
+"""'None of these': how the training songs sound, and which songs are unlike them (unknown)."""

@@ -1,0 +1,79 @@
+"""`models/novelty/novelty.json`, written by the novelty stage and read here only: the window
+geometry its descriptors are made at, the training songs' range, the threshold and where it was
+set; `Detector` judges a song's descriptor with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..core.errors import DataError
+from ..core.store import read_json, write_json
+from . import descriptor
+from .detector import Range
+
+RECORD = "novelty.json"
+UNKNOWN = "unknown (unlike the training songs)"
+
+
+def write_record(folder: str | Path, record: dict) -> None:
+    write_json(Path(folder) / RECORD, record)
+
+
+def has_record(folder: str | Path) -> bool:
+    return (Path(folder) / RECORD).is_file()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A song's distance outside the training songs' range, as a multiple of the threshold
+    (`ratio`, > 1: unknown; None for a silent file, which has none), and why it is unknown when
+    it is."""
+
+    ratio: float | None
+    unknown: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Detector:
+    """The novelty stage's record loaded: the geometry a song's descriptor is made at
+    (`sample_rate`, `window_samples`, `hop_samples`), the training songs' `range`, the `threshold`."""
+
+    folder: Path
+    record: dict
+    range: Range
+    threshold: float
+
+    @classmethod
+    def read(cls, folder: str | Path) -> Detector:
+        record = read_json(Path(folder) / RECORD, what="the novelty stage's record")
+        if record.get("descriptor", {}).get("names") != descriptor.NAMES:
+            raise DataError(f"{Path(folder) / RECORD}: written by another genrepipe (its descriptor "
+                            "differs); re-run `dvc repro`")
+        return cls(Path(folder), record, Range.from_dict(record["range"], descriptor.NAMES),
+                   record["threshold"])
+
+    @property
+    def sample_rate(self) -> int:
+        return self.record["sample_rate"]
+
+    @property
+    def window_samples(self) -> int:
+        return self.record["window_samples"]
+
+    @property
+    def hop_samples(self) -> int:
+        return self.record["hop_samples"]
+
+    def judge(self, song_descriptor: np.ndarray) -> Verdict:
+        distance = float(self.range.distance(song_descriptor)[0])
+        ratio = distance / self.threshold if self.threshold > 0 else (np.inf if distance > 0 else 0.0)
+        return Verdict(round(ratio, 6), bool(ratio > 1), UNKNOWN if ratio > 1 else "")
+
+
+def silent_verdict(reason: str) -> Verdict:
+    """A file with no sound at all is unknown without a distance (nothing was trained on it)."""
+    return Verdict(None, True, f"unknown: {reason}")
