@@ -54,7 +54,7 @@ repro: $(STAMP)
 	$(BIN)/dvc checkout --relink --quiet
 	@echo "Results: metrics/summary.md and metrics/summary.png (all runs: valid and test, intervals,"
 	@echo "paired tests), metrics/headline.json, metrics/runs/<run>.json (headline) and <run>/ (scores,"
-	@echo "songs, confusion matrix), models/<run>/."
+	@echo "songs, confusion matrix), models/<run>/ (the model, with MODEL_CARD.md)."
 	@echo "Then: dvc metrics show, make compare, dvc plots show (confusion matrices, training curves)."
 
 # Two test processes (pytest-xdist), a test file each at a time: a file's fixtures are built once.
@@ -79,7 +79,7 @@ kfold: $(STAMP)
 	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)
 
 clean:
-	rm -rf data/raw data/augmented data/windows data/features models/*
+	rm -rf data/raw data/augmented data/windows data/features data/trained models/*
 
 # The lock tools (uv resolves, pip checks), pinned, in a venv of their own.
 LOCKTOOLS := $(CURDIR)/.locktools

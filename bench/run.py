@@ -38,7 +38,16 @@ TRANSFORMS = ("fft", "stft", "mfcc", "mel")
 # transforms computed by a pretrained network, each timed once against the mel transform
 PRETRAINED_TRANSFORMS = {"musicnn": "musicnn transform (MSD, max_pool)",
                          "pitch": "pitch transform (basic-pitch)"}
-PACKAGES = ("numpy", "librosa", "scikit-learn", "keras", "tensorflow-cpu", "dvc", "dask")
+PACKAGES = ("numpy", "librosa", "scikit-learn", "keras", "tensorflow-cpu", "tensorflow", "dvc", "dask")
+
+
+def _installed(name: str) -> bool:
+    """Whether distribution `name` is installed (TensorFlow is tensorflow-cpu or tensorflow)."""
+    try:
+        version(name)
+    except Exception:
+        return False
+    return True
 
 
 def timed(fn, *args, **kwargs) -> float:
@@ -234,7 +243,7 @@ def main() -> None:
 
 
 def render(rows, scale: float, songs: int, detail: dict | None = None) -> str:
-    versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES)
+    versions = ", ".join(f"{p} {version(p)}" for p in PACKAGES if _installed(p))
     lines = [
         "# genrepipe benchmark", "",
         f"Produced by `make bench` (`python bench/run.py --scale {scale:g}`): {songs} synthetic demo "

@@ -181,6 +181,15 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
                   repo).stdout
     assert sorted(re.findall(r"Running stage '([^']+)'", trained)) == ["train@cnn1d-mfcc", "train@cnn2d-mel"]
     assert (repo / "dvc.lock").read_bytes() == lock
+    # every model folder has its card, which a forced re-run writes again byte for byte
+    for name in [*runs, "fusion"]:
+        card = (repo / f"models/{name}/MODEL_CARD.md").read_text()
+        assert card.startswith(f"# Model card: {name}\n") and "synthetic demo songs, not on real music" in card
+    assert "## How well it did" in card and "unknown (unlike the training songs)" in card
+    assert json.loads((repo / "models/svc-mfcc/calibration.json").read_text())["calibration"]["temperature"] > 0
+    again = run(["dvc", "repro", "--force", "--single-item", "evaluate@svc-mfcc", "fuse"], repo).stdout
+    assert sorted(re.findall(r"Running stage '([^']+)'", again)) == ["evaluate@svc-mfcc", "fuse"]
+    assert (repo / "dvc.lock").read_bytes() == lock
 
     run(["git", "add", "-A"], repo)
     run(["git", "commit", "-qm", "baseline"], repo)
@@ -250,7 +259,8 @@ def test_kfold_experiment_reports_mean_and_std(project):
         "cv_song_acc": metrics["test"]["song_accuracy"]}
     assert metrics["folds"]["k"] == 3 and metrics["test"]["n_songs"] == 12
     assert metrics["folds"]["song_accuracy_lo"] <= metrics["folds"]["song_accuracy_hi"]
-    assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == ["fold0", "fold1", "fold2", "meta.json"]
+    assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == [
+        "MODEL_CARD.md", "calibration.json", "fold0", "fold1", "fold2", "meta.json"]
     summary = (repo / "metrics/summary.md").read_text()
     assert "| svc-mfcc | svc | mfcc |" in summary and "| (best) | 12 |" in summary
     assert "cross-validated song acc." in summary

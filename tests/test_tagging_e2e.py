@@ -34,7 +34,8 @@ def test_the_multilabel_demo_trains_taggers_and_predict_prints_tags(project):
         line = next(line for line in per_tag.splitlines() if line.startswith(f"| {tag} |"))
         assert line.count("[") == 2, line
     headline = json.loads((repo / "metrics/headline.json").read_text())
-    assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run"}
+    assert set(headline) == {"fusion_valid", "fusion_test", "best_valid", "best_test", "best_run",
+                             "unknown_test"}
     run_metrics = json.loads((repo / "metrics/runs/svc-mfcc.json").read_text())
     assert set(run_metrics) == {"valid_macro_roc_auc", "test_macro_roc_auc"}
     shown = run(["dvc", "metrics", "show"], repo, env_extra={"COLUMNS": "160"}).stdout

@@ -18,12 +18,14 @@ import numpy as np
 from .audio.decode import BadAudio, canonical, load_audio
 from .audio.windows import frame_signal
 from .core.errors import DataError, GenrepipeError
+from .core.store import read_json
 from .core.parallel import imap_songs
 from .evaluation.calibration import run_temperature, temperature_of
 from .evaluation.fusion_model import is_fusion_model, read_fusion_model
 from .models.trained import TrainedRun, read_meta
 from .novelty.descriptor import describe as describe_sound
 from .novelty.record import Detector, Verdict, has_record, silent_verdict
+from .reporting.model_card import CALIBRATION
 from .sources.files import LibraryFile, library_files
 from .stats.calibration import apply_temperature
 from .stats.groups import group_means
@@ -159,8 +161,13 @@ class RunModel:
         return self._trained.predict_songs([s.features[self.featurisations[0]] for s in songs])
 
     def calibrate(self, metrics_dir: str | Path) -> str | None:
-        """Scale song probabilities by the temperature the run's evaluate stage learnt (its
-        scores in `metrics_dir`, checked to be this model's); a note when there is none."""
+        """Scale song probabilities by the temperature the run's evaluate stage learnt: the one
+        in its model folder (`calibration.json`), else in its scores in `metrics_dir` (a folder
+        written before the folder held it; checked to be this model's); a note when there is none."""
+        own = self.folder / CALIBRATION
+        if own.is_file():
+            self.temperature = temperature_of(read_json(own, what="a run's temperature"))
+            return None
         self.temperature, note = run_temperature(metrics_dir, self.meta)
         return note
 

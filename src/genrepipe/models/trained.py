@@ -141,13 +141,18 @@ def write_meta(folder: Path, meta: dict) -> None:
 
 
 def _versions(keras_model: bool) -> dict:
+    """The versions of the libraries that made the model; TensorFlow under the name it is
+    installed by (tensorflow-cpu on Linux x86-64, tensorflow elsewhere and for the GPU build)."""
     from importlib.metadata import version
 
-    names = ["numpy", "librosa"] + (["keras", "tensorflow-cpu"] if keras_model else ["scikit-learn", "skops"])
+    names = ["numpy", "librosa"] + (["keras", "tensorflow-cpu", "tensorflow"] if keras_model
+                                    else ["scikit-learn", "skops"])
     found = {}
     for name in names:
+        if name == "tensorflow" and "tensorflow-cpu" in found:
+            continue
         try:
             found[name] = version(name)
-        except Exception:  # a GPU build is named tensorflow, not tensorflow-cpu
+        except Exception:  # not installed under this name
             continue
     return found

@@ -10,15 +10,21 @@ task's (`evaluation.tasks`): a genre run's song accuracy, a tagger's ROC-AUC per
 run's song probabilities are also calibrated (a temperature learnt on valid; k-fold: nested) and
 their ECE and Brier score given before and after, with `reliability.json` / `reliability.png`
 (`evaluation.calibration`); songs.csv keeps the model's own probabilities.
+
+Given `model_out`, the stage also writes the run's model folder as `genrepipe predict` uses it:
+the train stage's files (`data/trained/<run>`), `calibration.json` (the temperature) and
+`MODEL_CARD.md` (`reporting.model_card`), the stage that has every fact writing it.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
+from collections import Counter
 from pathlib import Path
 
 from ..core.errors import DataError
-from ..core.store import write_json
+from ..core.store import read_json, staging_dir, write_json
 from ..dataset.featureset import FeatureSet
 from ..evaluation.calibration import add_calibration, write_reliability
 from ..evaluation.results import CONFUSION, CONFUSION_PNG, write_results
@@ -27,12 +33,14 @@ from ..evaluation.song_level import confusion_rows
 from ..evaluation.tasks.lookup import task_of_record
 from ..models.trained import TrainedRun
 from ..reporting import figures
+from ..reporting.model_card import CALIBRATION, CARD, run_card
 
 log = logging.getLogger(__name__)
 
 
 def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
-                 out_dir: str | Path, seed: int = 0) -> dict:
+                 out_dir: str | Path, seed: int = 0, model_out: str | Path | None = None,
+                 novelty: str | Path | None = None) -> dict:
     """Score run `name` on its valid and test songs and write its metrics, per-song predictions,
     confusion rows and figure.
 
@@ -41,7 +49,9 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     learned nothing the valid songs show. A k-fold run has no separate valid split: each song is
     tested once, by the fold model that did not train on it, and the pooled test scores (with
     bootstrap intervals over songs) are both the choice and the record; `folds` adds the spread
-    over folds. `seed` seeds the bootstrap.
+    over folds. `seed` seeds the bootstrap. `model_out`: where to write the model folder with its
+    temperature and card; `novelty`: the novelty stage's record (models/novelty/novelty.json),
+    for the card.
 
     Returns
     -------
@@ -64,14 +74,38 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
                   task.song_rows(predictions.splits, predictions.song_ids, truth, decided,
                                  predictions.probs, classes),
                   {"run": name, "model": trained.model_name, "transform": trained.transform,
-                   "classes": classes, **task.meta_fields()}, task)
+                   "classes": classes, **task.meta_fields(),
+                   **({"dataset": trained.meta["dataset"]} if "dataset" in trained.meta else {})}, task)
     actual, predicted, names, what = task.confusion(predictions.splits, truth, decided, classes)
     write_json(out_dir / name / CONFUSION, confusion_rows(actual, predicted))
     folds = sorted(set(predictions.splits))
     title = (f"{name}: all songs, {len(folds)}-fold" if predictions.kfold else f"{name}: test songs") + what
     figures.confusion(actual, predicted, names, title, out_dir / name / CONFUSION_PNG)
     write_reliability(out_dir / name, truth, predictions.probs, calibration, predictions.splits, title)
+    if model_out is not None:
+        write_model_folder(model_dir, model_out, trained.meta, metrics, task, songs_per_class(features),
+                           None if novelty is None else read_json(novelty, what="the novelty stage's record"))
     for split, scores in metrics.items():
         if split in ("valid", "test"):
             log.info("%s", task.summary_line(name, split, scores))
     return metrics
+
+
+def songs_per_class(features: FeatureSet) -> dict[str, dict[str, int]]:
+    """{class: {split: songs}} of the songs the run was trained and scored on (no augmented copies)."""
+    counts = Counter((s["label"], s["split"]) for s in features.songs(originals=True))
+    out: dict[str, dict[str, int]] = {}
+    for (label, split), n in sorted(counts.items()):
+        out.setdefault(label, {})[split] = n
+    return out
+
+
+def write_model_folder(trained_dir: str | Path, out: str | Path, meta: dict, metrics: dict, task,
+                       per_class: dict, novelty: dict | None) -> None:
+    """`out`: the train stage's folder as it is, its temperature (`calibration.json`, when the
+    task calibrates) and `MODEL_CARD.md`."""
+    with staging_dir(out) as stage:
+        shutil.copytree(trained_dir, stage, dirs_exist_ok=True)
+        if "calibration" in metrics:
+            write_json(stage / CALIBRATION, {"run": meta["run"], "calibration": metrics["calibration"]})
+        (stage / CARD).write_text(run_card(meta, metrics, task, per_class, novelty), encoding="utf-8")

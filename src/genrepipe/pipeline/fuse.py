@@ -36,16 +36,20 @@ from ..evaluation.calibration import add_calibration, write_reliability
 from ..evaluation.fusion_model import WITHIN_VALID_FOLDS, within_valid, write_fusion_model
 from ..evaluation.results import FUSION, chosen_on, is_kfold, probabilities, read_results, write_results
 from ..evaluation.tasks.lookup import task_of_record
+from ..core.store import read_json
+from ..reporting.model_card import CARD, fusion_card
 
 log = logging.getLogger(__name__)
 
 
 def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, seed: int,
-              method: str = "select", model_dir: str | Path | None = None) -> dict:
+              method: str = "select", model_dir: str | Path | None = None,
+              novelty: str | Path | None = None) -> dict:
     """Fuse the runs `runs` of `runs_dir` by `method` (a key of `evaluation.fusion.METHODS`;
     their task may say otherwise: taggers are averaged); write `out_dir/fusion.json` and
     `out_dir/fusion/` like a run's results (`genrepipe.evaluation.results`), the fusion as a
-    model in `model_dir` (`evaluation.fusion_model`), and return the scores."""
+    model in `model_dir` (`evaluation.fusion_model`) with its `MODEL_CARD.md` (which states
+    the novelty stage's threshold, read from `novelty`), and return the scores."""
     runs_dir, out_dir = Path(runs_dir), Path(out_dir)
     if not runs:
         raise parameter_error("runs", {}, "is empty", "at least one run to fuse")
@@ -92,8 +96,11 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     write_reliability(out_dir / FUSION, truth, fused.probs, calibration, splits,
                       f"fusion ({method}): " + ("all songs, nested" if kfold else "test songs"))
     if model_dir is not None:
-        write_fusion_model(model_dir, _model_record(task, method, names, classes, fused, metrics,
-                                                    inner, truth[valid], seed, kfold))
+        record = _model_record(task, method, names, classes, fused, metrics, inner, truth[valid], seed, kfold)
+        write_fusion_model(model_dir, record)
+        card = fusion_card(record, metrics, task, results[names[0]].info.get("dataset"),
+                           None if novelty is None else read_json(novelty, what="the novelty stage's record"))
+        (Path(model_dir) / CARD).write_text(card, encoding="utf-8")
     return metrics
 
 
