@@ -260,7 +260,7 @@ def test_kfold_experiment_reports_mean_and_std(project):
     assert metrics["folds"]["k"] == 3 and metrics["test"]["n_songs"] == 12
     assert metrics["folds"]["song_accuracy_lo"] <= metrics["folds"]["song_accuracy_hi"]
     assert sorted(p.name for p in (repo / "models/svc-mfcc").iterdir()) == [
-        "MODEL_CARD.md", "calibration.json", "fold0", "fold1", "fold2", "meta.json"]
+        "MODEL_CARD.md", "calibration.json", "fold0", "fold1", "fold2", "meta.json", "novelty.json"]
     summary = (repo / "metrics/summary.md").read_text()
     assert "| svc-mfcc | svc | mfcc |" in summary and "| (best) | 12 |" in summary
     assert "cross-validated song acc." in summary

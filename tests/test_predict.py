@@ -527,3 +527,16 @@ def test_noise_a_tone_speech_and_silence_are_unknown_and_the_songs_are_not(tmp_p
     speech, song = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert speech["unknown"] is True and speech["novelty"] > 1 and speech["ranking"]
     assert song["unknown"] is (rows[0]["unknown"] == "yes") and 0 <= song["novelty"]
+
+    # the evaluate stage's model folder carries the detector, its temperature and its card: a
+    # copy of it, far from the project, still marks speech unknown and answers calibrated
+    from genrepipe.pipeline.evaluate import evaluate_run
+
+    saved = tmp_path / "elsewhere/svc-mfcc"
+    evaluate_run("svc-mfcc", project / "models/svc-mfcc", project / "data/features/mfcc", tmp_path / "m",
+                 model_out=saved, novelty=project / "models/novelty/novelty.json")
+    assert {p.name for p in saved.iterdir()} >= {"MODEL_CARD.md", "calibration.json", "novelty.json", "meta.json"}
+    monkeypatch.chdir(tmp_path)
+    assert main(["predict", str(others / "speech.wav"), "--model-dir", str(saved), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["unknown"] is True and "note:" not in err

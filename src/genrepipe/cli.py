@@ -191,10 +191,14 @@ def _resolve_model_dir(args) -> tuple[Path, str | None]:
 
 
 def _is_model(folder: Path) -> bool:
-    """A folder of models/ but models/novelty (the detector of songs unlike the training songs)."""
+    """A folder of models/ but models/novelty (the detector of songs unlike the training songs,
+    which model folders hold a copy of)."""
+    from .evaluation.fusion_model import is_fusion_model
+    from .models.registry import META
     from .novelty.record import has_record
 
-    return folder.is_dir() and not has_record(folder)
+    return folder.is_dir() and (not has_record(folder) or (folder / META).is_file()
+                                or is_fusion_model(folder))
 
 
 def _say(message: str) -> None:
@@ -247,7 +251,7 @@ def _predict(args) -> int:
     note = None if args.uncalibrated or not task.calibrates else model.calibrate(args.metrics)
     if note:
         _say(f"note: {note}")
-    note = watch_novelty(model, Path(folder).parent / "novelty")
+    note = watch_novelty(model, folder)
     if note:
         _say(f"note: {note}")
     from .predict import classify
@@ -350,7 +354,7 @@ def _evaluate(args) -> int:
         raise DataError(f"{folder}: {model.name} is a tagger; a labelled folder names one class a song")
     if reason:
         _say(f"using {f'run {model.name}' if model.has_windows else 'the fusion'}: {reason}")
-    for note in (model.calibrate(args.metrics), watch_novelty(model, Path(folder).parent / "novelty")):
+    for note in (model.calibrate(args.metrics), watch_novelty(model, folder)):
         if note:
             _say(f"note: {note}")
     matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)

@@ -274,13 +274,15 @@ def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation],
                     np.arange(len(features[first])) * hop, hop, descriptor)
 
 
-def watch_novelty(model: RunModel | FusionModel, folder: str | Path) -> str | None:
-    """Judge every song `model` classifies against the novelty stage's detector in `folder`
-    (models/novelty), when it describes the songs the model learnt from; a note when it cannot."""
-    folder = Path(folder)
+def watch_novelty(model: RunModel | FusionModel, model_folder: str | Path) -> str | None:
+    """Judge every song `model` classifies against the novelty stage's detector: the copy in its
+    model folder, else models/novelty beside it (a folder written before it held one), when it
+    describes the songs the model learnt from; a note when it cannot."""
+    model_folder = Path(model_folder)
+    folder = model_folder if has_record(model_folder) else model_folder.parent / "novelty"
     if not has_record(folder):
-        return (f"no {folder}/ (the novelty stage's; re-run `dvc repro`): songs unlike the training "
-                "songs are not flagged")
+        return (f"{model_folder} holds no novelty.json and there is no {folder}/ (the novelty "
+                "stage's; re-run `dvc repro`): songs unlike the training songs are not flagged")
     detector = Detector.read(folder)
     known = model.meta.get("dataset", {}).get("classes")
     if known is not None and known != detector.record["classes"]:

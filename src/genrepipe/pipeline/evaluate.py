@@ -84,7 +84,7 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     write_reliability(out_dir / name, truth, predictions.probs, calibration, predictions.splits, title)
     if model_out is not None:
         write_model_folder(model_dir, model_out, trained.meta, metrics, task, songs_per_class(features),
-                           None if novelty is None else read_json(novelty, what="the novelty stage's record"))
+                           novelty)
     for split, scores in metrics.items():
         if split in ("valid", "test"):
             log.info("%s", task.summary_line(name, split, scores))
@@ -101,11 +101,15 @@ def songs_per_class(features: FeatureSet) -> dict[str, dict[str, int]]:
 
 
 def write_model_folder(trained_dir: str | Path, out: str | Path, meta: dict, metrics: dict, task,
-                       per_class: dict, novelty: dict | None) -> None:
+                       per_class: dict, novelty: str | Path | None) -> None:
     """`out`: the train stage's folder as it is, its temperature (`calibration.json`, when the
-    task calibrates) and `MODEL_CARD.md`."""
+    task calibrates), the project's detector of songs unlike the training songs (a copy of the
+    `novelty` record, so that a copied folder keeps it) and `MODEL_CARD.md`."""
+    record = None if novelty is None else read_json(novelty, what="the novelty stage's record")
     with staging_dir(out) as stage:
         shutil.copytree(trained_dir, stage, dirs_exist_ok=True)
         if "calibration" in metrics:
             write_json(stage / CALIBRATION, {"run": meta["run"], "calibration": metrics["calibration"]})
-        (stage / CARD).write_text(run_card(meta, metrics, task, per_class, novelty), encoding="utf-8")
+        if record is not None:
+            shutil.copyfile(novelty, stage / Path(novelty).name)
+        (stage / CARD).write_text(run_card(meta, metrics, task, per_class, record), encoding="utf-8")

@@ -25,6 +25,7 @@ says so): their tag probabilities' mean, scored and thresholded like a tagger (`
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,8 +99,10 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
     if model_dir is not None:
         record = _model_record(task, method, names, classes, fused, metrics, inner, truth[valid], seed, kfold)
         write_fusion_model(model_dir, record)
-        card = fusion_card(record, metrics, task, results[names[0]].info.get("dataset"),
-                           None if novelty is None else read_json(novelty, what="the novelty stage's record"))
+        detector = None if novelty is None else read_json(novelty, what="the novelty stage's record")
+        if detector is not None:  # a copy, so that a copied folder keeps it
+            shutil.copyfile(novelty, Path(model_dir) / Path(novelty).name)
+        card = fusion_card(record, metrics, task, results[names[0]].info.get("dataset"), detector)
         (Path(model_dir) / CARD).write_text(card, encoding="utf-8")
     return metrics
 

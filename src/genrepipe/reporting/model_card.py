@@ -63,7 +63,7 @@ def _unknown(novelty: dict | None) -> list[str]:
     rates = novelty.get("rates", {})
     test = rates.get("test") or rates.get("all")
     line = (f"A song whose sound lies beyond the training songs' range by more than "
-            f"{novelty['threshold']:.3f} (set on {novelty['set_on']}, `models/novelty`) is marked "
+            f"{novelty['threshold']:.3f} (set on {novelty['set_on']}; `novelty.json`) is marked "
             "`unknown (unlike the training songs)` by `genrepipe predict`")
     if test:
         line += f"; {test['unknown']} of {test['songs']} record songs were"
@@ -132,7 +132,8 @@ def run_card(meta: dict, scores: dict, task, per_class: dict | None, novelty: di
                                             chosen.get("above_chance", True), task.what),
              "", "## Files", "",
              "`meta.json` (everything prediction needs), the model (`model.skops` or `model.keras`; "
-             "k-fold: a folder per fold), `calibration.json` (the temperature), this card. Every "
+             "k-fold: a folder per fold), `calibration.json` (the temperature), `novelty.json` (the "
+             "project's detector of songs unlike the training songs), this card. Every "
              "score: `metrics/runs/" + meta["run"] + "/scores.json` of the project.", ""]
     return "\n".join(lines)
 
@@ -158,5 +159,6 @@ def fusion_card(record: dict, scores: dict, task, dataset: dict | None, novelty:
              "", "## Limits", "", *_limits(dataset, record["classes"], chosen.get("above_chance", True),
                                             task.what),
              "", "## Files", "", "`fusion.json` (members, the learnt combination, classes, the temperature), "
-             "this card; the members' model folders beside it.", ""]
+             "`novelty.json` (the detector of songs unlike the training songs), this card; the "
+             "members' model folders beside it.", ""]
     return "\n".join(lines)
