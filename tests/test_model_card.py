@@ -22,8 +22,9 @@ def test_a_run_card_states_data_scores_calibration_unknown_and_licences():
     assert card.startswith("# Model card: logreg-musicnn\n")
     assert "- Dataset: /music (folder), 100 songs, split ratios: test 20, train 60, valid 20" in card
     assert "| test | 20 | 0.800 [0.560, 0.940] | 0.790 [0.600, 0.950] | 0.500 |" in card
-    assert "temperature of 1.500, learnt on valid." in card
-    assert "beyond the training songs' range by more than 1.500" in card and "1 of 20 record songs" in card
+    assert "temperature of 1.500; learnt on valid." in card
+    assert "beyond the training songs' range by more than 1.500" in card and "1 of 20 test songs were" in card
+    assert "| class | train |\n|---|---|\n| jazz | 30 |\n| rock | 30 |" in card
     assert "from the musicnn 0.1.0 wheel (ISC licence" in card
     assert "synthetic demo" not in card and "No better than chance" not in card
     assert run_card(META, SCORES, task_of_record(META), None, NOVELTY) == run_card(

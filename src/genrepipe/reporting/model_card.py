@@ -48,16 +48,20 @@ def _calibration(scores: dict) -> list[str]:
         return ["Its probabilities are not temperature-scaled (a tagger's: each tag has its own "
                 "threshold, chosen on valid)."]
     line = (f"`genrepipe predict` scales its probabilities by a temperature of "
-            f"{calibration['temperature']:.3f}, learnt on {calibration['fit_on']}"
-            + (" (at the search's bound)" if calibration.get("bounded") else "") + ".")
+            f"{calibration['temperature']:.3f}" + (", the bound of its search" if calibration.get("bounded")
+                                                   else "") + f"; learnt on {calibration['fit_on']}.")
     if "ece" in record:
-        line += (f" Expected calibration error on the record songs: {_interval(record, 'ece')} as the "
-                 f"model gives them, {_interval(record, 'ece_calibrated')} scaled (0: a 0.9 is right "
-                 "nine times in ten).")
+        line += (f" Expected calibration error on the {_record_songs(scores)}: {_interval(record, 'ece')} "
+                 f"as the model gives them, {_interval(record, 'ece_calibrated')} scaled (0: a 0.9 is "
+                 "right nine times in ten).")
     return [line]
 
 
-def _unknown(novelty: dict | None) -> list[str]:
+def _record_songs(scores: dict) -> str:
+    return "test songs" if "valid" in scores else "songs, each held out"
+
+
+def _unknown(novelty: dict | None, scores: dict) -> list[str]:
     if novelty is None:
         return ["No detector of songs unlike the training songs was trained with it (models/novelty)."]
     rates = novelty.get("rates", {})
@@ -66,7 +70,7 @@ def _unknown(novelty: dict | None) -> list[str]:
             f"{novelty['threshold']:.3f} (set on {novelty['set_on']}; `novelty.json`) is marked "
             "`unknown (unlike the training songs)` by `genrepipe predict`")
     if test:
-        line += f"; {test['unknown']} of {test['songs']} record songs were"
+        line += f"; {test['unknown']} of {test['songs']} {_record_songs(scores)} were"
     return [line + "."]
 
 
@@ -94,9 +98,12 @@ def _dataset_lines(dataset: dict | None, per_class: dict | None) -> list[str]:
     lines = [f"- Dataset: {dataset['location']} ({dataset['source']}), {dataset['songs']} songs, "
              f"split {dataset['split']}" + (f": {splits}" if splits else "")]
     if per_class:
-        lines.append("- Songs per class and split: " + "; ".join(
-            f"{c} " + ", ".join(f"{s} {n}" for s, n in sorted(by_split.items()))
-            for c, by_split in sorted(per_class.items())))
+        order = {"train": 0, "valid": 1, "test": 2}
+        splits = sorted({s for by_split in per_class.values() for s in by_split},
+                        key=lambda s: (order.get(s, 3), s))
+        lines += ["", "| class | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
+        lines += [f"| {c} | " + " | ".join(str(by_split.get(s, 0)) for s in splits) + " |"
+                  for c, by_split in sorted(per_class.items())]
     return lines
 
 
@@ -127,7 +134,7 @@ def run_card(meta: dict, scores: dict, task, per_class: dict | None, novelty: di
              "Intervals: 95 %, exact for accuracies, bootstrap over songs for macro-F1. "
              + ("Valid chose between runs; test is the record, never tuned on." if "valid" in scores
                 else "Every song was tested once, by the fold model that did not train on it."),
-             "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty),
+             "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty, scores),
              "", "## Limits", "", *_limits(meta.get("dataset"), meta["classes"],
                                             chosen.get("above_chance", True), task.what),
              "", "## Files", "",
@@ -145,7 +152,8 @@ def fusion_card(record: dict, scores: dict, task, dataset: dict | None, novelty:
     chosen = scores.get("valid", scores.get("test", {}))
     lines = [f"# Model card: {record['run']}", "",
              f"The fusion ({record['method']}) of {len(members)} runs: their song probabilities "
-             f"combined as learnt on {record['learnt_on']}; {record['members_predict_with']}. "
+             f"combined as learnt on {record['learnt_on']} (predicting, it runs "
+             f"{record['members_predict_with']}). "
              f"Classifies a song into one of: {', '.join(record['classes'])}.",
              "", "## What it learnt from", "", *_dataset_lines(dataset, None),
              "- Members (each one's card: `models/<run>/MODEL_CARD.md`): " + ", ".join(members) + ".",
@@ -155,7 +163,7 @@ def fusion_card(record: dict, scores: dict, task, dataset: dict | None, novelty:
              "Intervals: 95 %, exact for accuracies, bootstrap over songs for macro-F1. "
              + ("Its valid score is optimistic (it learnt on valid); test is the record."
                 if "valid" in scores else "Every song was scored by a combination learnt without it."),
-             "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty),
+             "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty, scores),
              "", "## Limits", "", *_limits(dataset, record["classes"], chosen.get("above_chance", True),
                                             task.what),
              "", "## Files", "", "`fusion.json` (members, the learnt combination, classes, the temperature), "
