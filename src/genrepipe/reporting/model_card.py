@@ -103,7 +103,7 @@ def _dataset_lines(dataset: dict | None, per_class: dict | None) -> list[str]:
                         key=lambda s: (order.get(s, 3), s))
         lines += ["", "| class | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
         lines += [f"| {c} | " + " | ".join(str(by_split.get(s, 0)) for s in splits) + " |"
-                  for c, by_split in sorted(per_class.items())]
+                  for c, by_split in sorted(per_class.items())] + [""]
     return lines
 
 
