@@ -17,7 +17,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("run", help="run name, a key of `runs` in params.yaml")
     parser.add_argument("features_dir", help="input folder (data/features/<transform>)")
-    parser.add_argument("model_dir", help="output model folder (models/<run>)")
+    parser.add_argument("model_dir", help="output model folder (data/trained/<run>)")
     parser.add_argument("curves_dir", help="output training curves folder (metrics/train/<run>)")
     parser.add_argument("timing_dir", help="where the training time goes, outside DVC's outputs "
                         "(metrics/timing)")

@@ -22,8 +22,8 @@ def test_a_run_card_states_data_scores_calibration_unknown_and_licences():
     assert card.startswith("# Model card: logreg-musicnn\n")
     assert "- Dataset: /music (folder), 100 songs, split ratios: test 20, train 60, valid 20" in card
     assert "| test | 20 | 0.800 [0.560, 0.940] | 0.790 [0.600, 0.950] | 0.500 |" in card
-    assert "temperature of 1.500; learnt on valid." in card
-    assert "beyond the training songs' range by more than 1.500" in card and "1 of 20 test songs were" in card
+    assert "temperature of 1.500; where it was learnt: valid." in card
+    assert "beyond the training songs' range by more than 1.500" in card and "1 of the 20 test songs came out so" in card
     assert "| class | train |\n|---|---|\n| jazz | 30 |\n| rock | 30 |" in card
     assert "from the musicnn 0.1.0 wheel (ISC licence" in card
     assert "synthetic demo" not in card and "No better than chance" not in card
@@ -36,7 +36,7 @@ def test_the_limits_follow_the_facts():
     chance = {"test": {**SPLIT, "above_chance": False}, "folds": {"k": 2}}
     card = run_card(demo, chance, task_of_record(demo), None, None)
     assert "**Trained on the synthetic demo songs, not on real music**" in card
-    assert "**No better than chance on valid**" in card
+    assert "**No better than chance on the songs (each held out)**" in card
     assert "Trained in 2 folds, each model on the songs of the other folds" in card
     assert "| every song, each by a fold model that did not train on it | 20 |" in card
     assert "No detector of songs unlike the training songs" in card

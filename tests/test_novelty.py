@@ -32,6 +32,7 @@ def test_held_out_songs_are_measured_against_the_other_groups_only():
 
 def test_the_threshold_is_the_99th_percentile_and_rates_have_exact_intervals():
     assert threshold(np.arange(101.0)) == pytest.approx(99.0)
+    assert threshold(np.zeros(60)) == 1.0  # every valid song inside the range: the least threshold
     rate = unknown_rate([True] + [False] * 60)
     assert (rate["unknown"], rate["songs"]) == (1, 61)
     assert rate["rate_lo"] < 1 / 61 < rate["rate_hi"]
@@ -77,6 +78,6 @@ def test_k_fold_sets_the_line_on_each_fold_against_the_others(tmp_path):
 
 def test_no_songs_to_learn_from_fails_and_leaves_nothing(tmp_path):
     windows_folder(tmp_path / "windows", {"a0": "test", "a1": "test"})
-    with pytest.raises(DataError, match="no train songs"):
+    with pytest.raises(DataError, match="0 train songs: the range of the training songs needs at least 2"):
         fit_novelty(tmp_path / "windows", tmp_path / "models/novelty", tmp_path / "metrics", jobs=1)
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())

@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         "pipeline. A song's score is the mean of its windows' probabilities, calibrated by the "
         "temperature learnt on the valid songs (k-fold: on the cross-validated predictions; "
         "--uncalibrated: the model's own); a song beyond the training songs' range of sound "
-        "(models/novelty, set on valid) is marked unknown. Folders are walked "
+        "(the model folder's novelty.json) is marked unknown. Folders are walked "
         "recursively (hidden and non-audio files left out); a file that cannot be decoded is "
         "skipped and listed, and the others are still classified.",
         epilog=PREDICT_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -360,14 +360,13 @@ def _evaluate(args) -> int:
     matched = match_classes(sorted({label for _, label in found}), model.classes, mapping)
     known = [(item, matched[label]) for item, label in found if matched[label] is not None]
     apart = [item.shown for item, label in found if matched[label] is None]
-    labels, probs, own, paths, skipped, unknown = [], [], [], [], [], []
+    labels, probs, own, paths, skipped, flags = [], [], [], [], [], []
     for (item, label), result in zip(known, classify(model, [i for i, _ in known], _jobs(args)), strict=True):
         if isinstance(result, (Skipped, Silent)):
             skipped.append({"path": result.path, "reason": result.reason})
             _say(f"skipped {result.path}: {result.reason}")
             continue
-        if result.verdict is not None and result.verdict.unknown:
-            unknown.append(result.path)
+        flags.append(result.verdict is not None and result.verdict.unknown)
         labels.append(label)
         probs.append(result.probs)
         own.append(result.probs if result.own_probs is None else result.own_probs)
@@ -383,7 +382,7 @@ def _evaluate(args) -> int:
               "unknown_classes": unknown_classes(matched, [label for _, label in found]),
               "unknown_class_songs": apart, "skipped": skipped,
               **({} if model.novelty is None else
-                 {"unknown": {**unknown_rate([p in unknown for p in paths]), "paths": unknown}}),
+                 {"unknown": {**unknown_rate(flags), "paths": [p for p, f in zip(paths, flags) if f]}}),
               "songs": [{"path": p, "label": t, "predicted": d} for p, t, d in zip(paths, labels, predicted)]}
     args.out.mkdir(parents=True, exist_ok=True)
     write_json(args.out / "evaluation.json", record)

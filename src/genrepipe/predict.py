@@ -263,8 +263,10 @@ def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation],
             signal(novelty.sample_rate), novelty.window_samples, novelty.hop_samples, pad_short=True),
             novelty.sample_rate)
     except BadAudio as exc:
-        # the decoder's words for a file of digital silence (`audio.decode.check_signal`)
-        return (Silent if str(exc).startswith("silent") else Skipped)(item.shown, str(exc))
+        # the decoder's words for a file of digital silence (`audio.decode.check_signal`): unknown
+        # when songs are judged at all, else skipped as the pipeline skips it
+        silent = novelty is not None and str(exc).startswith("silent")
+        return (Silent if silent else Skipped)(item.shown, str(exc))
     except GenrepipeError as exc:
         return Skipped(item.shown, str(exc))
     first = featurisations[0]

@@ -1,9 +1,10 @@
-"""`models/novelty/novelty.json`, written by the novelty stage and read here only: the window
-geometry its descriptors are made at, the training songs' range, the threshold and where it was
-set; `Detector` judges a song's descriptor with it."""
+"""`models/novelty/novelty.json`, written by the novelty stage (and copied into every model
+folder, `copy_record`): the window geometry its descriptors are made at, the training songs'
+range, the threshold and where it was set; `Detector` judges a song's descriptor with it."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,16 @@ def write_record(folder: str | Path, record: dict) -> None:
 
 def has_record(folder: str | Path) -> bool:
     return (Path(folder) / RECORD).is_file()
+
+
+def copy_record(record_file: str | Path | None, folder: str | Path) -> dict | None:
+    """Copy the novelty stage's record into model folder `folder` (so that a copied folder keeps
+    it) and return it; None when there is none."""
+    if record_file is None:
+        return None
+    record = read_json(record_file, what="the novelty stage's record")
+    shutil.copyfile(record_file, Path(folder) / RECORD)
+    return record
 
 
 @dataclass(frozen=True)
@@ -69,8 +80,7 @@ class Detector:
         return self.record["hop_samples"]
 
     def judge(self, song_descriptor: np.ndarray) -> Verdict:
-        distance = float(self.range.distance(song_descriptor)[0])
-        ratio = distance / self.threshold if self.threshold > 0 else (np.inf if distance > 0 else 0.0)
+        ratio = float(self.range.distance(song_descriptor)[0]) / self.threshold  # > 0 (`threshold`)
         return Verdict(round(ratio, 6), bool(ratio > 1), UNKNOWN if ratio > 1 else "")
 
 

@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..core.errors import DataError
-from ..core.store import read_json, staging_dir, write_json
+from ..core.store import staging_dir, write_json
 from ..dataset.featureset import FeatureSet
 from ..evaluation.calibration import add_calibration, write_reliability
 from ..evaluation.results import CONFUSION, CONFUSION_PNG, write_results
@@ -32,6 +32,7 @@ from ..evaluation.scoring import predict_splits, score_predictions, warn_if_chan
 from ..evaluation.song_level import confusion_rows
 from ..evaluation.tasks.lookup import task_of_record
 from ..models.trained import TrainedRun
+from ..novelty.record import copy_record
 from ..reporting import figures
 from ..reporting.model_card import CALIBRATION, CARD, run_card
 
@@ -83,8 +84,8 @@ def evaluate_run(name: str, model_dir: str | Path, features_dir: str | Path,
     figures.confusion(actual, predicted, names, title, out_dir / name / CONFUSION_PNG)
     write_reliability(out_dir / name, truth, predictions.probs, calibration, predictions.splits, title)
     if model_out is not None:
-        write_model_folder(model_dir, model_out, trained.meta, metrics, task, songs_per_class(features),
-                           novelty)
+        per_class = songs_per_class(features) if task.scores_class_folders else None  # a tagger's: tags
+        write_model_folder(model_dir, model_out, trained.meta, metrics, task, per_class, novelty)
     for split, scores in metrics.items():
         if split in ("valid", "test"):
             log.info("%s", task.summary_line(name, split, scores))
@@ -101,15 +102,13 @@ def songs_per_class(features: FeatureSet) -> dict[str, dict[str, int]]:
 
 
 def write_model_folder(trained_dir: str | Path, out: str | Path, meta: dict, metrics: dict, task,
-                       per_class: dict, novelty: str | Path | None) -> None:
+                       per_class: dict | None, novelty: str | Path | None) -> None:
     """`out`: the train stage's folder as it is, its temperature (`calibration.json`, when the
     task calibrates), the project's detector of songs unlike the training songs (a copy of the
     `novelty` record, so that a copied folder keeps it) and `MODEL_CARD.md`."""
-    record = None if novelty is None else read_json(novelty, what="the novelty stage's record")
     with staging_dir(out) as stage:
         shutil.copytree(trained_dir, stage, dirs_exist_ok=True)
         if "calibration" in metrics:
             write_json(stage / CALIBRATION, {"run": meta["run"], "calibration": metrics["calibration"]})
-        if record is not None:
-            shutil.copyfile(novelty, stage / Path(novelty).name)
+        record = copy_record(novelty, stage)
         (stage / CARD).write_text(run_card(meta, metrics, task, per_class, record), encoding="utf-8")

@@ -25,7 +25,6 @@ says so): their tag probabilities' mean, scored and thresholded like a tagger (`
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,7 +36,8 @@ from ..evaluation.calibration import add_calibration, write_reliability
 from ..evaluation.fusion_model import WITHIN_VALID_FOLDS, within_valid, write_fusion_model
 from ..evaluation.results import FUSION, chosen_on, is_kfold, probabilities, read_results, write_results
 from ..evaluation.tasks.lookup import task_of_record
-from ..core.store import read_json
+from ..core.store import staging_dir
+from ..novelty.record import copy_record
 from ..reporting.model_card import CARD, fusion_card
 
 log = logging.getLogger(__name__)
@@ -98,12 +98,11 @@ def fuse_runs(runs_dir: str | Path, runs: Sequence[str], out_dir: str | Path, se
                       f"fusion ({method}): " + ("all songs, nested" if kfold else "test songs"))
     if model_dir is not None:
         record = _model_record(task, method, names, classes, fused, metrics, inner, truth[valid], seed, kfold)
-        write_fusion_model(model_dir, record)
-        detector = None if novelty is None else read_json(novelty, what="the novelty stage's record")
-        if detector is not None:  # a copy, so that a copied folder keeps it
-            shutil.copyfile(novelty, Path(model_dir) / Path(novelty).name)
-        card = fusion_card(record, metrics, task, results[names[0]].info.get("dataset"), detector)
-        (Path(model_dir) / CARD).write_text(card, encoding="utf-8")
+        with staging_dir(model_dir) as stage:
+            write_fusion_model(stage, record)
+            detector = copy_record(novelty, stage)
+            card = fusion_card(record, metrics, task, results[names[0]].info.get("dataset"), detector)
+            (stage / CARD).write_text(card, encoding="utf-8")
     return metrics
 
 

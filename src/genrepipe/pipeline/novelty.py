@@ -51,13 +51,17 @@ def _reference(splits: list[str]) -> Reference:
     splits = np.asarray(splits)
     folds = sorted({s for s in splits if fold_number(s) is not None}, key=fold_number)
     if folds:
+        if len(folds) < 2:
+            raise DataError(f"songs in one fold only ({folds[0]}): each fold's range is the other "
+                            "folds' songs; expected dataset.folds >= 2 with songs in each")
         every = np.ones(len(splits), bool)
         return Reference(every, every, [str(s) for s in splits], f"every song, against the songs of the other "
                          f"{len(folds) - 1} folds ({len(splits)} songs, {len(folds)} folds)",
                          f"every song ({len(splits)})")
     train, valid = splits == "train", splits == "valid"
-    if not train.any():
-        raise DataError("no train songs: the range of the training songs needs some")
+    if train.sum() < 2:
+        raise DataError(f"{int(train.sum())} train songs: the range of the training songs needs at "
+                        "least 2")
     if valid.any():
         return Reference(train, valid, None, f"the valid songs ({int(valid.sum())})",
                          f"the train songs ({int(train.sum())})")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from ..dataset.split import fold_number
+
 CARD = "MODEL_CARD.md"
 CALIBRATION = "calibration.json"  # beside the card in a run's folder: the temperature predict uses
 # The pretrained networks a transform or model computes with: (wheel distribution, what of it)
@@ -14,6 +16,12 @@ PRETRAINED = {"musicnn": ("musicnn", "the musicnn network and its weights"),
               "musicnn_mel": ("musicnn", "musicnn's input spectrogram"),
               "pitch": ("basic-pitch", "basic-pitch's note network (ONNX)"),
               "pitchgram": ("basic-pitch", "basic-pitch's note network (ONNX)")}
+
+
+def _does(task, classes: list[str]) -> str:
+    if task.scores_class_folders:
+        return f"Classifies a song into one of: {', '.join(classes)}."
+    return f"Tags a song with any of ({task.what}, each decided by its own threshold): {', '.join(classes)}."
 
 
 def _interval(scores: dict, key: str) -> str:
@@ -49,7 +57,7 @@ def _calibration(scores: dict) -> list[str]:
                 "threshold, chosen on valid)."]
     line = (f"`genrepipe predict` scales its probabilities by a temperature of "
             f"{calibration['temperature']:.3f}" + (", the bound of its search" if calibration.get("bounded")
-                                                   else "") + f"; learnt on {calibration['fit_on']}.")
+                                                   else "") + f"; where it was learnt: {calibration['fit_on']}.")
     if "ece" in record:
         line += (f" Expected calibration error on the {_record_songs(scores)}: {_interval(record, 'ece')} "
                  f"as the model gives them, {_interval(record, 'ece_calibrated')} scaled (0: a 0.9 is "
@@ -58,7 +66,21 @@ def _calibration(scores: dict) -> list[str]:
 
 
 def _record_songs(scores: dict) -> str:
-    return "test songs" if "valid" in scores else "songs, each held out"
+    return "songs (each held out)" if "folds" in scores else "test songs"
+
+
+def _chosen_songs(scores: dict) -> str:
+    return "valid songs" if "valid" in scores else _record_songs(scores)
+
+
+def _intervals(scores: dict, task) -> str:
+    how = ("exact for accuracies, bootstrap over songs for macro-F1" if task.scores_class_folders
+           else "bootstrap over songs")
+    if "folds" in scores:
+        return f"Intervals: 95 %, {how}. Every song was tested once, by the fold model that did not train on it."
+    if "valid" in scores:
+        return f"Intervals: 95 %, {how}. Valid chose between runs; test is the record, never tuned on."
+    return f"Intervals: 95 %, {how}. Test is the record."
 
 
 def _unknown(novelty: dict | None, scores: dict) -> list[str]:
@@ -70,19 +92,20 @@ def _unknown(novelty: dict | None, scores: dict) -> list[str]:
             f"{novelty['threshold']:.3f} (set on {novelty['set_on']}; `novelty.json`) is marked "
             "`unknown (unlike the training songs)` by `genrepipe predict`")
     if test:
-        line += f"; {test['unknown']} of {test['songs']} {_record_songs(scores)} were"
+        line += f"; {test['unknown']} of the {test['songs']} {_record_songs(scores)} came out so"
     return [line + "."]
 
 
-def _limits(dataset: dict | None, classes: list[str], above_chance: bool, what: str) -> list[str]:
-    lines = []
+def _limits(dataset: dict | None, classes: list[str], above_chance: bool, task, scores: dict) -> list[str]:
+    lines, what = [], task.what
     if dataset and dataset.get("source") == "demo":
         lines.append("- **Trained on the synthetic demo songs, not on real music**: its "
                      f"{what} are the demo's recipes, and its answer for a real song means little.")
     if not above_chance:
-        lines.append("- **No better than chance on valid**: its valid interval reaches the rate of "
-                     "always answering the commonest class. Do not use it.")
-    lines += [f"- It knows {len(classes)} {what} only: a song of any other is given one of them. "
+        lines.append(f"- **No better than chance on the {_chosen_songs(scores)}**: their interval "
+                     "reaches the rate of always answering the commonest class. Do not use it.")
+    given = "given one of them" if task.scores_class_folders else "given only these"
+    lines += [f"- It knows {len(classes)} {what} only: a song of any other is {given}. "
               "The unknown mark tells sound unlike the training songs, not an unfamiliar genre.",
               "- Its scores are on songs of the collection it learnt from; on another collection a "
               "genre model usually does worse (`genrepipe evaluate FOLDER` measures yours).",
@@ -100,7 +123,7 @@ def _dataset_lines(dataset: dict | None, per_class: dict | None) -> list[str]:
     if per_class:
         order = {"train": 0, "valid": 1, "test": 2}
         splits = sorted({s for by_split in per_class.values() for s in by_split},
-                        key=lambda s: (order.get(s, 3), s))
+                        key=lambda s: (order.get(s, 3), fold_number(s) or 0, s))
         lines += ["", "| class | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits)]
         lines += [f"| {c} | " + " | ".join(str(by_split.get(s, 0)) for s in splits) + " |"
                   for c, by_split in sorted(per_class.items())] + [""]
@@ -119,7 +142,7 @@ def run_card(meta: dict, scores: dict, task, per_class: dict | None, novelty: di
     lines = [f"# Model card: {meta['run']}", "",
              f"`{meta['model']}` on `{meta['transform']}` features of {meta['window']:g} s windows every "
              f"{hop:g} s at {meta['sample_rate']} Hz; a song's answer is the mean of its windows' "
-             f"probabilities. Classifies a song into one of: {', '.join(meta['classes'])}.",
+             f"probabilities. {_does(task, meta['classes'])}",
              "", "## What it learnt from", "",
              *_dataset_lines(meta.get("dataset"), per_class),
              (f"- Trained in {len(meta['folds'])} folds, each model on the songs of the other folds; it "
@@ -130,13 +153,10 @@ def run_card(meta: dict, scores: dict, task, per_class: dict | None, novelty: di
              "- Libraries: " + ", ".join(f"{k} {v}" for k, v in sorted(meta.get("versions", {}).items())) + ".",
              *[f"- Pretrained: {what}, from the {w} {wheels[w].version} wheel ({wheels[w].licence} "
                "licence; the weights are read from the wheel, not copied here)." for w, what in sorted(pretrained)],
-             "", "## How well it did", "", *_scores_table(scores, task), "",
-             "Intervals: 95 %, exact for accuracies, bootstrap over songs for macro-F1. "
-             + ("Valid chose between runs; test is the record, never tuned on." if "valid" in scores
-                else "Every song was tested once, by the fold model that did not train on it."),
+             "", "## How well it did", "", *_scores_table(scores, task), "", _intervals(scores, task),
              "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty, scores),
              "", "## Limits", "", *_limits(meta.get("dataset"), meta["classes"],
-                                            chosen.get("above_chance", True), task.what),
+                                            chosen.get("above_chance", True), task, scores),
              "", "## Files", "",
              "`meta.json` (everything prediction needs), the model (`model.skops` or `model.keras`; "
              "k-fold: a folder per fold), `calibration.json` (the temperature), `novelty.json` (the "
@@ -153,19 +173,16 @@ def fusion_card(record: dict, scores: dict, task, dataset: dict | None, novelty:
     lines = [f"# Model card: {record['run']}", "",
              f"The fusion ({record['method']}) of {len(members)} runs: their song probabilities "
              f"combined as learnt on {record['learnt_on']} (predicting, it runs "
-             f"{record['members_predict_with']}). "
-             f"Classifies a song into one of: {', '.join(record['classes'])}.",
+             f"{record['members_predict_with']}). " + _does(task, record["classes"]),
              "", "## What it learnt from", "", *_dataset_lines(dataset, None),
              "- Members (each one's card: `models/<run>/MODEL_CARD.md`): " + ", ".join(members) + ".",
              f"- Chosen by `genrepipe predict` on {record['choice']['on']}: {task.headline_name} "
              f"{record['choice']['score']:.3f}.",
-             "", "## How well it did", "", *_scores_table(scores, task), "",
-             "Intervals: 95 %, exact for accuracies, bootstrap over songs for macro-F1. "
-             + ("Its valid score is optimistic (it learnt on valid); test is the record."
-                if "valid" in scores else "Every song was scored by a combination learnt without it."),
+             "", "## How well it did", "", *_scores_table(scores, task), "", _intervals(scores, task)
+             + (" Its valid score is optimistic (it learnt on valid)." if "valid" in scores else ""),
              "", "## How sure it is", "", *_calibration(scores), "", *_unknown(novelty, scores),
              "", "## Limits", "", *_limits(dataset, record["classes"], chosen.get("above_chance", True),
-                                            task.what),
+                                            task, scores),
              "", "## Files", "", "`fusion.json` (members, the learnt combination, classes, the temperature), "
              "`novelty.json` (the detector of songs unlike the training songs), this card; the "
              "members' model folders beside it.", ""]
