@@ -509,7 +509,7 @@ def test_noise_a_tone_speech_and_silence_are_unknown_and_the_songs_are_not(tmp_p
         shutil.copy(project / f"data/raw/{row['label']}/{row['song_id']}.wav", songs)
     for run in ("svc-mfcc", "rfc-fft"):
         csv = tmp_path / f"{run}.csv"
-        assert main(["predict", str(others), str(songs), "--run", run, "--csv", str(csv)]) == 0
+        assert main(["predict", str(others), str(songs), "--run", run, "--csv", str(csv), "--jobs", "1"]) == 0
         out, err = capsys.readouterr()
         answers = {Path(r["path"]).name: r for r in read_csv(csv)}
         for name in ("noise.wav", "tone.wav", "speech.wav", "silence.wav"):
@@ -523,7 +523,7 @@ def test_noise_a_tone_speech_and_silence_are_unknown_and_the_songs_are_not(tmp_p
         flagged = 4 + sum(r["unknown"] == "yes" for r in rows)
         assert f"{4 + len(rows)} of {4 + len(rows)} files classified ({flagged} unknown: unlike the training songs)" in err
     assert main(["predict", str(others / "speech.wav"), str(songs / f"{rows[0]['song_id']}.wav"),
-                 "--run", "svc-mfcc", "--json"]) == 0
+                 "--run", "svc-mfcc", "--json", "--jobs", "1"]) == 0
     speech, song = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert speech["unknown"] is True and speech["novelty"] > 1 and speech["ranking"]
     assert song["unknown"] is (rows[0]["unknown"] == "yes") and 0 <= song["novelty"]
@@ -537,6 +537,6 @@ def test_noise_a_tone_speech_and_silence_are_unknown_and_the_songs_are_not(tmp_p
                  model_out=saved, novelty=project / "models/novelty/novelty.json")
     assert {p.name for p in saved.iterdir()} >= {"MODEL_CARD.md", "calibration.json", "novelty.json", "meta.json"}
     monkeypatch.chdir(tmp_path)
-    assert main(["predict", str(others / "speech.wav"), "--model-dir", str(saved), "--json"]) == 0
+    assert main(["predict", str(others / "speech.wav"), "--model-dir", str(saved), "--json", "--jobs", "1"]) == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["unknown"] is True and "note:" not in err
