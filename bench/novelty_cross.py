@@ -21,13 +21,11 @@ import numpy as np
 import soundfile as sf
 
 from genrepipe.audio.decode import BadAudio, canonical, load_audio
-from genrepipe.audio.windows import frame_signal
 from genrepipe.core.parallel import map_songs
 from genrepipe.dataset.featureset import is_original, read_windows_index
-from genrepipe.novelty.descriptor import describe
-from genrepipe.novelty.detector import Range, held_out_distances, threshold, unknown_rate
+from genrepipe.novelty.detector import unknown_rate
 from genrepipe.novelty.record import Detector
-from genrepipe.pipeline.novelty import describe_song
+from genrepipe.pipeline.novelty import describe_song, fit_range
 from genrepipe.sources.files import library_files
 
 SPEECH = Path(__file__).resolve().parents[1] / "tests/data/speech.wav"
@@ -35,26 +33,31 @@ SPEECH = Path(__file__).resolve().parents[1] / "tests/data/speech.wav"
 
 def ratio(detector: Detector, path: Path) -> float | str:
     """`path`'s distance over the threshold, as `genrepipe predict` computes it."""
+    geometry = detector.geometry
     try:
-        y = canonical(load_audio(path, detector.sample_rate), detector.sample_rate)
+        y = canonical(load_audio(path, geometry.sample_rate), geometry.sample_rate)
     except BadAudio as exc:
         return f"unknown: {exc}"
-    windows = frame_signal(y, detector.window_samples, detector.hop_samples, pad_short=True)
-    return detector.judge(describe(windows, detector.sample_rate)).ratio
+    return detector.judge(geometry.describe(y)).ratio
+
+
+def sounds(folder: Path) -> list[Path]:
+    """Noise, quiet noise, a 440 Hz sine and silence (10 s at 22050 Hz) written to `folder`, and
+    the committed speech clip."""
+    sr, rng = 22050, np.random.default_rng(0)
+    t = np.arange(10 * sr) / sr
+    made = {"noise (0.3 RMS)": 0.3 * rng.standard_normal(t.size),
+            "quiet noise (0.001 RMS)": 0.001 * rng.standard_normal(t.size),
+            "440 Hz sine": 0.5 * np.sin(2 * np.pi * 440 * t), "silence": np.zeros(t.size)}
+    for name, y in made.items():
+        sf.write(folder / f"{name}.wav", y, sr)
+    return [folder / f"{name}.wav" for name in made] + [SPEECH]
 
 
 def clips(project: Path) -> None:
     detector = Detector.read(project / "models/novelty")
-    sr, rng = 22050, np.random.default_rng(0)
-    t = np.arange(10 * sr) / sr
-    sounds = {"noise (0.3 RMS)": 0.3 * rng.standard_normal(t.size),
-              "quiet noise (0.001 RMS)": 0.001 * rng.standard_normal(t.size),
-              "440 Hz sine": 0.5 * np.sin(2 * np.pi * 440 * t), "silence": np.zeros(t.size)}
     with tempfile.TemporaryDirectory() as folder:
-        for name, y in sounds.items():
-            sf.write(Path(folder) / f"{name}.wav", y, sr)
-        paths = [Path(folder) / f"{name}.wav" for name in sounds] + [SPEECH]
-        for path in paths:
+        for path in sounds(Path(folder)):
             value = ratio(detector, path)
             print(f"{path.stem:<24} {value if isinstance(value, str) else f'{value:.2f}'}")
 
@@ -70,24 +73,19 @@ def folder(project: Path, songs: Path) -> None:
 
 
 def leave_out(project: Path) -> None:
-    """Each genre's songs against the range and threshold of the others (set as the stage sets
-    it: each fold, or the valid songs, against the rest)."""
+    """Each genre's songs against the range and threshold of the others, fitted as the stage
+    fits them (`pipeline.novelty.fit_range`)."""
     windows = project / "data/windows"
     index = read_windows_index(windows)
     songs = [s for s in index["songs"] if is_original(s)]
     descriptors = np.array(map_songs(partial(describe_song, sample_rate=index["sample_rate"]),
                                      [str(windows / f"{s['song_id']}.npy") for s in songs], desc="describe"))
-    labels, splits = np.array([s["label"] for s in songs]), np.array([s["split"] for s in songs])
+    labels, splits = np.array([s["label"] for s in songs]), [s["split"] for s in songs]
     flags = []
     for genre in sorted(set(labels)):
         known = labels != genre
-        if "valid" in splits:
-            reference = known & (splits == "train")
-            line = threshold(Range.of(descriptors[reference]).distance(descriptors[known & (splits == "valid")]))
-        else:
-            reference = known
-            line = threshold(held_out_distances(descriptors[known], list(splits[known])))
-        out = Range.of(descriptors[reference]).distance(descriptors[~known]) > line
+        fitted = fit_range(descriptors[known], [s for s, k in zip(splits, known) if k])
+        out = fitted.range.distance(descriptors[~known]) > fitted.threshold
         flags += list(out)
         print(f"{genre:<20} {int(out.sum())} of {int((~known).sum())} unknown")
     rate = unknown_rate(flags)

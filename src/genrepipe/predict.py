@@ -23,8 +23,7 @@ from .core.parallel import imap_songs
 from .evaluation.calibration import run_temperature, temperature_of
 from .evaluation.fusion_model import is_fusion_model, read_fusion_model
 from .models.trained import TrainedRun, read_meta
-from .novelty.descriptor import describe as describe_sound
-from .novelty.record import Detector, Verdict, has_record, silent_verdict
+from .novelty.record import Detector, Geometry, Verdict, has_record, silent_verdict
 from .reporting.model_card import CALIBRATION
 from .sources.files import LibraryFile, library_files
 from .stats.calibration import apply_temperature
@@ -90,15 +89,6 @@ class Silent:
     @property
     def verdict(self) -> Verdict:
         return silent_verdict(self.reason)
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Windows of `window_samples` every `hop_samples` at `sample_rate` (the novelty descriptor's)."""
-
-    sample_rate: int
-    window_samples: int
-    hop_samples: int
 
 
 @dataclass(frozen=True)
@@ -259,9 +249,7 @@ def prepare_song(item: LibraryFile, featurisations: Sequence[Featurisation],
             features[f] = featurize(f.transform, windows, f.sample_rate, json.loads(f.params_json))
             if not np.isfinite(features[f]).all():
                 return Skipped(item.shown, f"the {f.transform} features are not finite")
-        descriptor = None if novelty is None else describe_sound(frame_signal(
-            signal(novelty.sample_rate), novelty.window_samples, novelty.hop_samples, pad_short=True),
-            novelty.sample_rate)
+        descriptor = None if novelty is None else novelty.describe(signal(novelty.sample_rate))
     except BadAudio as exc:
         # the decoder's words for a file of digital silence (`audio.decode.check_signal`): unknown
         # when songs are judged at all, else skipped as the pipeline skips it
@@ -302,8 +290,7 @@ def classify(model, files: Sequence[LibraryFile], jobs: int = 1, batch_windows: 
     (the first of one song, so that the first answer comes at once; each next one twice as
     large, up to about `batch_windows` windows), each given out as soon as its batch is done:
     memory does not grow with the number of files."""
-    novelty = None if model.novelty is None else Geometry(
-        model.novelty.sample_rate, model.novelty.window_samples, model.novelty.hop_samples)
+    novelty = None if model.novelty is None else model.novelty.geometry
     prepared = imap_songs(partial(prepare_song, featurisations=model.featurisations, novelty=novelty),
                           files, jobs, desc="predict")  # the workers start now ...
     model.load()  # ... while the model loads here

@@ -49,9 +49,26 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Geometry:
+    """How a song's descriptor is made: windows of `window_samples` every `hop_samples` at
+    `sample_rate` (the segment stage's, recorded with the detector)."""
+
+    sample_rate: int
+    window_samples: int
+    hop_samples: int
+
+    def describe(self, signal: np.ndarray) -> np.ndarray:
+        """The descriptor of a decoded song (at `sample_rate`), windowed as the stage's songs."""
+        from ..audio.windows import frame_signal
+
+        windows = frame_signal(signal, self.window_samples, self.hop_samples, pad_short=True)
+        return descriptor.describe(windows, self.sample_rate)
+
+
+@dataclass(frozen=True)
 class Detector:
-    """The novelty stage's record loaded: the geometry a song's descriptor is made at
-    (`sample_rate`, `window_samples`, `hop_samples`), the training songs' `range`, the `threshold`."""
+    """The novelty stage's record loaded: the `geometry` a song's descriptor is made at, the
+    training songs' `range`, the `threshold`."""
 
     folder: Path
     record: dict
@@ -68,16 +85,8 @@ class Detector:
                    record["threshold"])
 
     @property
-    def sample_rate(self) -> int:
-        return self.record["sample_rate"]
-
-    @property
-    def window_samples(self) -> int:
-        return self.record["window_samples"]
-
-    @property
-    def hop_samples(self) -> int:
-        return self.record["hop_samples"]
+    def geometry(self) -> Geometry:
+        return Geometry(self.record["sample_rate"], self.record["window_samples"], self.record["hop_samples"])
 
     def judge(self, song_descriptor: np.ndarray) -> Verdict:
         ratio = float(self.range.distance(song_descriptor)[0]) / self.threshold  # > 0 (`threshold`)

@@ -70,6 +70,28 @@ def _reference(splits: list[str]) -> Reference:
                      f"the train songs ({int(train.sum())})")
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """The training songs' `range`, every song's `distance` to it (the held-out songs' to the
+    range they were held out of), the `threshold` set on the held-out songs, and which they were."""
+
+    range: Range
+    distances: np.ndarray
+    threshold: float
+    reference: Reference
+
+
+def fit_range(descriptors: np.ndarray, splits: list[str]) -> Fitted:
+    """The detector of songs with these `descriptors` and `splits` (`_reference` says which
+    make the range and which set the threshold)."""
+    ref = _reference(splits)
+    fitted = Range.of(descriptors[ref.reference])
+    distances = fitted.distance(descriptors)
+    if ref.groups is not None:  # the held-out songs each against the range of the others
+        distances[ref.held_out] = held_out_distances(descriptors[ref.held_out], ref.groups)
+    return Fitted(fitted, distances, threshold(distances[ref.held_out]), ref)
+
+
 def fit_novelty(windows_dir: str | Path, model_dir: str | Path, metrics_dir: str | Path,
                 jobs: int | None = None, dask: str | None = None) -> dict:
     """Describe every song of `windows_dir` (the segment stage's; augmented copies left out),
@@ -88,12 +110,9 @@ def fit_novelty(windows_dir: str | Path, model_dir: str | Path, metrics_dir: str
         bad = [s["song_id"] for s, d in zip(songs, descriptors, strict=True) if not np.isfinite(d).all()]
         raise DataError(f"{windows_dir}: songs {', '.join(bad[:5])} give non-finite descriptors")
     splits = [s["split"] for s in songs]
-    ref = _reference(splits)
-    distances = Range.of(descriptors[ref.reference]).distance(descriptors)
-    if ref.groups is not None:  # the held-out songs each against the range of the others
-        distances[ref.held_out] = held_out_distances(descriptors[ref.held_out], ref.groups)
-    line = threshold(distances[ref.held_out])
-    unknown = distances > line
+    fitted = fit_range(descriptors, splits)
+    line, ref = fitted.threshold, fitted.reference
+    unknown = fitted.distances > line
     split_names = np.asarray(splits)
     rates = {split: unknown_rate(unknown[split_names == split]) for split in ("valid", "test")
              if (split_names == split).any()} or {"all": unknown_rate(unknown)}
@@ -106,7 +125,7 @@ def fit_novelty(windows_dir: str | Path, model_dir: str | Path, metrics_dir: str
         **{k: index[k] for k in ("sample_rate", "window", "hop", "window_samples", "hop_samples")},
         "reference": ref.reference_songs, "threshold": line, "percentile": PERCENTILE,
         "set_on": ref.set_on, "classes": sorted({s["label"] for s in songs}), "rates": rates,
-        "range": Range.of(descriptors[ref.reference]).as_dict(descriptor.NAMES),
+        "range": fitted.range.as_dict(descriptor.NAMES),
     }
     with staging_dir(model_dir) as stage:
         write_record(stage, record)
@@ -116,9 +135,8 @@ def fit_novelty(windows_dir: str | Path, model_dir: str | Path, metrics_dir: str
     write_json(metrics_dir / METRICS, metrics)
     write_csv(metrics_dir / "novelty" / SONGS, ["song_id", "label", "split", "distance", "ratio", "unknown"],
               [{"song_id": s["song_id"], "label": s["label"], "split": s["split"],
-                "distance": f"{d:.6f}", "ratio": f"{d / line if line > 0 else 0:.6f}",
-                "unknown": "yes" if u else "no"}
-               for s, d, u in zip(songs, distances, unknown, strict=True)])
+                "distance": f"{d:.6f}", "ratio": f"{d / line:.6f}", "unknown": "yes" if u else "no"}
+               for s, d, u in zip(songs, fitted.distances, unknown, strict=True)])
     for name, rate in rates.items():
         log.info("unknown: %d of %d %s songs (threshold %.3f, set on %s)", rate["unknown"], rate["songs"],
                  name, line, ref.set_on)
