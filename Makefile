@@ -79,7 +79,7 @@ kfold: $(STAMP)
 	$(BIN)/python bench/folder_kfold.py "$(FOLDER)" $(KFOLD_ARGS)
 
 clean:
-	rm -rf data/raw data/augmented data/windows data/features data/trained models/*
+	rm -rf data/scan.tsv data/raw data/augmented data/windows data/features data/trained models/*
 
 # The lock tools (uv resolves, pip checks), pinned, in a venv of their own.
 LOCKTOOLS := $(CURDIR)/.locktools

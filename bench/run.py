@@ -165,7 +165,7 @@ def main() -> None:
     parser.add_argument("--skip-loader", action="store_true", help="skip the loader comparison")
     parser.add_argument("--skip-repro", action="store_true", help="skip the no-op dvc repro")
     parser.add_argument("--skip-folder", action="store_true",
-                        help="skip `dvc status` on a folder of songs (the folder source's dep)")
+                        help="skip stage scan on a folder of songs (how download sees the folder)")
     parser.add_argument("--skip-predict", action="store_true",
                         help="skip `genrepipe predict` on the songs (needs the project's trained models)")
     args = parser.parse_args()
@@ -233,10 +233,10 @@ def main() -> None:
         rows.append(("no-op `dvc repro` (full default pipeline) vs `dvc --version`", f"{repro:.2f} s",
                      f"{startup:.2f} s", repro / startup, "< 5 s", repro < 5))
     if not args.skip_folder:
-        print(f"dvc status on a folder of {songs} songs ...", flush=True)
-        from folder_status import folder_status_rows
+        print(f"stage scan on a folder of {songs} songs ...", flush=True)
+        from folder_scan import folder_scan_rows
 
-        rows += folder_status_rows(songs)
+        rows += folder_scan_rows(songs)
     report = render(rows, args.scale, songs, detail)
     args.out.write_text(report)
     print(report)

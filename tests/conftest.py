@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from tiny import TINY_CNN, seed_with_every_split  # noqa: F401 (shared with the 
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
-PROJECT_FILES = ("dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots", ".dvcignore",
+PROJECT_FILES = ("dvc.yaml", "data/dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots", ".dvcignore",
                  ".gitignore")
 
 
@@ -49,6 +50,22 @@ def run(cmd: list[str], cwd: Path, check: bool = True, env_extra: dict | None = 
     return result
 
 
+# Stage scan (in data/dvc.yaml) lists the song folder at every `dvc repro` (always_changed): an
+# up-to-date pipeline is one where it is the only stage `dvc status` names and `dvc repro` runs.
+SCAN = "data/dvc.yaml:scan"
+UP_TO_DATE = {SCAN: ["always changed"]}
+
+
+def stages_run(output: str) -> list[str]:
+    """The stages a `dvc repro` ran, from its output, in order."""
+    return re.findall(r"Running stage '([^']+)'", output)
+
+
+def up_to_date(repo: Path) -> bool:
+    """`dvc status` names no stage but the always-run scan."""
+    return json.loads(run(["dvc", "status", "--json"], repo).stdout) == UP_TO_DATE
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     """A copy of the project in a fresh git repo with DVC initialised, and a params editor."""
@@ -65,6 +82,7 @@ def make_project(tmp_path: Path):
         if source.is_dir():
             shutil.copytree(source, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, repo / name)
     run(["git", "init", "-q"], repo)
     run(["git", "config", "user.email", "test@example.com"], repo)

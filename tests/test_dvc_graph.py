@@ -23,7 +23,7 @@ import yaml
 
 from genrepipe.config.params import NOT_INPUTS
 
-from conftest import ROOT, TINY_CNN, run, seed_with_every_split
+from conftest import ROOT, SCAN, TINY_CNN, run, seed_with_every_split
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,20 @@ SETTINGS = dict(
           "svc-emb": {"model": "svc", "transform": "emb"},
           "logreg-musicnn": {"model": "logreg", "transform": "musicnn"},
           "musicnn-ft": {"model": "musicnn", "transform": "musicnn_mel"}})
+
+
+def read_locks(repo) -> dict:
+    """dvc.lock and data/dvc.lock (stage scan's) as one lock, stages named as DVC names them."""
+    stages = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]
+    stages |= {f"data/dvc.yaml:{name}": stage
+               for name, stage in yaml.safe_load((repo / "data/dvc.lock").read_text())["stages"].items()}
+    return {"stages": stages}
+
+
+def read_traces(folder) -> dict:
+    """Stage name -> its trace (a stage of data/dvc.yaml writes data/dvc.yaml:<name>.json)."""
+    return {p.relative_to(folder).as_posix().removesuffix(".json"): json.loads(p.read_text())
+            for p in folder.rglob("*.json")}
 
 
 def declared(lock: dict) -> dict:
@@ -122,16 +136,14 @@ def test_package_inits_hold_no_code():
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory):
     """A small pipeline with every model family, augmentation and an embedding, run by DVC with
-    tracing on; the repo, its dvc.lock and every stage's trace."""
+    tracing on; the repo, its lock files and every stage's trace."""
     from conftest import make_project
 
     repo, set_params = make_project(tmp_path_factory.mktemp("graph"))
     set_params(**SETTINGS)
     trace_dir = repo.parent / "traces"
     run(["dvc", "repro"], repo, env_extra={"GENREPIPE_TRACE": str(trace_dir)})
-    lock = yaml.safe_load((repo / "dvc.lock").read_text())
-    traces = {p.stem: json.loads(p.read_text()) for p in trace_dir.glob("*.json")}
-    return repo, lock, traces
+    return repo, read_locks(repo), read_traces(trace_dir)
 
 
 def test_every_stage_declares_what_it_imports_and_reads(traced):
@@ -196,7 +208,8 @@ def edited(*paths):
 
 
 def changed(repo) -> list[str]:
-    return sorted(json.loads(run(["dvc", "status", "--json"], repo).stdout))
+    """The stages `dvc status` names, but scan, which it names always (always_changed)."""
+    return sorted(set(json.loads(run(["dvc", "status", "--json"], repo).stdout)) - {SCAN})
 
 
 def test_a_change_to_one_model_reruns_only_its_runs(traced):
@@ -243,9 +256,9 @@ def test_adding_a_model_as_the_readme_says_runs_only_its_stages(traced):
         ran = run(["dvc", "repro"], repo, env_extra={"GENREPIPE_TRACE": str(trace_dir),
                                                       "PYTHONPATH": str(repo / "src")}).stdout
         assert sorted(re.findall(r"Running stage '([^']+)'", ran)) == [
-            "embed@emb", "evaluate@gnb-mfcc", "fuse", "report", "train@gnb-mfcc"]
-        new_lock = yaml.safe_load((repo / "dvc.lock").read_text())
-        new_traces = {**traces, **{p.stem: json.loads(p.read_text()) for p in trace_dir.glob("*.json")}}
+            SCAN, "embed@emb", "evaluate@gnb-mfcc", "fuse", "report", "train@gnb-mfcc"]
+        new_lock = read_locks(repo)
+        new_traces = {**traces, **read_traces(trace_dir)}
         assert problems(new_lock, new_traces) == []
         assert json.loads((repo / "metrics/runs/gnb-mfcc.json").read_text())
     finally:

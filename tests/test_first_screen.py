@@ -5,6 +5,7 @@ GTZAN-shaped archive), `genrepipe predict`, `dvc metrics show`, `make compare`, 
 import hashlib
 import io
 import json
+import os
 import shlex
 import shutil
 import sys
@@ -20,7 +21,7 @@ import soundfile as sf
 from genrepipe.core.store import read_csv
 from genrepipe.sources.gtzan import split_lists
 
-from conftest import ROOT, run, tone
+from conftest import ROOT, SCAN, run, tone, up_to_date
 
 pytestmark = pytest.mark.e2e
 
@@ -86,18 +87,23 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 def check_the_folder_experiment(repo: Path, music: Path) -> None:
-    """Every format decoded, bad files listed; the folder is a dep of download: untouched,
-    nothing to do; a song added, download is to re-run."""
-    assert len((repo / "data/raw/manifest.csv").read_text().splitlines()) == 1 + 8
+    """Every format decoded, a file name that is not UTF-8 used (shown escaped), bad files listed;
+    stage scan lists the folder for download: untouched, nothing to do; a song added, the listing
+    changes and download is to re-run."""
+    manifest = (repo / "data/raw/manifest.csv").read_text()
+    assert len(manifest.splitlines()) == 1 + 9 and f"{music}/low/caf\\xe9.wav" in manifest
     skipped = {row["path"]: row["reason"] for row in read_csv(repo / "data/raw/skipped.csv")}
     assert skipped[str(music / "low/broken.wav")] == "undecodable (Format not recognised.)"
     assert skipped[str(music / "high/cover.jpg")].startswith("not an audio file (extension '.jpg'")
     mfcc = json.loads((repo / "data/features/mfcc/index.json").read_text())
-    assert len(mfcc["songs"]) == 8 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
-    assert json.loads(run(["dvc", "status", "--json"], repo).stdout) == {}
+    assert len(mfcc["songs"]) == 9 and {s["label"] for s in mfcc["songs"]} == {"low", "high"}
+    assert "low.caf_xe9" in {s["song_id"] for s in mfcc["songs"]}
+    assert up_to_date(repo)
     sf.write(music / "high/new.wav", tone(2500, 7, 8000), 8000)
+    run(["dvc", "repro", SCAN], repo)
     status = json.loads(run(["dvc", "status", "--json"], repo).stdout)
-    assert list(status) == ["download"] and {"changed deps": {str(music): "modified"}} in status["download"]
+    assert sorted(status) == [SCAN, "download"]
+    assert {"changed deps": {"data/scan.tsv": "modified"}} in status["download"]
 
 
 def test_every_command_of_the_first_screen_runs(project, tmp_path):
@@ -120,6 +126,8 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
                      sr, format=fmt)
     (music / "low/broken.wav").write_text("not audio at all")
     (music / "high/cover.jpg").write_bytes(b"\xff\xd8\xff")
+    sf.write(music / "low/cafe.wav", tone(230, 7, 22050), 22050)  # renamed: Latin-1 café.wav
+    os.rename(music / "low/cafe.wav", os.fsencode(music / "low") + b"/caf\xe9.wav")
     song = tmp_path / "song.mp3"
     sf.write(song, tone(1250, 5, 22050), 22050, format="MP3")
     www = tmp_path / "www"
@@ -148,7 +156,7 @@ def test_every_command_of_the_first_screen_runs(project, tmp_path):
         ["dvc", "exp"], ["dvc", "exp"], ["genrepipe", "predict"], ["dvc", "metrics"],
         ["make", "compare"], ["dvc", "plots"]]
     folder, gtzan = (outputs[c].stdout for c in commands[3:5])
-    assert "dataset.source=folder" in commands[3] and "8 songs, 2 skipped" in folder
+    assert "dataset.source=folder" in commands[3] and "9 songs, 2 skipped" in folder
     assert "dataset.source=gtzan" in commands[4] and "12 songs, 0 skipped" in gtzan
     predicted = outputs[commands[5]]
     assert f"{song}  (5.0 s" in predicted.stdout and "   1. " in predicted.stdout

@@ -9,6 +9,7 @@ import soundfile as sf
 from genrepipe.config.params import validate
 from genrepipe.core.errors import DataError
 from genrepipe.core.store import read_csv, read_json
+from genrepipe.pipeline.scan import scan
 
 from conftest import download_stage, segment_stage, tone
 
@@ -130,6 +131,44 @@ def test_file_names_that_are_not_utf8_are_kept_readable(raw_params, tmp_path):
     assert f"{root}/x/caf\\xe9.wav" in manifest
     skipped = read_csv(tmp_path / "raw/skipped.csv")
     assert [row["path"] for row in skipped] == [f"{root}/y/notes-\\xff.txt"]
+
+
+def test_the_listing_download_depends_on_takes_any_name_and_sees_every_change(tmp_path):
+    """Stage scan's listing: a line per file (hidden and non-audio too: download lists them as
+    skipped), names that are not UTF-8 escaped; the same bytes for an untouched folder, other
+    bytes when a song is added, renamed or rewritten; one fixed line for a source without folder."""
+    root = tmp_path / "in"
+    (root / "x" / "album").mkdir(parents=True)
+    sf.write(root / "x/album/a.wav", tone(300), 8000)
+    sf.write(root / "x/tmp.wav", tone(500), 8000)
+    os.rename(root / "x/tmp.wav", os.fsencode(root / "x") + b"/caf\xe9.wav")
+    (root / ".DS_Store").write_bytes(b"\x00")
+    (root / "x/notes\ttabbed.txt").write_text("not audio")
+    out = tmp_path / "scan.tsv"
+
+    def listing() -> str:
+        scan(out, "folder", str(root))
+        return out.read_text(encoding="utf-8")
+
+    first = listing()
+    lines = first.splitlines()
+    assert lines[0] == "path\tbytes\tmodified_ns" and len(lines) == 1 + 4
+    assert [line.split("\t")[0] for line in lines[1:]] == [
+        ".DS_Store", "x/album/a.wav", "x/caf\\xe9.wav", "x/notes\\ttabbed.txt"]
+    assert lines[2].split("\t")[1] == str((root / "x/album/a.wav").stat().st_size)
+    assert listing() == first
+    sf.write(root / "x/b.wav", tone(700), 8000)
+    added = listing()
+    assert added != first
+    stat = (root / "x/album/a.wav").stat()
+    sf.write(root / "x/album/a.wav", tone(310), 8000)  # the same size, rewritten later
+    os.utime(root / "x/album/a.wav", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert listing() != added
+    os.rename(root / "x/b.wav", root / "x/c.wav")
+    assert "x/c.wav\t" in listing()
+    assert scan(out, "demo", str(root)) == 0 and out.read_text() == "# source demo: no folder to list\n"
+    scan(out, "folder", str(tmp_path / "nowhere"))
+    assert out.read_text() == f"# dataset.path={str(tmp_path / 'nowhere')!r}: not a folder\n"
 
 
 def test_max_duration_and_offset_bound_what_is_decoded(raw_params, tmp_path):

@@ -1,6 +1,7 @@
 """`genrepipe predict`: whole songs of any format and length, with what the model folder says."""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -282,14 +283,16 @@ def test_list_fits_a_terminal_and_names_the_runs_trained_here(project, capsys, m
 
 @pytest.fixture
 def library(project, tmp_path):
-    """A music library: 12 clips (demo songs of every genre, three in a nested album folder), a
-    hidden clip, a text file and a clip cut off mid-way (its header says more than is there)."""
+    """A music library: 12 clips (demo songs of every genre, three in a nested album folder, one
+    with a Latin-1 name: not valid UTF-8), a hidden clip, a text file and a clip cut off mid-way
+    (its header says more than is there)."""
     clips = sorted((project / "data/raw").glob("*/*.wav"))[:11]
     root = tmp_path / "library"
     (root / "album" / "disc 1").mkdir(parents=True)
     for i, clip in enumerate(clips[:10]):
         target = root / ("album/disc 1" if i < 3 else "") / f"{i:02d} {clip.name}"
         shutil.copy(clip, target)
+    os.rename(target, os.fsencode(root) + f"/09 caf\xe9 {clips[9].name}".encode("latin-1"))
     shutil.copy(clips[10], root / ".hidden.wav")
     (root / "notes.txt").write_text("liner notes")
     whole = clips[10].read_bytes()
@@ -313,7 +316,11 @@ def test_a_folder_gives_a_csv_row_per_file_and_exit_1_when_one_is_skipped(projec
     assert f"genrepipe: skipped {library / 'cut.wav'}: cut off (" in err
     assert not any("hidden" in r["path"] or "notes" in r["path"] for r in rows)
     assert [r["path"] for r in rows] == sorted(r["path"] for r in rows)  # a stable order
-    assert str(library / "album/disc 1/00 classical.00000.wav") in [r["path"] for r in rows]  # walked
+    paths = [r["path"] for r in rows]
+    assert str(library / "album/disc 1/00 classical.00000.wav") in paths  # walked
+    latin1 = [r for r in rows if "caf" in r["path"]]  # a name that is not UTF-8: used, shown escaped
+    assert len(latin1) == 1 and latin1[0]["status"] == "ok"
+    assert latin1[0]["path"].startswith(f"{library}/09 caf\\xe9 ") and latin1[0]["path"].endswith(".wav")
     classes = ["classical", "metal", "reggae"]
     for row in (r for r in rows if r["status"] == "ok"):
         probs = [float(row[f"p_{c}"]) for c in classes]

@@ -1,0 +1,76 @@
+"""The scan stage: the folder source's files as a listing DVC can hash whatever their names.
+
+DVC hashes a folder dep before any stage runs, and its hash cache cannot store a file name that
+is not valid UTF-8 (a Latin-1 `café.wav` from an old archive): `dvc repro` would crash before
+genrepipe could use or skip the file. So `download` depends on this listing instead of the
+folder: a line per file below `dataset.path` (its name, with such bytes as backslash escapes, its
+size and its modification time, the facts DVC itself trusts before re-hashing a file). Stage
+`scan` writes it at every `dvc repro`; an untouched folder gives the same bytes, and `download`
+is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from ..core.section import Section
+from ..core.store import atomic_open, display_path
+from ..core.workspace import resolve_path
+
+HEADER = "path\tbytes\tmodified_ns\n"
+_CONTROL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})  # one line per file, whatever its name
+
+
+def dataset_keys(params_file: str | os.PathLike = "params.yaml") -> tuple[object, object]:
+    """`dataset.source` and `dataset.path` as params.yaml writes them, not validated: `download`
+    validates them, with every other key, and says what is wrong. The scan runs at every `dvc
+    repro`, and validating imports every model's and transform's entry module (~0.4 s); a file
+    that cannot be read gives (None, None): nothing to list, and `download` says why."""
+    try:
+        raw = yaml.safe_load(Path(params_file).read_text())
+    except (OSError, yaml.YAMLError):
+        return None, None
+    dataset = raw.get("dataset") if isinstance(raw, dict) else None
+    if not isinstance(dataset, dict):
+        return None, None
+    dataset = Section(dataset, "dataset").track()  # reads recorded for the dvc.yaml honesty test
+    return dataset.get("source"), dataset.get("path")
+
+
+def folder_lines(root: Path) -> Iterator[str]:
+    """A line per file below `root` (every file the folder source looks at, hidden ones too: they
+    are listed as skipped), sorted by path."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed since the walk: not there for download either
+            continue
+        name = display_path(path.relative_to(root)).translate(_CONTROL)
+        yield f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}\n"
+
+
+def scan(out: str | os.PathLike, source: object, path: object) -> int:
+    """Write the listing of `path` for `source` to `out` (atomically); the number of files listed.
+
+    Only the folder source reads a folder: any other source gets a one-line listing that never
+    changes. A path that is no folder is said in the listing and left to `download`, which
+    refuses it with the reason.
+    """
+    with atomic_open(out) as handle:
+        if source != "folder":
+            handle.write(f"# source {source}: no folder to list\n")
+            return 0
+        root = resolve_path(path) if isinstance(path, str) and path else None
+        if root is None or not root.is_dir():
+            handle.write(f"# dataset.path={path!r}: not a folder\n")
+            return 0
+        handle.write(HEADER)
+        count = 0
+        for line in folder_lines(root):
+            handle.write(line)
+            count += 1
+    return count
