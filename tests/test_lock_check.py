@@ -75,10 +75,15 @@ def test_a_lock_without_the_hash_of_a_platforms_wheel_fails(tmp_path):
                          r"\(the file pip takes for onnxruntime==1\.32\.0\)$", f) for f in failed), failed
 
 
-def test_the_real_locks_pass_on_every_python_and_platform():
-    result = check(*(ROOT / name for name in locks.LOCKS))
-    assert result.returncode == 0, result.stderr
-    assert "lock-check: ok: 2 lock(s) x 9 targets" in result.stdout
+def test_the_real_locks_pass_on_other_platforms_than_this_one(tmp_path):
+    """Two targets this machine is not (Python 3.13 on macOS arm64, 3.12 on Linux aarch64): the
+    whole matrix is `make lock-check`, which CI runs before `make test` (84 s of the suite's 15
+    minutes when it ran here too)."""
+    targets = [t for t in locks.MATRIX if (t.python, t.machine) in (("3.13", "arm64"), ("3.12", "aarch64"))]
+    assert len(targets) == 2, locks.MATRIX
+    for name in locks.LOCKS:
+        for target in targets:
+            assert locks.pip_check(ROOT / name, target, tmp_path) is None, (name, target)
 
 
 def test_markers_pick_each_platforms_tensorflow():

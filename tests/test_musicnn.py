@@ -65,7 +65,12 @@ def test_the_input_is_the_originals_but_finite(clip):
     with np.errstate(over="ignore"):  # the original's arithmetic: float16 before the log
         as_original = np.log10(10000 * musicnn.mel_power(audio, musicnn.SR).astype(np.float16)
                                + 1).astype(np.float32)
-    np.testing.assert_array_equal(as_original, original)  # inf where the original overflows
+    # inf exactly where the original overflows; elsewhere equal but where the mel power sits on a
+    # float16 rounding boundary (1 in 2,400 values on an AMD EPYC: its FFT's last float32 bits)
+    np.testing.assert_array_equal(np.isinf(as_original), np.isinf(original))
+    finite = np.isfinite(original)
+    np.testing.assert_allclose(as_original[finite], original[finite], rtol=1e-3)
+    assert np.mean(as_original[finite] != original[finite]) < 1e-3
     assert np.isfinite(musicnn.log_mel(audio, musicnn.SR)).all()
     assert np.isinf(original).any() == (clip == "loud")  # the original's float16 overflow
 
