@@ -1,8 +1,9 @@
 """The one place that chooses the Keras backend; import `keras` from here, never directly.
 
-TensorFlow is the default (measured ~40 % faster than JAX or torch for our 2D CNN on 2 CPU
-cores). Another backend is one environment variable away (`KERAS_BACKEND=jax`), since the
-model code is plain Keras 3. TensorFlow uses a GPU when it sees one, with no code change.
+TensorFlow is the default (measured on 2 CPU cores, bench/backends.md: JAX takes 2.1-2.2x its
+time to train our 2D CNN and the same for musicnn's inference; torch not measured). Another
+backend is one environment variable away (`KERAS_BACKEND=jax`), since the model code is plain
+Keras 3. TensorFlow uses a GPU when it sees one, with no code change.
 """
 
 import os
