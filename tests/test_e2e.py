@@ -71,16 +71,7 @@ def test_repro_noop_checkout_and_window_experiment(project):
     assert "Running stage 'transform@stft'" not in rerun and "Running stage 'segment'" not in rerun
     set_params(transforms__mel__n_mels=32)
     run(["dvc", "repro"], repo)
-    assert out_hashes(repo) == before
-
-    run(["git", "add", "-A"], repo)
-    run(["git", "commit", "-qm", "tiny pipeline"], repo)
-    run(["dvc", "exp", "run", "-S", "window=5"], repo)
-    windows = json.loads((repo / "data/windows/index.json").read_text())
-    assert windows["window"] == 5 and windows["window_samples"] == 5 * 8000
-    assert all(s["n_windows"] == 2 for s in windows["songs"])
-    assert np.load(repo / "data/windows" / f"{first['song_id']}.npy").shape == (2, 40000)
-    assert json.loads((repo / "data/features/stft/index.json").read_text())["window"] == 5
+    assert out_hashes(repo) == before  # (`dvc exp run -S window=5`: the training test)
 
 
 def test_bad_params_fail_the_stage_with_one_line(project):
@@ -172,13 +163,12 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     shown = run(["dvc", "metrics", "show"], repo, env_extra={"COLUMNS": "160"}).stdout.splitlines()
     assert len(shown) == 1 + len(runs) + 2 and max(map(len, shown)) <= 160, "\n".join(shown)
 
-    # byte-stable: training the networks again gives the same models, bytes for bytes (the
+    # byte-stable: training a network again gives the same model, bytes for bytes (the
     # scikit-learn runs and the stages before: `test_killed_run_then_repro_gives_the_same_bytes`)
     lock = (repo / "dvc.lock").read_bytes()
     assert json.loads((repo / "metrics/timing/cnn2d-mel.json").read_text())["train_seconds"] > 0
-    trained = run(["dvc", "repro", "--force", "--single-item", "train@cnn2d-mel", "train@cnn1d-mfcc"],
-                  repo).stdout
-    assert sorted(re.findall(r"Running stage '([^']+)'", trained)) == ["train@cnn1d-mfcc", "train@cnn2d-mel"]
+    trained = run(["dvc", "repro", "--force", "--single-item", "train@cnn2d-mel"], repo).stdout
+    assert stages_run(trained) == ["train@cnn2d-mel"]  # (mixup: the more random of the two)
     assert (repo / "dvc.lock").read_bytes() == lock
     # every model folder has its card, which a forced re-run writes again byte for byte
     for name in [*runs, "fusion"]:
@@ -194,6 +184,12 @@ def test_training_runs_experiment_metrics_diff_and_plots(project, tmp_path):
     run(["git", "commit", "-qm", "baseline"], repo)
     shutil.copytree(repo / "models/cnn2d-mel", repo.parent / "cnn2d-mel-3s")
     run(["dvc", "exp", "run", "-S", "window=5"], repo)
+    windows = json.loads((repo / "data/windows/index.json").read_text())
+    assert windows["window"] == 5 and windows["window_samples"] == 5 * 8000
+    assert all(s["n_windows"] == 2 for s in windows["songs"])
+    first = windows["songs"][0]["song_id"]
+    assert np.load(repo / "data/windows" / f"{first}.npy").shape == (2, 40000)
+    assert json.loads((repo / "data/features/stft/index.json").read_text())["window"] == 5
     song = str(repo / "data/raw/disco/disco.00000.wav")  # 12 s
     old = json.loads(run(["genrepipe", "predict", song, "--model-dir", str(repo.parent / "cnn2d-mel-3s"),
                           "--json"], repo).stdout)
