@@ -1,6 +1,6 @@
 """What checking the folder source costs at each `dvc repro`: stage scan (which lists the folder
 for `download`, see genrepipe.pipeline.scan) on a folder of N songs (30 s WAV files), against the
-same stage on the empty default `data/input/`, in a scratch clone of the committed HEAD.
+same stage with the demo source (nothing to walk), in a scratch clone of the committed HEAD.
 
 Three figures: the wall time of `dvc repro data/dvc.yaml:scan` (the scan alone, DVC's start
 included) with the folder untouched and after a song was added, and `dvc status` (which never
@@ -61,7 +61,7 @@ def folder_scan_rows(songs: int) -> list[tuple]:
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(project)], check=True)
         size = write_songs(music, songs)
         os.sync()
-        baseline = statistics.median(dvc_time(project, *scan) for _ in range(3))  # empty data/input
+        baseline = statistics.median(dvc_time(project, *scan) for _ in range(3))  # the demo source
         set_path(project, str(music))
         dvc_time(project, *scan)
         again = statistics.median(dvc_time(project, *scan) for _ in range(3))
@@ -71,9 +71,9 @@ def folder_scan_rows(songs: int) -> list[tuple]:
                                    for _ in range(3))
     label = f"dataset.path on {songs} songs ({size / 2**30:.2f} GiB)"
     return [
-        (f"stage scan, {label}, untouched vs the empty data/input", f"{again:.2f} s",
+        (f"stage scan, {label}, untouched vs the demo source", f"{again:.2f} s",
          f"{baseline:.2f} s", again / baseline, "<= 1.5x", again / baseline <= 1.5),
-        (f"stage scan, {label}, a song added vs the empty data/input", f"{added:.2f} s",
+        (f"stage scan, {label}, a song added vs the demo source", f"{added:.2f} s",
          f"{baseline:.2f} s", added / baseline, "<= 1.5x", added / baseline <= 1.5),
         (f"`dvc status`, {label} (reads no song) vs stage scan on it", f"{status:.2f} s",
          f"{again:.2f} s", status / again, "(reported)", True),

@@ -19,8 +19,8 @@ from tiny import TINY_CNN, seed_with_every_split  # noqa: F401 (shared with the 
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
-PROJECT_FILES = ("dvc.yaml", "data/dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots", ".dvcignore",
-                 ".gitignore")
+PROJECT_FILES = ("dvc.yaml", "data/dvc.yaml", "params.yaml", "stages", "src", "data/input", "plots",
+                 ".dvcignore", ".gitignore")
 
 
 @pytest.fixture

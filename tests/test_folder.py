@@ -134,9 +134,11 @@ def test_file_names_that_are_not_utf8_are_kept_readable(raw_params, tmp_path):
 
 
 def test_the_listing_download_depends_on_takes_any_name_and_sees_every_change(tmp_path):
-    """Stage scan's listing: a line per file (hidden and non-audio too: download lists them as
-    skipped), names that are not UTF-8 escaped; the same bytes for an untouched folder, other
-    bytes when a song is added, renamed or rewritten; one fixed line for a source without folder."""
+    """Stage scan's listing: a line per file the folder source looks at (hidden and non-audio too:
+    download lists them as skipped; a class folder that is a symbolic link), names that are not
+    UTF-8 escaped; the same bytes for an untouched folder, other bytes when a song is added,
+    removed, renamed, rewritten or swapped with one of the same size; one fixed line for a source
+    without folder."""
     root = tmp_path / "in"
     (root / "x" / "album").mkdir(parents=True)
     sf.write(root / "x/album/a.wav", tone(300), 8000)
@@ -144,6 +146,10 @@ def test_the_listing_download_depends_on_takes_any_name_and_sees_every_change(tm
     os.rename(root / "x/tmp.wav", os.fsencode(root / "x") + b"/caf\xe9.wav")
     (root / ".DS_Store").write_bytes(b"\x00")
     (root / "x/notes\ttabbed.txt").write_text("not audio")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    sf.write(elsewhere / "b.wav", tone(600), 8000)
+    (root / "y").symlink_to(elsewhere, target_is_directory=True)
     out = tmp_path / "scan.tsv"
 
     def listing() -> str:
@@ -152,20 +158,31 @@ def test_the_listing_download_depends_on_takes_any_name_and_sees_every_change(tm
 
     first = listing()
     lines = first.splitlines()
-    assert lines[0] == "path\tbytes\tmodified_ns" and len(lines) == 1 + 4
+    assert lines[0] == "path\tbytes\tinode\tmodified_ns\tchanged_ns" and len(lines) == 1 + 5
     assert [line.split("\t")[0] for line in lines[1:]] == [
-        ".DS_Store", "x/album/a.wav", "x/caf\\xe9.wav", "x/notes\\ttabbed.txt"]
-    assert lines[2].split("\t")[1] == str((root / "x/album/a.wav").stat().st_size)
-    assert listing() == first
-    sf.write(root / "x/b.wav", tone(700), 8000)
-    added = listing()
-    assert added != first
+        ".DS_Store", "x/album/a.wav", "x/caf\\xe9.wav", "x/notes\\ttabbed.txt", "y/b.wav"]
     stat = (root / "x/album/a.wav").stat()
-    sf.write(root / "x/album/a.wav", tone(310), 8000)  # the same size, rewritten later
-    os.utime(root / "x/album/a.wav", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-    assert listing() != added
-    os.rename(root / "x/b.wav", root / "x/c.wav")
-    assert "x/c.wav\t" in listing()
+    assert lines[2].split("\t")[1:] == [str(stat.st_size), str(stat.st_ino), str(stat.st_mtime_ns),
+                                         str(stat.st_ctime_ns)]
+    assert listing() == first
+    seen = {first}
+
+    def changed() -> None:
+        now = listing()
+        assert now not in seen
+        seen.add(now)
+
+    sf.write(elsewhere / "c.wav", tone(700), 8000)  # added inside the linked class folder
+    changed()
+    os.rename(root / "x/album/a.wav", root / "x/album/d.wav")
+    changed()
+    sf.write(root / "x/album/d.wav", tone(310), 8000)  # the same size, rewritten
+    os.utime(root / "x/album/d.wav", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # its old time back
+    changed()
+    os.replace(elsewhere / "c.wav", elsewhere / "b.wav")  # the same size, another file
+    changed()
+    (root / "x/notes\ttabbed.txt").unlink()
+    changed()
     assert scan(out, "demo", str(root)) == 0 and out.read_text() == "# source demo: no folder to list\n"
     scan(out, "folder", str(tmp_path / "nowhere"))
     assert out.read_text() == f"# dataset.path={str(tmp_path / 'nowhere')!r}: not a folder\n"

@@ -75,7 +75,7 @@ def test_a_lock_without_the_hash_of_a_platforms_wheel_fails(tmp_path):
                          r"\(the file pip takes for onnxruntime==1\.32\.0\)$", f) for f in failed), failed
 
 
-def test_the_real_locks_pass_on_another_platform_than_this_one(tmp_path):
+def test_the_real_locks_pass_for_python_3_13_on_macos_arm64(tmp_path):
     """Python 3.13 on macOS arm64 (other wheels, other markers): the whole matrix is `make
     lock-check`, which CI runs before `make test` (84 s of the suite's 15 minutes when it ran here
     too)."""

@@ -59,6 +59,18 @@ def test_every_cut_off_lock_dvc_cannot_read_is_removed_and_no_other(tmp_path):
     assert removed > 100 and kept > 0  # most prefixes are unreadable; a few are whole entries
 
 
+def test_stage_scans_lock_file_is_repaired_too(tmp_path):
+    """data/dvc.lock (data/dvc.yaml's stage scan, rewritten at every `dvc repro`): cut off, it goes;
+    dvc.lock, readable, stays."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / LOCK).write_text(LOCK_TEXT)
+    (tmp_path / "data/dvc.lock").write_text(LOCK_TEXT[:LOCK_TEXT.index("- path: data/windows") + 7])
+    [line] = repair(tmp_path)
+    assert line.startswith("data/dvc.lock: incomplete")
+    assert line.endswith("(or `git checkout data/dvc.lock`)")
+    assert not (tmp_path / "data/dvc.lock").exists() and (tmp_path / LOCK).read_text() == LOCK_TEXT
+
+
 def test_a_damaged_rwlock_is_removed_a_readable_one_kept(tmp_path):
     (tmp_path / RWLOCK).parent.mkdir(parents=True)
     good = json.dumps({"read": {}, "write": {"data/raw": {"pid": 1, "cmd": "dvc repro"}}})

@@ -62,7 +62,8 @@ def _say_tensorflow_notices_now(keras) -> None:
     dense = keras.layers.Dense(1, kernel_initializer="zeros", name="warm_up_dense")
     network = keras.Model(inputs, dense(inputs), name="warm_up")
     network.compile(keras.optimizers.SGD(name="warm_up_sgd"), "mse")
-    network.fit(np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32), shuffle=False, verbose=0)
+    zero = np.zeros((1, 1), np.float32)
+    network.fit(zero, zero, shuffle=False, verbose=0)
 
 
 def _restore(saved: int, caught, keep) -> None:

@@ -1,11 +1,12 @@
 """`genrepipe repair`: remove what an interrupted `dvc repro` can leave behind: DVC files it cannot
 read, and stages' `.partial` folders.
 
-DVC (3.67) rewrites `dvc.lock` and `.dvc/tmp/rwlock` in place: the file is emptied, then
-written. A kill, a power cut or a full disk at that moment leaves a file DVC cannot read, and
-every later `dvc` command stops on it (seen in `make faults` runs). Both can go: the rwlock only lists DVC commands running now, and without dvc.lock
-`dvc repro` finds each stage that already ran with the same inputs in DVC's run cache and
-restores its outputs instead of running it again. Readable files are never touched.
+DVC (3.67) rewrites `dvc.lock` (and `data/dvc.lock`, at every `dvc repro`) and `.dvc/tmp/rwlock` in
+place: the file is emptied, then written. A kill, a power cut or a full disk at that moment leaves
+a file DVC cannot read, and every later `dvc` command stops on it (seen in `make faults` runs).
+Both can go: the rwlock only lists DVC commands running now, and without dvc.lock `dvc repro` finds
+each stage that already ran with the same inputs in DVC's run cache and restores its outputs
+instead of running it again. Readable files are never touched.
 
 A killed stage leaves its output under `<name>.partial`; the stage clears it when it runs again,
 but when DVC restores the stage from its run cache instead, the folder stays (measured by
@@ -22,6 +23,7 @@ from .store import PARTIAL_SUFFIX
 from .workspace import alive_stages
 
 LOCK = Path("dvc.lock")
+LOCKS = (LOCK, Path("data", "dvc.lock"))  # data/dvc.yaml holds stage scan
 RWLOCK = Path(".dvc", "tmp", "rwlock")
 OUTPUT_FOLDERS = ("data", "models", "metrics")
 
@@ -62,10 +64,12 @@ def unreadable_rwlock(path: Path) -> str | None:
 def repair(root: Path) -> list[str]:
     """Remove the unreadable DVC files of the project at `root`; one line per file removed."""
     done = []
-    if reason := unreadable_lock(root / LOCK):
-        (root / LOCK).unlink()
-        done.append(f"{LOCK}: {reason}, removed; `dvc repro` restores the stages that already "
-                    "ran from DVC's run cache (or `git checkout dvc.lock`)")
+    for lock in LOCKS:
+        if reason := unreadable_lock(root / lock):
+            (root / lock).unlink()
+            done.append(f"{lock.as_posix()}: {reason}, removed; `dvc repro` restores the stages "
+                        "that already ran from DVC's run cache (or `git checkout "
+                        f"{lock.as_posix()}`)")
     if reason := unreadable_rwlock(root / RWLOCK):
         (root / RWLOCK).unlink()
         done.append(f"{RWLOCK.as_posix()}: {reason}, removed (it only lists running DVC commands)")

@@ -4,9 +4,9 @@ DVC hashes a folder dep before any stage runs, and its hash cache cannot store a
 is not valid UTF-8 (a Latin-1 `café.wav` from an old archive): `dvc repro` would crash before
 genrepipe could use or skip the file. So `download` depends on this listing instead of the
 folder: a line per file below `dataset.path` (its name, with such bytes as backslash escapes, its
-size and its modification time, the facts DVC itself trusts before re-hashing a file). Stage
-`scan` writes it at every `dvc repro`; an untouched folder gives the same bytes, and `download`
-is skipped.
+size, inode and modification time, the facts DVC itself trusts before re-hashing a file, and its
+change time, which `touch -r` cannot set back). Stage `scan` writes it at every `dvc repro`; an
+untouched folder gives the same bytes, and `download` is skipped.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from ..core.section import Section
 from ..core.store import atomic_open, display_path
 from ..core.workspace import resolve_path
 
-HEADER = "path\tbytes\tmodified_ns\n"
-_CONTROL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})  # one line per file, whatever its name
+HEADER = "path\tbytes\tinode\tmodified_ns\tchanged_ns\n"
+_CONTROL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})  # a line per file, any name
 
 
 def dataset_keys(params_file: str | os.PathLike = "params.yaml") -> tuple[object, object]:
@@ -41,16 +41,27 @@ def dataset_keys(params_file: str | os.PathLike = "params.yaml") -> tuple[object
     return dataset.get("source"), dataset.get("path")
 
 
+def folder_files(root: Path) -> list[Path]:
+    """Every file the folder source looks at below `root`, sorted: hidden ones too (it lists them
+    as skipped), and, like it, the files inside a class folder that is a symbolic link."""
+    found = []
+    for entry in root.iterdir():
+        if entry.is_dir():
+            found += [path for path in entry.rglob("*") if path.is_file()]
+        elif entry.is_file():
+            found.append(entry)
+    return sorted(found)
+
+
 def folder_lines(root: Path) -> Iterator[str]:
-    """A line per file below `root` (every file the folder source looks at, hidden ones too: they
-    are listed as skipped), sorted by path."""
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    """A line per file below `root` (`folder_files`), sorted by path."""
+    for path in folder_files(root):
         try:
             stat = path.stat()
         except FileNotFoundError:  # removed since the walk: not there for download either
             continue
         name = display_path(path.relative_to(root)).translate(_CONTROL)
-        yield f"{name}\t{stat.st_size}\t{stat.st_mtime_ns}\n"
+        yield f"{name}\t{stat.st_size}\t{stat.st_ino}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\n"
 
 
 def scan(out: str | os.PathLike, source: object, path: object) -> int:

@@ -25,8 +25,8 @@ LABELS_KEY = "dataset.labels"
 
 
 def labels_path(root: str | Path, labels: str) -> Path:
-    """The labels file `labels` (relative to the song folder `root`), which must lie inside it: the
-    download stage depends on that folder, so DVC sees every change to the file."""
+    """The labels file `labels` (relative to the song folder `root`), which must lie inside it:
+    stage scan lists that folder for the download stage, so DVC sees every change to the file."""
     base = resolve_path(root).resolve()
     path = (base / labels).resolve()
     if not path.is_relative_to(base):
