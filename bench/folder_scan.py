@@ -23,6 +23,8 @@ import numpy as np
 import soundfile as sf
 import yaml
 
+from genrepipe.pipeline.scan import ADDRESS
+
 ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 
@@ -55,7 +57,7 @@ def set_path(project: Path, path: str) -> None:
 
 def folder_scan_rows(songs: int) -> list[tuple]:
     """Rows for bench/results.md: (figure, measured, baseline, ratio, target, met)."""
-    scan = ("repro", "--quiet", "data/dvc.yaml:scan")
+    scan = ("repro", "--quiet", ADDRESS)
     with tempfile.TemporaryDirectory(prefix="genrepipe-scan-") as tmp:
         project, music = Path(tmp) / "project", Path(tmp) / "music"
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(project)], check=True)

@@ -1,4 +1,4 @@
-"""Stage `scan`: list the folder source's files (name, size, modification time) in data/scan.tsv,
+"""Stage `scan`: list the folder source's files (name, size, inode, times) in data/scan.tsv,
 the dep `download` has instead of the folder, so that any file name works (see
 genrepipe.pipeline.scan). DVC runs it at every `dvc repro` (always_changed): only a walk can
 tell whether a folder outside the project changed; `download` re-runs when the listing did."""

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 import yaml
 
+from genrepipe.pipeline.scan import ADDRESS
+
 from tiny import TINY_CNN, seed_with_every_split  # noqa: F401 (shared with the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +54,7 @@ def run(cmd: list[str], cwd: Path, check: bool = True, env_extra: dict | None = 
 
 # Stage scan (in data/dvc.yaml) lists the song folder at every `dvc repro` (always_changed): an
 # up-to-date pipeline is one where it is the only stage `dvc status` names and `dvc repro` runs.
-SCAN = "data/dvc.yaml:scan"
+SCAN = ADDRESS
 UP_TO_DATE = {SCAN: ["always changed"]}
 
 

@@ -8,11 +8,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from genrepipe.pipeline.scan import ADDRESS
+
 from .project import Project
 
 # `dvc status --json` of an up-to-date pipeline: stage scan (data/dvc.yaml), which lists the song
 # folder at every `dvc repro` (always_changed), is the only stage named
-UP_TO_DATE = {"data/dvc.yaml:scan": ["always changed"]}
+UP_TO_DATE = {ADDRESS: ["always changed"]}
 
 
 @dataclass

@@ -12,6 +12,7 @@ untouched folder gives the same bytes, and `download` is skipped.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..core.section import Section
 from ..core.store import atomic_open, display_path
 from ..core.workspace import resolve_path
 
+ADDRESS = "data/dvc.yaml:scan"  # how DVC names the stage (`dvc repro`, `dvc status`)
 HEADER = "path\tbytes\tinode\tmodified_ns\tchanged_ns\n"
 _CONTROL = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})  # a line per file, any name
 
@@ -41,27 +43,20 @@ def dataset_keys(params_file: str | os.PathLike = "params.yaml") -> tuple[object
     return dataset.get("source"), dataset.get("path")
 
 
-def folder_files(root: Path) -> list[Path]:
-    """Every file the folder source looks at below `root`, sorted: hidden ones too (it lists them
-    as skipped), and, like it, the files inside a class folder that is a symbolic link."""
-    found = []
-    for entry in root.iterdir():
-        if entry.is_dir():
-            found += [path for path in entry.rglob("*") if path.is_file()]
-        elif entry.is_file():
-            found.append(entry)
-    return sorted(found)
-
-
 def folder_lines(root: Path) -> Iterator[str]:
-    """A line per file below `root` (`folder_files`), sorted by path."""
-    for path in folder_files(root):
+    """A line per file the folder source looks at below `root`, sorted by path: hidden ones too
+    (it lists them as skipped), and, like it, those inside a class folder that is a symbolic link.
+    One `stat` per path."""
+    paths = [p for entry in root.iterdir() for p in ([entry, *entry.rglob("*")] if entry.is_dir()
+                                                      else [entry])]
+    for path in sorted(paths):
         try:
-            stat = path.stat()
-        except FileNotFoundError:  # removed since the walk: not there for download either
+            info = path.stat()
+        except FileNotFoundError:  # removed since the walk (or a broken link): not a song either
             continue
-        name = display_path(path.relative_to(root)).translate(_CONTROL)
-        yield f"{name}\t{stat.st_size}\t{stat.st_ino}\t{stat.st_mtime_ns}\t{stat.st_ctime_ns}\n"
+        if stat.S_ISREG(info.st_mode):
+            name = display_path(path.relative_to(root)).translate(_CONTROL)
+            yield f"{name}\t{info.st_size}\t{info.st_ino}\t{info.st_mtime_ns}\t{info.st_ctime_ns}\n"
 
 
 def scan(out: str | os.PathLike, source: object, path: object) -> int:
